@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import { Router } from "express";
+import { AppError, Errors, ErrorCode } from "../errors.ts";
+import { sendData } from "../http/respond.ts";
+import { validated } from "../http/validate.ts";
+import type { Services } from "../services.ts";
+import { toPublicUser, type User } from "../users/store.ts";
+import { requireAuth } from "./middleware.ts";
+import { guestBody, loginBody, registerBody } from "./schemas.ts";
+
+const GUEST_NAME_ATTEMPTS = 5;
+
+export function authRoutes(services: Services): Router {
+  const { users, passwords, tokens, config } = services;
+  const router = Router();
+  const session = (user: User, expiresIn?: string) => ({
+    token: tokens.sign(user, expiresIn),
+    user: toPublicUser(user),
+  });
+
+  router.post(
+    "/register",
+    validated({ body: registerBody }, async ({ body, res }) => {
+      const user = await users.create({
+        username: body.username,
+        email: body.email,
+        passwordHash: await passwords.hash(body.password),
+        isGuest: false,
+      });
+      services.logger.info("user registered", { userId: user.id });
+      sendData(res, session(user), { status: 201, message: "User registered successfully" });
+    }),
+  );
+
+  router.post(
+    "/login",
+    validated({ body: loginBody }, async ({ body, res }) => {
+      const user = await users.findByEmail(body.email);
+      const valid = await passwords.verify(body.password, user?.passwordHash ?? null);
+      if (!user || !valid) throw Errors.invalidCredentials();
+      sendData(res, session(user), { message: "Login successful" });
+    }),
+  );
+
+  router.post(
+    "/guest",
+    validated({ body: guestBody }, async ({ body, res }) => {
+      const user = await createGuest(services, body.username);
+      sendData(res, session(user, `${config.guestTtlHours}h`), { status: 201, message: "Guest session created" });
+    }),
+  );
+
+  router.get("/me", requireAuth(services.authenticate), (req, res) => {
+    sendData(res, { user: toPublicUser(req.user!) });
+  });
+
+  return router;
+}
+
+/** A chosen name must be free; a generated one is retried on the rare collision. */
+async function createGuest(services: Services, username: string | undefined): Promise<User> {
+  const create = (name: string) =>
+    services.users.create({ username: name, email: null, passwordHash: null, isGuest: true });
+  if (username) return create(username);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create(`guest_${randomBytes(4).toString("hex")}`);
+    } catch (error) {
+      const collided = error instanceof AppError && error.code === ErrorCode.USER_EXISTS;
+      if (!collided || attempt >= GUEST_NAME_ATTEMPTS) throw error;
+    }
+  }
+}

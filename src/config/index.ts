@@ -1,0 +1,177 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** The development secret shipped in `.env.example`; production refuses to start with it. */
+export const EXAMPLE_JWT_SECRET = "your-super-secret-jwt-key-change-this-in-production";
+const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d|w|y)?$/, "expected a duration such as 3600, 15m, 12h or 7d");
+
+/** Every environment variable Pairline reads, with its default. `.env.example` mirrors this list. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: int(0, 65535).default(3001),
+  HOST: z.string().min(1).optional(),
+  PUBLIC_ADDRESS: z.string().min(1).optional(),
+  CORS_ORIGIN: list.default(["*"]),
+  CORS_CREDENTIALS: flag.default(false),
+  TRUST_PROXY: z.string().default("false"),
+
+  JWT_SECRET: z.string().min(1).default(EXAMPLE_JWT_SECRET),
+  JWT_EXPIRES_IN: duration.default("7d"),
+  BCRYPT_COST: int(4, 15).default(12),
+  GUEST_TTL_HOURS: int(1, 24 * 365).default(24),
+
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_FILE: z.string().min(1).optional(),
+  MONGODB_URI: z.url({ protocol: /^mongodb(\+srv)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+
+  LOG_LEVEL: z.enum(["error", "warn", "info", "http", "debug", "silent"]).default("http"),
+  LOG_DIR: z.string().min(1).default("./logs"),
+
+  ADMIN_USER: z.string().min(1).default("admin"),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+
+  JSON_BODY_LIMIT: int(1024, 10 * 1024 * 1024).default(100 * 1024),
+  MAX_FILE_SIZE: int(1, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  MAX_VOICE_DURATION: int(1, 3600).default(300),
+  RATE_LIMIT_AUTH_MAX: int(1, 1_000_000).default(5),
+  RATE_LIMIT_API_MAX: int(1, 1_000_000).default(100),
+  RATE_LIMIT_UPLOAD_MAX: int(1, 1_000_000).default(10),
+  RATE_LIMIT_ROOM_MESSAGES: int(1, 1_000_000).default(100),
+
+  TEXT_MAX_LENGTH: int(1, 100_000).default(4000),
+  MAX_PAYLOAD_BYTES: int(4096, 16 * 1024 * 1024).default(64 * 1024),
+  RECONNECT_GRACE: int(0, 3600).default(20),
+  RECONNECT_BUFFER_MESSAGES: int(0, 10_000).default(100),
+  RECONNECT_BUFFER_BYTES: int(0, 64 * 1024 * 1024).default(512 * 1024),
+  OUTPUT_BUFFER_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
+  MATCH_WIDEN_AFTER_MS: int(0, 600_000).default(5000),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+
+  STUN_URLS: list.default(["stun:stun.l.google.com:19302"]),
+  TURN_URLS: list.default([]),
+  TURN_SECRET: z.string().min(1).optional(),
+  TURN_TTL: int(60, 7 * 24 * 3600).default(24 * 3600),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  if (raw === "true") return true;
+  if (raw === "false" || raw === "") return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function toConfig(env: z.output<typeof envSchema>) {
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === "production",
+    port: env.PORT,
+    host: env.HOST,
+    publicAddress: env.PUBLIC_ADDRESS,
+    corsOrigins: env.CORS_ORIGIN,
+    corsCredentials: env.CORS_CREDENTIALS,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    jwt: { secret: env.JWT_SECRET, expiresIn: env.JWT_EXPIRES_IN },
+    bcryptCost: env.BCRYPT_COST,
+    guestTtlHours: env.GUEST_TTL_HOURS,
+    dataDir,
+    databaseFile:
+      env.DATABASE_FILE === ":memory:"
+        ? ":memory:"
+        : path.resolve(env.DATABASE_FILE ?? path.join(dataDir, "pairline.db")),
+    mongodbUri: env.MONGODB_URI,
+    redisUrl: env.REDIS_URL,
+    log: { level: env.LOG_LEVEL, dir: path.resolve(env.LOG_DIR) },
+    admin: { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD },
+    rateLimits: {
+      authMax: env.RATE_LIMIT_AUTH_MAX,
+      apiMax: env.RATE_LIMIT_API_MAX,
+      uploadMax: env.RATE_LIMIT_UPLOAD_MAX,
+    },
+    limits: {
+      jsonBodyBytes: env.JSON_BODY_LIMIT,
+      maxFileSize: env.MAX_FILE_SIZE,
+      maxVoiceDurationSeconds: env.MAX_VOICE_DURATION,
+      roomMessagesPerMinute: env.RATE_LIMIT_ROOM_MESSAGES,
+      textMaxLength: env.TEXT_MAX_LENGTH,
+      maxPayloadBytes: env.MAX_PAYLOAD_BYTES,
+      reconnectGraceSeconds: env.RECONNECT_GRACE,
+      reconnectBufferMessages: env.RECONNECT_BUFFER_MESSAGES,
+      reconnectBufferBytes: env.RECONNECT_BUFFER_BYTES,
+      outputBufferBytes: env.OUTPUT_BUFFER_BYTES,
+      matchWidenAfterMs: env.MATCH_WIDEN_AFTER_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    rtc: {
+      stunUrls: env.STUN_URLS,
+      turnUrls: env.TURN_URLS,
+      turnSecret: env.TURN_SECRET,
+      turnTtlSeconds: env.TURN_TTL,
+    },
+  };
+}
+
+type Mutable = ReturnType<typeof toConfig>;
+type DeepReadonly<T> = { readonly [K in keyof T]: T[K] extends object ? DeepReadonly<T[K]> : T[K] };
+export type Config = DeepReadonly<Mutable>;
+
+/** Reasons a production deployment must not start, each naming the variable to fix. */
+function unsafeProductionSettings(config: Mutable): string[] {
+  const problems: string[] = [];
+  if (config.jwt.secret === EXAMPLE_JWT_SECRET) {
+    problems.push("JWT_SECRET: the example secret must be replaced in production");
+  } else if (Buffer.byteLength(config.jwt.secret) < MIN_PRODUCTION_SECRET_BYTES) {
+    problems.push(`JWT_SECRET: must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production`);
+  }
+  if (config.corsOrigins.includes("*") && config.corsCredentials) {
+    problems.push("CORS_ORIGIN: '*' cannot be combined with CORS_CREDENTIALS=true in production");
+  }
+  if (config.rtc.turnUrls.length > 0 && !config.rtc.turnSecret) {
+    problems.push("TURN_SECRET: required when TURN_URLS is set");
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads the environment once into a typed, validated, frozen object; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const config = toConfig(parsed.data);
+  if (config.isProduction) {
+    const problems = unsafeProductionSettings(config);
+    if (problems.length > 0) {
+      throw new ConfigError(`Refusing to start in production:\n  ${problems.join("\n  ")}`);
+    }
+  }
+  return deepFreeze(config);
+}

@@ -1,0 +1,64 @@
+/**
+ * One catalogue of the errors Pairline reports, shared by REST responses
+ * (`{success:false, message, code}`) and room `error` messages (`{code, message}`).
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+  MALFORMED_JSON: "MALFORMED_JSON",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  USER_EXISTS: "USER_EXISTS",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  RATE_LIMITED: "RATE_LIMITED",
+  INTERNAL_ERROR: "INTERNAL_ERROR",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: string, status: number, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export const Errors = {
+  validation: (fields: FieldError[]) =>
+    new AppError(ErrorCode.VALIDATION_FAILED, 400, "Validation failed", fields),
+  malformedJson: () =>
+    new AppError(ErrorCode.MALFORMED_JSON, 400, "Request body is not valid JSON"),
+  unauthorized: (message = "Authentication required") =>
+    new AppError(ErrorCode.UNAUTHORIZED, 401, message),
+  invalidCredentials: () =>
+    new AppError(ErrorCode.INVALID_CREDENTIALS, 401, "Invalid email or password"),
+  forbidden: (message = "Not allowed") => new AppError(ErrorCode.FORBIDDEN, 403, message),
+  notFound: (message = "Not found") => new AppError(ErrorCode.NOT_FOUND, 404, message),
+  userExists: (field: "username" | "email") =>
+    new AppError(ErrorCode.USER_EXISTS, 409, `A user with this ${field} already exists`, [
+      { field, message: "already taken" },
+    ]),
+  payloadTooLarge: (message = "Request body is too large") =>
+    new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 413, message),
+  unsupportedMediaType: (message = "Unsupported content type") =>
+    new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415, message),
+  rateLimited: (message = "Too many requests, try again later") =>
+    new AppError(ErrorCode.RATE_LIMITED, 429, message),
+  internal: () => new AppError(ErrorCode.INTERNAL_ERROR, 500, "Internal server error"),
+  unavailable: (message = "Service unavailable") =>
+    new AppError(ErrorCode.SERVICE_UNAVAILABLE, 503, message),
+};

@@ -1,0 +1,74 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError, loadConfig, type Config } from "./config/index.ts";
+import { createApp } from "./http/app.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface RunningServer {
+  port: number;
+  httpServer: http.Server;
+  services: Services;
+  /** Stops accepting connections, lets in-flight requests finish, closes the stores. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const services = await createServices(config);
+  const app = createApp(services);
+  const httpServer = http.createServer(app);
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  services.logger.info("Pairline listening", { port, env: config.env });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const deadline = setTimeout(() => httpServer.closeAllConnections(), config.limits.shutdownTimeoutMs);
+      await stopped;
+      clearTimeout(deadline);
+      await services.close();
+      services.logger.info("Pairline stopped");
+    })());
+
+  return { port, httpServer, services, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const server = await startServer(config);
+  const { logger } = server.services;
+  const exitAfterLogs = (code: number) => {
+    logger.on("finish", () => process.exit(code));
+    logger.end();
+  };
+  const shutdown = (signal: string) => {
+    logger.info("Shutting down", { signal });
+    server.close().then(
+      () => exitAfterLogs(0),
+      (error: unknown) => {
+        logger.error("Shutdown failed", { stack: error instanceof Error ? error.stack : String(error) });
+        exitAfterLogs(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.send?.("ready");
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,94 @@
+import mongoose from "mongoose";
+import { Errors } from "../errors.ts";
+import type { NewUser, User, UserStore } from "./store.ts";
+
+const CASE_INSENSITIVE = { locale: "en", strength: 2 } as const;
+
+const userSchema = new mongoose.Schema(
+  {
+    username: { type: String, required: true },
+    email: { type: String, default: null },
+    passwordHash: { type: String, default: null },
+    isGuest: { type: Boolean, default: false },
+    isOnline: { type: Boolean, default: false },
+    lastSeen: { type: Date, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+userSchema.index({ username: 1 }, { unique: true, collation: CASE_INSENSITIVE });
+userSchema.index(
+  { email: 1 },
+  { unique: true, collation: CASE_INSENSITIVE, partialFilterExpression: { email: { $type: "string" } } },
+);
+userSchema.index({ isGuest: 1, createdAt: 1 });
+
+interface UserDocument {
+  _id: mongoose.Types.ObjectId;
+  username: string;
+  email: string | null;
+  passwordHash: string | null;
+  isGuest: boolean;
+  isOnline: boolean;
+  lastSeen: Date | null;
+  createdAt: Date;
+}
+
+function toUser(doc: UserDocument): User {
+  return {
+    id: doc._id.toHexString(),
+    username: doc.username,
+    email: doc.email,
+    passwordHash: doc.passwordHash,
+    isGuest: doc.isGuest,
+    isOnline: doc.isOnline,
+    lastSeen: doc.lastSeen,
+    createdAt: doc.createdAt,
+  };
+}
+
+function isDuplicateKey(error: unknown): error is { code: number; keyPattern?: Record<string, unknown> } {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+export async function openMongoUserStore(uri: string): Promise<UserStore> {
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const Users = connection.model<UserDocument>("User", userSchema);
+  await Users.syncIndexes();
+  const valid = (id: string) => mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id);
+  const find = async (filter: mongoose.QueryFilter<UserDocument>) => {
+    const doc = await Users.findOne(filter).collation(CASE_INSENSITIVE).lean<UserDocument>();
+    return doc ? toUser(doc) : null;
+  };
+
+  return {
+    async create(input: NewUser) {
+      try {
+        const doc = await Users.create(input);
+        return toUser(doc.toObject<UserDocument>());
+      } catch (error) {
+        if (isDuplicateKey(error)) throw Errors.userExists(error.keyPattern?.email ? "email" : "username");
+        throw error;
+      }
+    },
+    findById: async (id) => (valid(id) ? find({ _id: id }) : null),
+    findByEmail: (email) => find({ email }),
+    findByUsername: (username) => find({ username }),
+    async setOnline(id, online, at) {
+      if (valid(id)) await Users.updateOne({ _id: id }, { isOnline: online, lastSeen: at });
+    },
+    async delete(id) {
+      if (!valid(id)) return false;
+      return (await Users.deleteOne({ _id: id })).deletedCount > 0;
+    },
+    async deleteGuestsCreatedBefore(cutoff) {
+      return (await Users.deleteMany({ isGuest: true, createdAt: { $lt: cutoff } })).deletedCount;
+    },
+    count: () => Users.countDocuments(),
+    async ping() {
+      await connection.db!.admin().ping();
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}

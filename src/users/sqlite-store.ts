@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { Errors } from "../errors.ts";
+import type { NewUser, User, UserStore } from "./store.ts";
+
+/** Ordered schema migrations; `PRAGMA user_version` records how many have run. */
+const MIGRATIONS = [
+  `CREATE TABLE users (
+     id            TEXT PRIMARY KEY,
+     username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     email         TEXT UNIQUE COLLATE NOCASE,
+     password_hash TEXT,
+     is_guest      INTEGER NOT NULL DEFAULT 0,
+     is_online     INTEGER NOT NULL DEFAULT 0,
+     last_seen     INTEGER,
+     created_at    INTEGER NOT NULL
+   );
+   CREATE INDEX users_guest_created ON users (is_guest, created_at);`,
+];
+
+interface UserRow {
+  id: string;
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  is_guest: number;
+  is_online: number;
+  last_seen: number | null;
+  created_at: number;
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    passwordHash: row.password_hash,
+    isGuest: row.is_guest === 1,
+    isOnline: row.is_online === 1,
+    lastSeen: row.last_seen === null ? null : new Date(row.last_seen),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/** 24 hex characters, the same shape as a MongoDB ObjectId, so ids look alike on every store. */
+function newId(): string {
+  return randomBytes(12).toString("hex");
+}
+
+function migrate(db: DatabaseSync): void {
+  const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  for (let i = version; i < MIGRATIONS.length; i++) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(MIGRATIONS[i]!);
+      db.exec(`PRAGMA user_version = ${i + 1}`);
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+export function openSqliteUserStore(file: string): UserStore {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  // WAL + busy timeout let several processes on one machine share the file.
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db);
+
+  const statements = {
+    insert: db.prepare(
+      `INSERT INTO users (id, username, email, password_hash, is_guest, is_online, last_seen, created_at)
+       VALUES (?, ?, ?, ?, ?, 0, NULL, ?)`,
+    ),
+    byId: db.prepare("SELECT * FROM users WHERE id = ?"),
+    byEmail: db.prepare("SELECT * FROM users WHERE email = ?"),
+    byUsername: db.prepare("SELECT * FROM users WHERE username = ?"),
+    setOnline: db.prepare("UPDATE users SET is_online = ?, last_seen = ? WHERE id = ?"),
+    delete: db.prepare("DELETE FROM users WHERE id = ?"),
+    deleteGuests: db.prepare("DELETE FROM users WHERE is_guest = 1 AND created_at < ?"),
+    count: db.prepare("SELECT COUNT(*) AS n FROM users"),
+    ping: db.prepare("SELECT 1"),
+  };
+
+  const one = (statement: keyof typeof statements, ...params: SQLInputValue[]): User | null => {
+    const row = statements[statement].get(...params) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  };
+
+  return {
+    async create(input: NewUser) {
+      const user: User = {
+        id: newId(),
+        username: input.username,
+        email: input.email,
+        passwordHash: input.passwordHash,
+        isGuest: input.isGuest,
+        isOnline: false,
+        lastSeen: null,
+        createdAt: new Date(),
+      };
+      try {
+        statements.insert.run(
+          user.id,
+          user.username,
+          user.email,
+          user.passwordHash,
+          user.isGuest ? 1 : 0,
+          user.createdAt.getTime(),
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message : "";
+        if (message.includes("UNIQUE constraint failed: users.email")) throw Errors.userExists("email");
+        if (message.includes("UNIQUE constraint failed: users.username")) throw Errors.userExists("username");
+        throw error;
+      }
+      return user;
+    },
+    async findById(id) {
+      return one("byId", id);
+    },
+    async findByEmail(email) {
+      return one("byEmail", email);
+    },
+    async findByUsername(username) {
+      return one("byUsername", username);
+    },
+    async setOnline(id, online, at) {
+      statements.setOnline.run(online ? 1 : 0, at.getTime(), id);
+    },
+    async delete(id) {
+      return Number(statements.delete.run(id).changes) > 0;
+    },
+    async deleteGuestsCreatedBefore(cutoff) {
+      return Number(statements.deleteGuests.run(cutoff.getTime()).changes);
+    },
+    async count() {
+      return (statements.count.get() as { n: number }).n;
+    },
+    async ping() {
+      statements.ping.get();
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../src/config/index.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+
+export interface TestServer extends RunningServer {
+  baseUrl: string;
+  dataDir: string;
+  /** Closes the server and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix = "pairline-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Boots the real server on a free port with its own data directory and quiet logs. */
+export async function bootServer(env: Record<string, string> = {}, options: { keepData?: boolean } = {}): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ?? tempDir();
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    BCRYPT_COST: "4",
+    DATA_DIR: dataDir,
+    ...env,
+  });
+  const server = await startServer(config);
+  return {
+    ...server,
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    dataDir,
+    async stop() {
+      await server.close();
+      if (!options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
