@@ -38,6 +38,7 @@ const envSchema = z.object({
 
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "debug", "silent"]).default("http"),
   LOG_DIR: z.string().min(1).default("./logs"),
+  LOG_CONSOLE: flag.default(true),
 
   ADMIN_USER: z.string().min(1).default("admin"),
   ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -99,7 +100,7 @@ function toConfig(env: z.output<typeof envSchema>) {
         : path.resolve(env.DATABASE_FILE ?? path.join(dataDir, "pairline.db")),
     mongodbUri: env.MONGODB_URI,
     redisUrl: env.REDIS_URL,
-    log: { level: env.LOG_LEVEL, dir: path.resolve(env.LOG_DIR) },
+    log: { level: env.LOG_LEVEL, dir: path.resolve(env.LOG_DIR), console: env.LOG_CONSOLE },
     admin: { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD },
     rateLimits: {
       authMax: env.RATE_LIMIT_AUTH_MAX,

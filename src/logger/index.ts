@@ -66,7 +66,7 @@ export function createLogger(config: Pick<Config, "log" | "isProduction">): Logg
   const json = winston.format.combine(winston.format.timestamp(), winston.format.json());
   const transports: winston.transport[] = [
     new winston.transports.Console({
-      silent,
+      silent: silent || !config.log.console,
       format: config.isProduction
         ? json
         : winston.format.combine(winston.format.timestamp(), winston.format.colorize(), readableLine),

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { ConfigError, EXAMPLE_JWT_SECRET, loadConfig } from "../../src/config/index.ts";
+
+const STRONG_SECRET = "k3N9vQ2xL7pR4tW8yZ1cF6hJ0mB5nD2s";
+
+describe("configuration", () => {
+  it("starts in development with no variables at all, on the seed's defaults", () => {
+    const config = loadConfig({});
+    assert.equal(config.env, "development");
+    assert.equal(config.port, 3001);
+    assert.equal(config.jwt.expiresIn, "7d");
+    assert.equal(config.limits.maxFileSize, 10485760);
+    assert.equal(config.limits.maxVoiceDurationSeconds, 300);
+    assert.equal(config.limits.roomMessagesPerMinute, 100);
+    assert.equal(config.limits.reconnectGraceSeconds, 20);
+    assert.equal(config.databaseFile, path.resolve("data/pairline.db"));
+    assert.equal(config.mongodbUri, undefined);
+    assert.equal(config.redisUrl, undefined);
+  });
+
+  it("is frozen", () => {
+    const config = loadConfig({});
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    }, TypeError);
+    assert.throws(() => {
+      (config.limits as { textMaxLength: number }).textMaxLength = 1;
+    }, TypeError);
+  });
+
+  it("parses lists, numbers and proxy settings", () => {
+    const config = loadConfig({
+      PORT: "4000",
+      CORS_ORIGIN: "https://a.example, https://b.example",
+      TRUST_PROXY: "1",
+      DATABASE_FILE: ":memory:",
+    });
+    assert.equal(config.port, 4000);
+    assert.deepEqual(config.corsOrigins, ["https://a.example", "https://b.example"]);
+    assert.equal(config.trustProxy, 1);
+    assert.equal(config.databaseFile, ":memory:");
+    assert.equal(loadConfig({ TRUST_PROXY: "true" }).trustProxy, true);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy, ["loopback", "10.0.0.0/8"]);
+  });
+
+  const badValues: Array<[string, string]> = [
+    ["PORT", "eighty"],
+    ["PORT", "70000"],
+    ["NODE_ENV", "staging"],
+    ["JWT_EXPIRES_IN", "forever"],
+    ["BCRYPT_COST", "40"],
+    ["REDIS_URL", "http://localhost:6379"],
+    ["MONGODB_URI", "not a url"],
+    ["LOG_LEVEL", "loud"],
+    ["CORS_CREDENTIALS", "maybe"],
+  ];
+  for (const [name, value] of badValues) {
+    it(`stops with a message naming ${name} when it is ${JSON.stringify(value)}`, () => {
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}:`),
+      );
+    });
+  }
+
+  describe("in production", () => {
+    const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: "production", ...env });
+
+    it("refuses the example JWT secret, also when it is only the default", () => {
+      assert.throws(() => production({}), /JWT_SECRET: the example secret/);
+      assert.throws(() => production({ JWT_SECRET: EXAMPLE_JWT_SECRET }), /JWT_SECRET: the example secret/);
+    });
+
+    it("refuses a secret shorter than 32 bytes", () => {
+      assert.throws(() => production({ JWT_SECRET: "short-but-not-example" }), /JWT_SECRET: must be at least 32 bytes/);
+    });
+
+    it("refuses CORS * with credentials", () => {
+      assert.throws(
+        () => production({ JWT_SECRET: STRONG_SECRET, CORS_ORIGIN: "*", CORS_CREDENTIALS: "true" }),
+        /CORS_ORIGIN/,
+      );
+    });
+
+    it("starts with safe settings", () => {
+      const config = production({ JWT_SECRET: STRONG_SECRET, CORS_ORIGIN: "https://chat.example" });
+      assert.equal(config.isProduction, true);
+      assert.deepEqual(config.corsOrigins, ["https://chat.example"]);
+    });
+  });
+});
