@@ -1,12 +1,34 @@
-import type { Config } from "../config/index.ts";
-import { openSqliteUserStore } from "./sqlite-store.ts";
+import type { SafetyStore } from "./safety-store.ts";
+import { openSqliteDatabase } from "./sqlite/database.ts";
+import { sqliteSafetyStore } from "./sqlite/safety-store.ts";
+import { sqliteUserStore } from "./sqlite/user-store.ts";
 import type { UserStore } from "./store.ts";
 
-/** The one place that decides which user store this process uses. */
-export async function openUserStore(config: Config): Promise<UserStore> {
+export interface Stores {
+  users: UserStore;
+  safety: SafetyStore;
+  close(): Promise<void>;
+}
+
+/** The one place that decides where this process keeps users: MongoDB when configured, else SQLite. */
+export async function openStores(config: { mongodbUri?: string | undefined; databaseFile: string }): Promise<Stores> {
   if (config.mongodbUri) {
-    const { openMongoUserStore } = await import("./mongo-store.ts");
-    return openMongoUserStore(config.mongodbUri);
+    const { connectMongo } = await import("./mongo/connection.ts");
+    const { mongoUserStore } = await import("./mongo/user-store.ts");
+    const { mongoSafetyStore } = await import("./mongo/safety-store.ts");
+    const connection = await connectMongo(config.mongodbUri);
+    return {
+      users: await mongoUserStore(connection),
+      safety: await mongoSafetyStore(connection),
+      close: () => connection.close(),
+    };
   }
-  return openSqliteUserStore(config.databaseFile);
+  const db = openSqliteDatabase(config.databaseFile);
+  return {
+    users: sqliteUserStore(db),
+    safety: sqliteSafetyStore(db),
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
 }

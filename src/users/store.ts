@@ -58,5 +58,4 @@ export interface UserStore {
   count(): Promise<number>;
   /** Resolves when the store answers a trivial query; used by readiness checks. */
   ping(): Promise<void>;
-  close(): Promise<void>;
 }

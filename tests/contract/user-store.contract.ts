@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../src/errors.ts";
+import type { Stores } from "../../src/users/index.ts";
 import type { UserStore } from "../../src/users/store.ts";
 
 let sequence = 0;
@@ -24,13 +25,15 @@ async function rejectsWithConflict(promise: Promise<unknown>, field: string) {
 }
 
 /** The behaviour every UserStore implementation must have; run by each store's test file. */
-export function userStoreContract(open: () => Promise<UserStore>) {
+export function userStoreContract(open: () => Promise<Stores>) {
+  let stores: Stores;
   let store: UserStore;
   beforeEach(async () => {
-    store = await open();
+    stores = await open();
+    store = stores.users;
   });
   afterEach(async () => {
-    await store.close();
+    await stores.close();
   });
 
   it("creates a user and finds it by id, email and username", async () => {
@@ -109,9 +112,19 @@ export function userStoreContract(open: () => Promise<UserStore>) {
     assert.equal(await store.deleteGuestsCreatedBefore(new Date(0)), 0);
   });
 
+  it("keeps a banned guest through the purge until the ban ends", async () => {
+    const guest = await store.create(newUser({ email: null, isGuest: true }));
+    await stores.safety.ban(guest.id, new Date(Date.now() + 60_000), "spam", "admin");
+    await store.deleteGuestsCreatedBefore(new Date(Date.now() + 1000));
+    assert.ok(await store.findById(guest.id), "the banned guest is kept");
+    await stores.safety.unban(guest.id);
+    await store.deleteGuestsCreatedBefore(new Date(Date.now() + 1000));
+    assert.equal(await store.findById(guest.id), null);
+  });
+
   it("answers ping while open and fails once closed", async () => {
     await store.ping();
-    await store.close();
+    await stores.close();
     await assert.rejects(store.ping());
   });
 }

@@ -221,7 +221,7 @@ describe("accounts over REST", () => {
     it("answers an unexpected failure with 500 and no internals", async () => {
       const broken = await bootServer();
       try {
-        await broken.services.users.close();
+        await broken.services.close();
         const res = await request(broken.baseUrl, "POST", "/api/auth/register", { body: newAccount() });
         assert.equal(res.status, 500);
         assert.deepEqual(res.body, { success: false, message: "Internal server error", code: "INTERNAL_ERROR" });

@@ -50,7 +50,7 @@ describe("logs", () => {
     const logDir = tempDir("pairline-logs-");
     const server = await bootServer({ LOG_DIR: logDir, LOG_CONSOLE: "false", LOG_LEVEL: "info" });
     try {
-      await server.services.users.close();
+      await server.services.close();
       const res = await request(server.baseUrl, "POST", "/api/auth/register", { body: newAccount() });
       assert.equal(res.status, 500);
       assert.ok(!JSON.stringify(res.body).includes("database"), "no internals in the response");

@@ -1,8 +1,7 @@
 import mongoose from "mongoose";
-import { Errors } from "../errors.ts";
-import type { NewUser, User, UserStore } from "./store.ts";
-
-const CASE_INSENSITIVE = { locale: "en", strength: 2 } as const;
+import { Errors } from "../../errors.ts";
+import type { NewUser, User, UserStore } from "../store.ts";
+import { CASE_INSENSITIVE, isObjectId } from "./connection.ts";
 
 const userSchema = new mongoose.Schema(
   {
@@ -50,11 +49,10 @@ function isDuplicateKey(error: unknown): error is { code: number; keyPattern?: R
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-export async function openMongoUserStore(uri: string): Promise<UserStore> {
-  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+export async function mongoUserStore(connection: mongoose.Connection): Promise<UserStore> {
   const Users = connection.model<UserDocument>("User", userSchema);
   await Users.syncIndexes();
-  const valid = (id: string) => mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id);
+  const valid = isObjectId;
   const find = async (filter: mongoose.QueryFilter<UserDocument>) => {
     const doc = await Users.findOne(filter).collation(CASE_INSENSITIVE).lean<UserDocument>();
     return doc ? toUser(doc) : null;
@@ -81,14 +79,22 @@ export async function openMongoUserStore(uri: string): Promise<UserStore> {
       return (await Users.deleteOne({ _id: id })).deletedCount > 0;
     },
     async deleteGuestsCreatedBefore(cutoff) {
-      return (await Users.deleteMany({ isGuest: true, createdAt: { $lt: cutoff } })).deletedCount;
+      // Banned guests are kept until their ban ends, so the ban keeps holding their devices.
+      const bannedIds = await connection.collection("bans").distinct("userId", { until: { $gt: new Date() } });
+      const banned = bannedIds.map((id: string) => new mongoose.Types.ObjectId(id));
+      const filter = { isGuest: true, createdAt: { $lt: cutoff }, _id: { $nin: banned } };
+      const doomed = (await Users.find(filter, { _id: 1 }).lean()).map((doc) => doc._id.toHexString());
+      if (doomed.length === 0) return 0;
+      await Promise.all(
+        ["blocks", "devices", "bans"].map((name) =>
+          connection.collection(name).deleteMany({ $or: [{ userId: { $in: doomed } }, { blockerId: { $in: doomed } }, { blockedId: { $in: doomed } }] }),
+        ),
+      );
+      return (await Users.deleteMany({ _id: { $in: doomed } })).deletedCount;
     },
     count: () => Users.countDocuments(),
     async ping() {
       await connection.db!.admin().ping();
-    },
-    async close() {
-      await connection.close();
     },
   };
 }

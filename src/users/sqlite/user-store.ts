@@ -1,24 +1,7 @@
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import { Errors } from "../errors.ts";
-import type { NewUser, User, UserStore } from "./store.ts";
-
-/** Ordered schema migrations; `PRAGMA user_version` records how many have run. */
-const MIGRATIONS = [
-  `CREATE TABLE users (
-     id            TEXT PRIMARY KEY,
-     username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
-     email         TEXT UNIQUE COLLATE NOCASE,
-     password_hash TEXT,
-     is_guest      INTEGER NOT NULL DEFAULT 0,
-     is_online     INTEGER NOT NULL DEFAULT 0,
-     last_seen     INTEGER,
-     created_at    INTEGER NOT NULL
-   );
-   CREATE INDEX users_guest_created ON users (is_guest, created_at);`,
-];
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { Errors } from "../../errors.ts";
+import type { NewUser, User, UserStore } from "../store.ts";
+import { newId } from "./database.ts";
 
 interface UserRow {
   id: string;
@@ -44,35 +27,7 @@ function toUser(row: UserRow): User {
   };
 }
 
-/** 24 hex characters, the same shape as a MongoDB ObjectId, so ids look alike on every store. */
-function newId(): string {
-  return randomBytes(12).toString("hex");
-}
-
-function migrate(db: DatabaseSync): void {
-  const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
-  for (let i = version; i < MIGRATIONS.length; i++) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(MIGRATIONS[i]!);
-      db.exec(`PRAGMA user_version = ${i + 1}`);
-      db.exec("COMMIT");
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    }
-  }
-}
-
-export function openSqliteUserStore(file: string): UserStore {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new DatabaseSync(file);
-  // WAL + busy timeout let several processes on one machine share the file.
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db);
+export function sqliteUserStore(db: DatabaseSync): UserStore {
 
   const statements = {
     insert: db.prepare(
@@ -84,7 +39,11 @@ export function openSqliteUserStore(file: string): UserStore {
     byUsername: db.prepare("SELECT * FROM users WHERE username = ?"),
     setOnline: db.prepare("UPDATE users SET is_online = ?, last_seen = ? WHERE id = ?"),
     delete: db.prepare("DELETE FROM users WHERE id = ?"),
-    deleteGuests: db.prepare("DELETE FROM users WHERE is_guest = 1 AND created_at < ?"),
+    // Banned guests are kept until their ban ends, so the ban keeps holding their devices.
+    deleteGuests: db.prepare(
+      `DELETE FROM users WHERE is_guest = 1 AND created_at < ?
+         AND id NOT IN (SELECT user_id FROM bans WHERE until > ?)`,
+    ),
     count: db.prepare("SELECT COUNT(*) AS n FROM users"),
     ping: db.prepare("SELECT 1"),
   };
@@ -139,16 +98,13 @@ export function openSqliteUserStore(file: string): UserStore {
       return Number(statements.delete.run(id).changes) > 0;
     },
     async deleteGuestsCreatedBefore(cutoff) {
-      return Number(statements.deleteGuests.run(cutoff.getTime()).changes);
+      return Number(statements.deleteGuests.run(cutoff.getTime(), Date.now()).changes);
     },
     async count() {
       return (statements.count.get() as { n: number }).n;
     },
     async ping() {
       statements.ping.get();
-    },
-    async close() {
-      if (db.isOpen) db.close();
     },
   };
 }

@@ -1,0 +1,111 @@
+import mongoose from "mongoose";
+import { REPORT_CATEGORIES, type Ban, type Device, type Report, type SafetyStore } from "../safety-store.ts";
+
+const blockSchema = new mongoose.Schema(
+  { blockerId: { type: String, required: true }, blockedId: { type: String, required: true } },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+blockSchema.index({ blockerId: 1, blockedId: 1 }, { unique: true });
+blockSchema.index({ blockedId: 1 });
+
+const reportSchema = new mongoose.Schema(
+  {
+    reporterId: { type: String, required: true },
+    reportedId: { type: String, required: true },
+    category: { type: String, enum: REPORT_CATEGORIES, required: true },
+    reason: { type: String, default: null },
+    messages: { type: [mongoose.Schema.Types.Mixed], default: [] },
+    roomId: { type: String, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+reportSchema.index({ reportedId: 1, createdAt: 1 });
+
+const banSchema = new mongoose.Schema({
+  userId: { type: String, required: true, unique: true },
+  until: { type: Date, required: true },
+  reason: { type: String, required: true },
+  by: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+});
+
+const deviceSchema = new mongoose.Schema({
+  userId: { type: String, required: true },
+  deviceId: { type: String, required: true },
+  userAgent: { type: String, default: null },
+  ip: { type: String, default: null },
+  country: { type: String, default: null },
+  lastSeen: { type: Date, required: true },
+});
+deviceSchema.index({ userId: 1, deviceId: 1 }, { unique: true });
+deviceSchema.index({ deviceId: 1 });
+
+type ReportDocument = Omit<Report, "id"> & { _id: mongoose.Types.ObjectId };
+type BanDocument = Ban & { _id: mongoose.Types.ObjectId };
+
+const toReport = ({ _id, ...rest }: ReportDocument): Report => ({ id: _id.toHexString(), ...rest });
+const toBan = (doc: BanDocument): Ban => ({
+  userId: doc.userId,
+  until: doc.until,
+  reason: doc.reason,
+  by: doc.by,
+  createdAt: doc.createdAt,
+});
+
+export async function mongoSafetyStore(connection: mongoose.Connection): Promise<SafetyStore> {
+  const Blocks = connection.model("Block", blockSchema);
+  const Reports = connection.model<ReportDocument>("Report", reportSchema);
+  const Bans = connection.model<BanDocument>("Ban", banSchema);
+  const Devices = connection.model<Device & { lastSeen: Date }>("Device", deviceSchema);
+  await Promise.all([Blocks, Reports, Bans, Devices].map((model) => model.syncIndexes()));
+
+  return {
+    async block(blockerId, blockedId) {
+      await Blocks.updateOne({ blockerId, blockedId }, { $setOnInsert: { blockerId, blockedId } }, { upsert: true });
+    },
+    async unblock(blockerId, blockedId) {
+      return (await Blocks.deleteOne({ blockerId, blockedId })).deletedCount > 0;
+    },
+    async blockedEitherWay(userId) {
+      const rows = await Blocks.find({ $or: [{ blockerId: userId }, { blockedId: userId }] }).lean();
+      return [...new Set(rows.map((row) => (row.blockerId === userId ? row.blockedId : row.blockerId)))];
+    },
+    async addReport(input) {
+      const doc = await Reports.create(input);
+      return toReport(doc.toObject<ReportDocument>());
+    },
+    async reportsAgainst(userId) {
+      const docs = await Reports.find({ reportedId: userId }).sort({ createdAt: 1 }).lean<ReportDocument[]>();
+      return docs.map(toReport);
+    },
+    async distinctReporters(userId, since) {
+      return (await Reports.distinct("reporterId", { reportedId: userId, createdAt: { $gte: since } })).length;
+    },
+    async ban(userId, until, reason, by) {
+      const ban: Ban = { userId, until, reason, by, createdAt: new Date() };
+      await Bans.replaceOne({ userId }, ban, { upsert: true });
+      return ban;
+    },
+    async unban(userId) {
+      return (await Bans.deleteOne({ userId })).deletedCount > 0;
+    },
+    async activeBan(userId, now) {
+      const doc = await Bans.findOne({ userId, until: { $gt: now } }).lean<BanDocument>();
+      return doc ? toBan(doc) : null;
+    },
+    async recordDevice(device) {
+      await Devices.updateOne(
+        { userId: device.userId, deviceId: device.deviceId },
+        { ...device, lastSeen: new Date() },
+        { upsert: true },
+      );
+    },
+    async activeBanOfDevice(deviceId, now) {
+      const userIds = await Devices.distinct("userId", { deviceId });
+      const doc = await Bans.findOne({ userId: { $in: userIds }, until: { $gt: now } })
+        .sort({ until: -1 })
+        .lean<BanDocument>();
+      return doc ? toBan(doc) : null;
+    },
+  };
+}

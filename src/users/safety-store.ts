@@ -1,0 +1,67 @@
+export const REPORT_CATEGORIES = ["spam", "harassment", "nudity", "underage", "violence", "other"] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
+/** A relayed chat message as the reporter received it, server signature included. */
+export interface ReportedMessage {
+  id: string;
+  from: string;
+  to: string;
+  timestamp: number;
+  type: string;
+  content: string;
+  signature: string;
+}
+
+export interface Report {
+  id: string;
+  reporterId: string;
+  reportedId: string;
+  category: ReportCategory;
+  reason: string | null;
+  messages: ReportedMessage[];
+  roomId: string | null;
+  createdAt: Date;
+}
+
+export type NewReport = Omit<Report, "id" | "createdAt">;
+
+export interface Ban {
+  userId: string;
+  until: Date;
+  reason: string;
+  /** `reports` when the report threshold banned the user, otherwise the admin's name. */
+  by: string;
+  createdAt: Date;
+}
+
+export interface Device {
+  userId: string;
+  deviceId: string;
+  userAgent: string | null;
+  ip: string | null;
+  country: string | null;
+}
+
+/**
+ * Blocks, reports, bans and devices: what keeps strangers safe. Every
+ * implementation passes the contract suite in `tests/contract`.
+ */
+export interface SafetyStore {
+  /** Idempotent. */
+  block(blockerId: string, blockedId: string): Promise<void>;
+  unblock(blockerId: string, blockedId: string): Promise<boolean>;
+  /** Everyone this user blocked or was blocked by. */
+  blockedEitherWay(userId: string): Promise<string[]>;
+  addReport(report: NewReport): Promise<Report>;
+  reportsAgainst(userId: string): Promise<Report[]>;
+  /** How many different users reported `userId` since `since`. */
+  distinctReporters(userId: string, since: Date): Promise<number>;
+  /** Creates or replaces the user's ban. */
+  ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
+  unban(userId: string): Promise<boolean>;
+  activeBan(userId: string, now: Date): Promise<Ban | null>;
+  /** Creates or refreshes the (user, device) record. */
+  recordDevice(device: Device): Promise<void>;
+  /** The active ban of any user who used this device. */
+  activeBanOfDevice(deviceId: string, now: Date): Promise<Ban | null>;
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+/** Ordered schema migrations; `PRAGMA user_version` records how many have run. */
+const MIGRATIONS = [
+  `CREATE TABLE users (
+     id            TEXT PRIMARY KEY,
+     username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     email         TEXT UNIQUE COLLATE NOCASE,
+     password_hash TEXT,
+     is_guest      INTEGER NOT NULL DEFAULT 0,
+     is_online     INTEGER NOT NULL DEFAULT 0,
+     last_seen     INTEGER,
+     created_at    INTEGER NOT NULL
+   );
+   CREATE INDEX users_guest_created ON users (is_guest, created_at);`,
+  `CREATE TABLE blocks (
+     blocker_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     blocked_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (blocker_id, blocked_id)
+   );
+   CREATE INDEX blocks_blocked ON blocks (blocked_id);
+   CREATE TABLE reports (
+     id          TEXT PRIMARY KEY,
+     reporter_id TEXT NOT NULL,
+     reported_id TEXT NOT NULL,
+     category    TEXT NOT NULL,
+     reason      TEXT,
+     messages    TEXT NOT NULL,
+     room_id     TEXT,
+     created_at  INTEGER NOT NULL
+   );
+   CREATE INDEX reports_reported ON reports (reported_id, created_at);
+   CREATE TABLE bans (
+     user_id    TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+     until      INTEGER NOT NULL,
+     reason     TEXT NOT NULL,
+     by         TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE devices (
+     user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     device_id  TEXT NOT NULL,
+     user_agent TEXT,
+     ip         TEXT,
+     country    TEXT,
+     last_seen  INTEGER NOT NULL,
+     PRIMARY KEY (user_id, device_id)
+   );
+   CREATE INDEX devices_device ON devices (device_id);`,
+];
+
+function migrate(db: DatabaseSync): void {
+  const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  for (let i = version; i < MIGRATIONS.length; i++) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(MIGRATIONS[i]!);
+      db.exec(`PRAGMA user_version = ${i + 1}`);
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+/** Opens (creating and migrating) Pairline's SQLite database. */
+export function openSqliteDatabase(file: string): DatabaseSync {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  // WAL + busy timeout let several processes on one machine share the file.
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
+/** 24 hex characters, the same shape as a MongoDB ObjectId, so ids look alike on every store. */
+export function newId(): string {
+  return randomBytes(12).toString("hex");
+}

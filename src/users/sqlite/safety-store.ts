@@ -1,0 +1,134 @@
+import type { DatabaseSync } from "node:sqlite";
+import type { Ban, Report, ReportCategory, ReportedMessage, SafetyStore } from "../safety-store.ts";
+import { newId } from "./database.ts";
+
+interface ReportRow {
+  id: string;
+  reporter_id: string;
+  reported_id: string;
+  category: string;
+  reason: string | null;
+  messages: string;
+  room_id: string | null;
+  created_at: number;
+}
+
+interface BanRow {
+  user_id: string;
+  until: number;
+  reason: string;
+  by: string;
+  created_at: number;
+}
+
+const toReport = (row: ReportRow): Report => ({
+  id: row.id,
+  reporterId: row.reporter_id,
+  reportedId: row.reported_id,
+  category: row.category as ReportCategory,
+  reason: row.reason,
+  messages: JSON.parse(row.messages) as ReportedMessage[],
+  roomId: row.room_id,
+  createdAt: new Date(row.created_at),
+});
+
+const toBan = (row: BanRow): Ban => ({
+  userId: row.user_id,
+  until: new Date(row.until),
+  reason: row.reason,
+  by: row.by,
+  createdAt: new Date(row.created_at),
+});
+
+export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
+  const statements = {
+    block: db.prepare("INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)"),
+    unblock: db.prepare("DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?"),
+    blockedEitherWay: db.prepare(
+      `SELECT blocked_id AS id FROM blocks WHERE blocker_id = ?
+       UNION SELECT blocker_id AS id FROM blocks WHERE blocked_id = ?`,
+    ),
+    addReport: db.prepare(
+      `INSERT INTO reports (id, reporter_id, reported_id, category, reason, messages, room_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    reportsAgainst: db.prepare("SELECT * FROM reports WHERE reported_id = ? ORDER BY created_at"),
+    distinctReporters: db.prepare(
+      "SELECT COUNT(DISTINCT reporter_id) AS n FROM reports WHERE reported_id = ? AND created_at >= ?",
+    ),
+    ban: db.prepare(
+      `INSERT INTO bans (user_id, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET until = excluded.until, reason = excluded.reason,
+         by = excluded.by, created_at = excluded.created_at`,
+    ),
+    unban: db.prepare("DELETE FROM bans WHERE user_id = ?"),
+    activeBan: db.prepare("SELECT * FROM bans WHERE user_id = ? AND until > ?"),
+    recordDevice: db.prepare(
+      `INSERT INTO devices (user_id, device_id, user_agent, ip, country, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, device_id) DO UPDATE SET user_agent = excluded.user_agent, ip = excluded.ip,
+         country = excluded.country, last_seen = excluded.last_seen`,
+    ),
+    activeBanOfDevice: db.prepare(
+      `SELECT bans.* FROM devices JOIN bans ON bans.user_id = devices.user_id
+       WHERE devices.device_id = ? AND bans.until > ? ORDER BY bans.until DESC LIMIT 1`,
+    ),
+  };
+
+  return {
+    async block(blockerId, blockedId) {
+      statements.block.run(blockerId, blockedId, Date.now());
+    },
+    async unblock(blockerId, blockedId) {
+      return Number(statements.unblock.run(blockerId, blockedId).changes) > 0;
+    },
+    async blockedEitherWay(userId) {
+      return (statements.blockedEitherWay.all(userId, userId) as Array<{ id: string }>).map((row) => row.id);
+    },
+    async addReport(input) {
+      const report: Report = { ...input, id: newId(), createdAt: new Date() };
+      statements.addReport.run(
+        report.id,
+        report.reporterId,
+        report.reportedId,
+        report.category,
+        report.reason,
+        JSON.stringify(report.messages),
+        report.roomId,
+        report.createdAt.getTime(),
+      );
+      return report;
+    },
+    async reportsAgainst(userId) {
+      return (statements.reportsAgainst.all(userId) as unknown as ReportRow[]).map(toReport);
+    },
+    async distinctReporters(userId, since) {
+      return (statements.distinctReporters.get(userId, since.getTime()) as { n: number }).n;
+    },
+    async ban(userId, until, reason, by) {
+      const ban: Ban = { userId, until, reason, by, createdAt: new Date() };
+      statements.ban.run(userId, until.getTime(), reason, by, ban.createdAt.getTime());
+      return ban;
+    },
+    async unban(userId) {
+      return Number(statements.unban.run(userId).changes) > 0;
+    },
+    async activeBan(userId, now) {
+      const row = statements.activeBan.get(userId, now.getTime()) as BanRow | undefined;
+      return row ? toBan(row) : null;
+    },
+    async recordDevice(device) {
+      statements.recordDevice.run(
+        device.userId,
+        device.deviceId,
+        device.userAgent,
+        device.ip,
+        device.country,
+        Date.now(),
+      );
+    },
+    async activeBanOfDevice(deviceId, now) {
+      const row = statements.activeBanOfDevice.get(deviceId, now.getTime()) as BanRow | undefined;
+      return row ? toBan(row) : null;
+    },
+  };
+}

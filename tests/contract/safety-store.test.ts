@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import type { Stores } from "../../src/users/index.ts";
+import type { ReportedMessage } from "../../src/users/safety-store.ts";
+import { forEachStoreBackend } from "./backends.ts";
+
+let sequence = 0;
+async function someUser(stores: Stores) {
+  sequence += 1;
+  const tag = `s${process.pid}_${sequence}_${Math.random().toString(36).slice(2, 7)}`;
+  return stores.users.create({ username: tag, email: null, passwordHash: null, isGuest: true });
+}
+
+const message = (from: string, to: string): ReportedMessage => ({
+  id: "m1",
+  from,
+  to,
+  timestamp: 1_700_000_000_000,
+  type: "text",
+  content: "rude words",
+  signature: "sig",
+});
+
+forEachStoreBackend("SafetyStore contract", (open) => {
+  let stores: Stores;
+  beforeEach(async () => {
+    stores = await open();
+  });
+  afterEach(() => stores.close());
+
+  it("blocks one way and reports the pair both ways, idempotently", async () => {
+    const [a, b, c] = [await someUser(stores), await someUser(stores), await someUser(stores)];
+    await stores.safety.block(a.id, b.id);
+    await stores.safety.block(a.id, b.id);
+    await stores.safety.block(c.id, a.id);
+    assert.deepEqual((await stores.safety.blockedEitherWay(a.id)).sort(), [b.id, c.id].sort());
+    assert.deepEqual(await stores.safety.blockedEitherWay(b.id), [a.id]);
+    assert.equal(await stores.safety.unblock(a.id, b.id), true);
+    assert.equal(await stores.safety.unblock(a.id, b.id), false);
+    assert.deepEqual(await stores.safety.blockedEitherWay(b.id), []);
+  });
+
+  it("keeps reports with their category and messages, and counts distinct reporters in a window", async () => {
+    const [target, r1, r2] = [await someUser(stores), await someUser(stores), await someUser(stores)];
+    const first = await stores.safety.addReport({
+      reporterId: r1.id,
+      reportedId: target.id,
+      category: "harassment",
+      reason: "kept insulting me",
+      messages: [message(target.id, r1.id)],
+      roomId: "room1",
+    });
+    assert.match(first.id, /^[0-9a-f]{24}$/);
+    await stores.safety.addReport({ reporterId: r1.id, reportedId: target.id, category: "spam", reason: null, messages: [], roomId: null });
+    await stores.safety.addReport({ reporterId: r2.id, reportedId: target.id, category: "other", reason: null, messages: [], roomId: null });
+
+    const reports = await stores.safety.reportsAgainst(target.id);
+    assert.equal(reports.length, 3);
+    assert.equal(reports[0]!.category, "harassment");
+    assert.equal(reports[0]!.reason, "kept insulting me");
+    assert.deepEqual(reports[0]!.messages, [message(target.id, r1.id)]);
+    assert.equal(await stores.safety.distinctReporters(target.id, new Date(Date.now() - 60_000)), 2);
+    assert.equal(await stores.safety.distinctReporters(target.id, new Date(Date.now() + 60_000)), 0);
+  });
+
+  it("bans until a time, replaces a ban, and unbans", async () => {
+    const user = await someUser(stores);
+    const now = new Date();
+    assert.equal(await stores.safety.activeBan(user.id, now), null);
+    await stores.safety.ban(user.id, new Date(now.getTime() + 60_000), "spam", "reports");
+    const ban = await stores.safety.activeBan(user.id, now);
+    assert.equal(ban?.reason, "spam");
+    assert.equal(ban?.by, "reports");
+    assert.equal(await stores.safety.activeBan(user.id, new Date(now.getTime() + 120_000)), null, "a ban ends");
+    await stores.safety.ban(user.id, new Date(now.getTime() + 600_000), "harassment", "admin");
+    assert.equal((await stores.safety.activeBan(user.id, now))?.by, "admin");
+    assert.equal(await stores.safety.unban(user.id), true);
+    assert.equal(await stores.safety.activeBan(user.id, now), null);
+  });
+
+  it("finds the ban of any user who used a device", async () => {
+    const [banned, other] = [await someUser(stores), await someUser(stores)];
+    const device = { deviceId: `dev-${banned.id}`, userAgent: "test", ip: "203.0.113.9", country: null };
+    await stores.safety.recordDevice({ ...device, userId: banned.id });
+    await stores.safety.recordDevice({ ...device, userId: banned.id });
+    await stores.safety.recordDevice({ ...device, deviceId: `dev-${other.id}`, userId: other.id });
+    const now = new Date();
+    assert.equal(await stores.safety.activeBanOfDevice(device.deviceId, now), null);
+    await stores.safety.ban(banned.id, new Date(now.getTime() + 60_000), "spam", "admin");
+    assert.equal((await stores.safety.activeBanOfDevice(device.deviceId, now))?.userId, banned.id);
+    assert.equal(await stores.safety.activeBanOfDevice(`dev-${other.id}`, now), null);
+  });
+});
