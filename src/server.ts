@@ -2,6 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config/index.ts";
 import { createApp } from "./http/app.ts";
+import { createCorsPolicy } from "./http/cors.ts";
+import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services.ts";
 
 export interface RunningServer {
@@ -19,16 +21,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
+  const realtime = createRealtime(httpServer, services, { corsHeadersFor: createCorsPolicy(config).headersFor });
+  await realtime.listen(config.port, config.host);
   const port = (httpServer.address() as AddressInfo).port;
   services.logger.info("Pairline listening", { port, env: config.env });
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await realtime.shutdown();
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.limits.shutdownTimeoutMs);

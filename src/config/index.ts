@@ -58,6 +58,7 @@ const envSchema = z.object({
   RECONNECT_BUFFER_BYTES: int(0, 64 * 1024 * 1024).default(512 * 1024),
   OUTPUT_BUFFER_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
   MATCH_WIDEN_AFTER_MS: int(0, 600_000).default(5000),
+  REMATCH_COOLDOWN: int(0, 86_400).default(60),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
 
   STUN_URLS: list.default(["stun:stun.l.google.com:19302"]),
@@ -119,6 +120,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       reconnectBufferBytes: env.RECONNECT_BUFFER_BYTES,
       outputBufferBytes: env.OUTPUT_BUFFER_BYTES,
       matchWidenAfterMs: env.MATCH_WIDEN_AFTER_MS,
+      rematchCooldownSeconds: env.REMATCH_COOLDOWN,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
     rtc: {

@@ -1,0 +1,248 @@
+import { randomUUID } from "node:crypto";
+import {
+  CloseCode,
+  ErrorCode,
+  Protocol,
+  Room,
+  ServerError,
+  getMessageBytes,
+  type RoomException,
+  type RoomMethodName,
+} from "@colyseus/core";
+import { rememberPartners, takePair } from "../src/realtime/pairs.ts";
+import { refuseAttachment } from "./attachments.ts";
+import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
+import { closeOnForeignFrames } from "./frame-guard.ts";
+import { createInbound, sendError, type RoomClient } from "./inbound.ts";
+import { PendingFrames } from "./pending-frames.ts";
+import {
+  CallStatus,
+  ChatClientMessage,
+  ChatServerMessage,
+  MessageKind,
+  PartnerLeftReason,
+  RoomErrorCode,
+  chatClientSchemas,
+  type ChatServerPayloads,
+  type Stamp,
+} from "./protocol.ts";
+import { initConnection, reportRoomException } from "./room-support.ts";
+import { ChatState, Participant } from "./state.ts";
+
+const OPEN = 1; // WebSocket.OPEN
+
+/** Bytes queued on a client's socket that the network has not taken yet. */
+const unsentBytes = (client: RoomClient): number => (client.ref as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
+const isOpen = (client: RoomClient): boolean => (client.ref as unknown as { readyState?: number }).readyState === OPEN;
+
+/**
+ * One conversation between two matched strangers. Created only by the lobby (the pair
+ * comes from presence, never from client options); relays what one says to the other,
+ * holds messages for a partner who dropped, and ends for both when either leaves.
+ */
+export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
+  override maxClients = 2;
+
+  #deps!: RoomDeps;
+  #ended = false;
+  /** Participants who lost their connection and may still come back. */
+  readonly #dropped = new Set<string>();
+  readonly #pending = new Map<string, PendingFrames>();
+
+  override async onCreate({ deps, pairKey }: RoomCreateOptions & { pairKey?: unknown }): Promise<void> {
+    this.#deps = deps;
+    const pair = await takePair(this.presence, pairKey);
+    if (!pair) {
+      throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, "Chat rooms are opened by the lobby");
+    }
+    await this.setPrivate(true);
+    this.state = new ChatState();
+    for (const user of pair) {
+      this.state.participants.set(user.id, new Participant({ userId: user.id, username: user.username }));
+    }
+    this.onMessage("*", this.#inbound(deps));
+    this.clock.setTimeout(() => this.#endIfPartnerNeverCame(), (this.seatReservationTimeout + 1) * 1000);
+  }
+
+  override async onJoin(client: RoomClient): Promise<void> {
+    const participant = this.state.participants.get(client.auth!.id);
+    if (!participant || participant.connected || this.#ended) {
+      throw new ServerError(ErrorCode.AUTH_FAILED, "This chat belongs to two other users");
+    }
+    initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
+    closeOnForeignFrames(client);
+    participant.connected = true;
+    this.#flushPending(client);
+    if (this.clients.length === this.maxClients) await this.lock();
+    await this.#deps.online.connected(participant.userId);
+  }
+
+  override async onDrop(client: RoomClient, code?: number): Promise<void> {
+    const userId = client.auth!.id;
+    if (this.#ended || code === CloseCode.SERVER_SHUTDOWN) return;
+    this.#dropped.add(userId);
+    this.#setAway(userId);
+    this.#sendTo(this.#partnerOf(userId), ChatServerMessage.PartnerDisconnected, { userId });
+    this.allowReconnection(client, this.#deps.config.limits.reconnectGraceSeconds).catch(() => undefined);
+    await this.#deps.online.disconnected(userId);
+  }
+
+  override async onReconnect(client: RoomClient): Promise<void> {
+    const userId = client.auth!.id;
+    this.#dropped.delete(userId);
+    closeOnForeignFrames(client);
+    this.state.participants.get(userId)!.connected = true;
+    this.#flushPending(client);
+    this.#sendTo(this.#partnerOf(userId), ChatServerMessage.PartnerReconnected, { userId });
+    await this.#deps.online.connected(userId);
+  }
+
+  override async onLeave(client: RoomClient): Promise<void> {
+    const userId = client.auth!.id;
+    const timedOut = this.#dropped.delete(userId);
+    this.#setAway(userId);
+    this.#end(userId, timedOut ? PartnerLeftReason.Timeout : PartnerLeftReason.Left);
+    if (!timedOut) await this.#deps.online.disconnected(userId);
+  }
+
+  override onBeforeShutdown(): void {
+    this.#ended = true;
+    super.onBeforeShutdown();
+  }
+
+  override onUncaughtException(error: RoomException, method: RoomMethodName): void {
+    reportRoomException(this.#deps.logger, this.roomName, error, method);
+  }
+
+  #inbound(deps: RoomDeps) {
+    const schemas = chatClientSchemas({ textMaxLength: deps.config.limits.textMaxLength });
+    return createInbound(schemas, {
+      [ChatClientMessage.Message]: async (client, message) => {
+        if (message.type !== MessageKind.Text) {
+          const refusal = await refuseAttachment(message, this.roomId);
+          if (refusal) return sendError(client, refusal.code, refusal.message, ChatClientMessage.Message);
+        } else if (!message.content?.trim()) {
+          return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
+        }
+        const relayed = message.type === MessageKind.Text
+          ? { type: message.type, content: message.content }
+          : { type: message.type, fileId: message.fileId };
+        const stamp = this.#relay(client, ChatServerMessage.Message, relayed, true);
+        if (!stamp) {
+          return sendError(client, RoomErrorCode.PartnerUnavailable, "Your partner is away and cannot receive more", ChatClientMessage.Message);
+        }
+        const ack = { id: stamp.id, timestamp: stamp.timestamp };
+        this.#send(client, ChatServerMessage.Ack, message.clientMessageId ? { ...ack, clientMessageId: message.clientMessageId } : ack);
+      },
+      [ChatClientMessage.Typing]: (client, { typing }) => {
+        this.state.participants.get(client.auth!.id)!.typing = typing;
+        this.#relay(client, ChatServerMessage.Typing, { typing }, false);
+      },
+      [ChatClientMessage.Clear]: (client) => {
+        this.#relay(client, ChatServerMessage.Clear, {}, true);
+      },
+      [ChatClientMessage.Leave]: (client) => {
+        this.#end(client.auth!.id, PartnerLeftReason.Left);
+      },
+      [ChatClientMessage.Offer]: (client, offer) => {
+        this.state.call.assign({ status: CallStatus.Ringing, kind: offer.type });
+        this.#relay(client, ChatServerMessage.Offer, offer, true);
+      },
+      [ChatClientMessage.Answer]: (client, answer) => {
+        this.state.call.status = CallStatus.Active;
+        this.#relay(client, ChatServerMessage.Answer, answer, true);
+      },
+      [ChatClientMessage.IceCandidate]: (client, candidate) => {
+        this.#relay(client, ChatServerMessage.IceCandidate, candidate, true);
+      },
+      [ChatClientMessage.EndCall]: (client) => {
+        this.state.call.assign({ status: CallStatus.Idle, kind: "" });
+        this.#relay(client, ChatServerMessage.EndCall, {}, true);
+      },
+    });
+  }
+
+  /**
+   * Stamps a message and hands it to the sender's partner: now if connected, otherwise
+   * (when `keepIfAway`) held until the partner returns. Undefined if it could not be held.
+   */
+  #relay(sender: RoomClient, type: ChatServerMessage, body: object, keepIfAway: boolean): Stamp | undefined {
+    if (this.#ended) return undefined;
+    const stamp: Stamp = { id: randomUUID(), from: sender.auth!.id, timestamp: Date.now() };
+    const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp });
+    return this.#deliver(this.#partnerOf(stamp.from), frame, keepIfAway) ? stamp : undefined;
+  }
+
+  #deliver(userId: string, frame: Buffer, keepIfAway: boolean): boolean {
+    const client = this.#clientOf(userId);
+    if (client && isOpen(client) && !this.#dropped.has(userId)) {
+      if (unsentBytes(client) + frame.byteLength <= this.#deps.config.limits.outputBufferBytes) {
+        client.enqueueRaw(frame);
+        return true;
+      }
+      this.#cutOff(client);
+    }
+    return !keepIfAway || this.#pendingFor(userId).push(frame);
+  }
+
+  /** A client that stops reading is disconnected rather than buffered without end; it may reconnect. */
+  #cutOff(client: RoomClient): void {
+    this.#deps.logger.warn("Disconnecting a client that stopped reading", { room: this.roomId, userId: client.auth!.id });
+    (client.ref as unknown as { terminate(): void }).terminate();
+  }
+
+  #end(leaverId: string, reason: PartnerLeftReason): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const partnerId = this.#partnerOf(leaverId);
+    this.#sendTo(partnerId, ChatServerMessage.PartnerLeft, { userId: leaverId, reason });
+    rememberPartners(this.presence, leaverId, partnerId, this.#deps.config.limits.rematchCooldownSeconds);
+    this.state.call.assign({ status: CallStatus.Idle, kind: "" });
+    this.disconnect(CloseCode.CONSENTED).catch((error: unknown) => {
+      this.#deps.logger.error("Could not close chat room", { room: this.roomId, error: String(error) });
+    });
+  }
+
+  #endIfPartnerNeverCame(): void {
+    const absent = [...this.state.participants.values()].find((p) => !p.connected && !this.#dropped.has(p.userId));
+    if (absent && !this.#ended) this.#end(absent.userId, PartnerLeftReason.NoShow);
+  }
+
+  #setAway(userId: string): void {
+    const participant = this.state.participants.get(userId);
+    if (participant) participant.assign({ connected: false, typing: false });
+  }
+
+  #flushPending(client: RoomClient): void {
+    for (const frame of this.#pending.get(client.auth!.id)?.drain() ?? []) client.enqueueRaw(frame);
+  }
+
+  #pendingFor(userId: string): PendingFrames {
+    let pending = this.#pending.get(userId);
+    if (!pending) {
+      const { reconnectBufferMessages, reconnectBufferBytes } = this.#deps.config.limits;
+      pending = new PendingFrames(reconnectBufferMessages, reconnectBufferBytes);
+      this.#pending.set(userId, pending);
+    }
+    return pending;
+  }
+
+  #partnerOf(userId: string): string {
+    for (const id of this.state.participants.keys()) if (id !== userId) return id;
+    return userId;
+  }
+
+  #clientOf(userId: string): RoomClient | undefined {
+    return this.clients.find((client) => client.auth?.id === userId);
+  }
+
+  /** Sends to a participant if connected; status notices are not held for an absent one. */
+  #sendTo<K extends keyof ChatServerPayloads>(userId: string, type: K, payload: ChatServerPayloads[K]): void {
+    const client = this.#clientOf(userId);
+    if (client && !this.#dropped.has(userId)) this.#send(client, type, payload);
+  }
+
+  #send<K extends keyof ChatServerPayloads>(client: RoomClient, type: K, payload: ChatServerPayloads[K]): void {
+    client.send(type, payload);
+  }
+}

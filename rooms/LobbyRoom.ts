@@ -1,0 +1,109 @@
+import { Room, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { lobbyChannel, type MatchNotice } from "../src/realtime/lobby-channel.ts";
+import { recentPartner } from "../src/realtime/pairs.ts";
+import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
+import { closeOnForeignFrames } from "./frame-guard.ts";
+import { createInbound, sendError, type RoomClient } from "./inbound.ts";
+import {
+  LobbyClientMessage,
+  LobbyServerMessage,
+  RoomErrorCode,
+  lobbyClientSchemas,
+  type LobbyServerPayloads,
+  type MatchPreferences,
+} from "./protocol.ts";
+import { initConnection, reportRoomException } from "./room-support.ts";
+
+/** Lobby rooms fill up to this many users; `joinOrCreate("lobby")` then opens another, all sharing one queue. */
+const LOBBY_CAPACITY = 1000;
+/** How often a lobby with waiting users asks for a matching pass, so that preferences widen with time. */
+const REMATCH_INTERVAL_MS = 1000;
+
+/**
+ * Where users wait for a partner. The queue lives in presence, so a user here may be
+ * paired with one waiting in any other lobby, in any process.
+ */
+export class LobbyRoom extends Room<{ client: RoomClient }> {
+  override maxClients = LOBBY_CAPACITY;
+
+  #deps!: RoomDeps;
+  /** Sessions of this room that are in the queue. */
+  readonly #waiting = new Set<string>();
+
+  readonly #inbound = createInbound(lobbyClientSchemas, {
+    [LobbyClientMessage.Match]: (client, payload) => this.#enqueue(client, payload?.preferences ?? {}),
+    [LobbyClientMessage.Cancel]: (client) => this.#dequeue(client),
+  });
+
+  override onCreate({ deps }: RoomCreateOptions): void {
+    this.#deps = deps;
+    this.onMessage("*", this.#inbound);
+    this.presence.subscribe(lobbyChannel(this.roomId), (notice: MatchNotice) => this.#deliver(notice));
+    this.clock.setInterval(() => {
+      if (this.#waiting.size > 0) this.#requestPass();
+    }, REMATCH_INTERVAL_MS);
+  }
+
+  override async onJoin(client: RoomClient): Promise<void> {
+    initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
+    closeOnForeignFrames(client);
+    const { id, username } = client.auth!;
+    await this.#deps.online.connected(id);
+    this.#send(client, LobbyServerMessage.ConnectionEstablished, {
+      userId: id,
+      username,
+      online: await this.#deps.online.count(),
+    });
+  }
+
+  override async onLeave(client: RoomClient): Promise<void> {
+    await this.#dequeue(client);
+    await this.#deps.online.disconnected(client.auth!.id);
+  }
+
+  override onUncaughtException(error: RoomException, method: RoomMethodName): void {
+    reportRoomException(this.#deps.logger, this.roomName, error, method);
+  }
+
+  async #enqueue(client: RoomClient, preferences: MatchPreferences): Promise<void> {
+    const { id, username } = client.auth!;
+    const partner = await recentPartner(this.presence, id);
+    const added = await this.#deps.queue.add({
+      userId: id,
+      username,
+      sessionId: client.sessionId,
+      lobbyId: this.roomId,
+      preferences,
+      avoidUserIds: partner ? [partner] : [],
+      since: Date.now(),
+    });
+    if (!added) {
+      sendError(client, RoomErrorCode.AlreadyQueued, "You are already waiting for a partner in another window");
+      return;
+    }
+    this.#waiting.add(client.sessionId);
+    this.#send(client, LobbyServerMessage.Queued, { position: await this.#deps.queue.size() });
+    this.#requestPass();
+  }
+
+  async #dequeue(client: RoomClient): Promise<void> {
+    if (!this.#waiting.delete(client.sessionId)) return;
+    await this.#deps.queue.remove(client.auth!.id, client.sessionId);
+  }
+
+  #deliver(notice: MatchNotice): void {
+    const client = this.clients.get(notice.sessionId);
+    this.#waiting.delete(notice.sessionId);
+    if (client) this.#send(client, LobbyServerMessage.Matched, notice.matched);
+  }
+
+  #requestPass(): void {
+    this.#deps.matchmaker.run().catch((error: unknown) => {
+      this.#deps.logger.error("Matching pass failed", { error: String(error) });
+    });
+  }
+
+  #send<K extends keyof LobbyServerPayloads>(client: RoomClient, type: K, payload: LobbyServerPayloads[K]): void {
+    client.send(type, payload);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Logger } from "../src/logger/index.ts";
+import type { Config } from "../src/config/index.ts";
+import type { Matchmaker } from "../src/realtime/matchmaker.ts";
+import type { OnlineTracker } from "../src/realtime/online.ts";
+import type { MatchQueue } from "../src/realtime/queue.ts";
+import type { SeatAuth } from "../src/realtime/seat.ts";
+import type { TokenBucket } from "./token-bucket.ts";
+
+/** What rooms receive from the server at definition time (`gameServer.define(name, Room, { deps })`). */
+export interface RoomDeps {
+  config: Config;
+  logger: Logger;
+  queue: MatchQueue;
+  matchmaker: Matchmaker;
+  online: OnlineTracker;
+}
+
+export interface RoomCreateOptions {
+  deps: RoomDeps;
+}
+
+/** Per-connection data; it follows the client across a reconnection. */
+export interface ConnectionData {
+  bucket: TokenBucket;
+}
+
+export interface RoomClientShape {
+  userData: ConnectionData;
+  auth: SeatAuth;
+}

@@ -1,0 +1,47 @@
+import type { Client } from "@colyseus/core";
+import type { z } from "zod";
+import { RoomErrorCode, type ErrorPayload } from "./protocol.ts";
+import type { RoomClientShape } from "./deps.ts";
+
+export type RoomClient = Client<RoomClientShape>;
+type Schemas = Record<string, z.ZodType>;
+export type Handlers<S extends Schemas> = {
+  [K in keyof S]: (client: RoomClient, payload: z.output<S[K]>) => void | Promise<void>;
+};
+
+export function sendError(client: RoomClient, code: RoomErrorCode, message: string, type?: string): void {
+  const payload: ErrorPayload = type === undefined ? { code, message } : { code, message, type };
+  client.send("error", payload);
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "Invalid payload";
+  const where = issue.path.length > 0 ? issue.path.join(".") : "payload";
+  return `${where}: ${issue.message}`.slice(0, 200);
+}
+
+/**
+ * The single entry point for client messages, registered as the room's `"*"` handler
+ * (no per-type schema is given to Colyseus, whose failed validation would disconnect).
+ * Rate limit, then type, then payload: each refusal is an `error` to the sender only.
+ */
+export function createInbound<S extends Schemas>(schemas: S, handlers: Handlers<S>) {
+  return (client: RoomClient, type: unknown, payload: unknown): void | Promise<void> => {
+    const typeName = typeof type === "string" ? type.slice(0, 64) : undefined;
+    if (!client.userData?.bucket.take()) {
+      sendError(client, RoomErrorCode.RateLimited, "Too many messages; this one was dropped", typeName);
+      return;
+    }
+    if (typeName === undefined || !Object.hasOwn(schemas, typeName)) {
+      sendError(client, RoomErrorCode.UnknownType, `Unknown message type "${typeName ?? String(type).slice(0, 64)}"`);
+      return;
+    }
+    const parsed = schemas[typeName]!.safeParse(payload);
+    if (!parsed.success) {
+      sendError(client, RoomErrorCode.InvalidPayload, describe(parsed.error), typeName);
+      return;
+    }
+    return handlers[typeName as keyof S]!(client, parsed.data as z.output<S[keyof S]>);
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The realtime protocol: every message a client and the server exchange, by name and
+ * shape, in one place. The server validates with these schemas; tests, bots and the
+ * demo page import the names and types from here.
+ */
+import { z } from "zod";
+
+export const RoomName = { Lobby: "lobby", Chat: "chat" } as const;
+export type RoomName = (typeof RoomName)[keyof typeof RoomName];
+
+export const LobbyClientMessage = {
+  Match: "user:match",
+  Cancel: "user:cancel",
+} as const;
+export type LobbyClientMessage = (typeof LobbyClientMessage)[keyof typeof LobbyClientMessage];
+
+export const LobbyServerMessage = {
+  ConnectionEstablished: "connection:established",
+  Queued: "match:queued",
+  Matched: "user:matched",
+  Error: "error",
+} as const;
+export type LobbyServerMessage = (typeof LobbyServerMessage)[keyof typeof LobbyServerMessage];
+
+export const ChatClientMessage = {
+  Message: "chat:message",
+  Typing: "chat:typing",
+  Clear: "chat:clear",
+  Leave: "chat:leave",
+  Offer: "webrtc:offer",
+  Answer: "webrtc:answer",
+  IceCandidate: "webrtc:ice-candidate",
+  EndCall: "webrtc:end",
+} as const;
+export type ChatClientMessage = (typeof ChatClientMessage)[keyof typeof ChatClientMessage];
+
+export const ChatServerMessage = {
+  Message: "chat:message",
+  Ack: "chat:ack",
+  Typing: "chat:typing",
+  Clear: "chat:clear",
+  Offer: "webrtc:offer",
+  Answer: "webrtc:answer",
+  IceCandidate: "webrtc:ice-candidate",
+  EndCall: "webrtc:end",
+  PartnerDisconnected: "partner:disconnected",
+  PartnerReconnected: "partner:reconnected",
+  PartnerLeft: "partner:left",
+  Error: "error",
+} as const;
+export type ChatServerMessage = (typeof ChatServerMessage)[keyof typeof ChatServerMessage];
+
+/** Codes carried by the `error` message. */
+export const RoomErrorCode = {
+  InvalidPayload: "INVALID_PAYLOAD",
+  UnknownType: "UNKNOWN_TYPE",
+  RateLimited: "RATE_LIMITED",
+  Unsupported: "UNSUPPORTED",
+  AlreadyQueued: "ALREADY_QUEUED",
+  PartnerUnavailable: "PARTNER_UNAVAILABLE",
+  Internal: "INTERNAL_ERROR",
+} as const;
+export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
+
+export const PartnerLeftReason = {
+  Left: "left",
+  Timeout: "timeout",
+  NoShow: "no-show",
+} as const;
+export type PartnerLeftReason = (typeof PartnerLeftReason)[keyof typeof PartnerLeftReason];
+
+export const MessageKind = { Text: "text", File: "file", Voice: "voice" } as const;
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
+
+export const CallKind = { Audio: "audio", Video: "video" } as const;
+export type CallKind = (typeof CallKind)[keyof typeof CallKind];
+
+export const CallStatus = { Idle: "idle", Ringing: "ringing", Active: "active" } as const;
+export type CallStatus = (typeof CallStatus)[keyof typeof CallStatus];
+
+/** Bounds of the protocol; `textMaxLength` follows `TEXT_MAX_LENGTH` on the server. */
+export interface ProtocolLimits {
+  textMaxLength: number;
+}
+export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = Object.freeze({ textMaxLength: 4000 });
+
+/** An SDP must fit in one 64 KB transport frame together with its envelope. */
+export const SDP_MAX_LENGTH = 48 * 1024;
+export const ICE_CANDIDATE_MAX_LENGTH = 2048;
+export const ID_MAX_LENGTH = 64;
+export const INTERESTS_MAX = 10;
+export const INTEREST_MAX_LENGTH = 32;
+
+const id = z.string().min(1).max(ID_MAX_LENGTH);
+/** Messages without a body may be sent with nothing, `null` or `{}`. */
+const noBody = z.union([z.undefined(), z.null(), z.object({})]);
+
+const preferences = z.object({
+  interests: z
+    .array(z.string().trim().toLowerCase().min(1).max(INTEREST_MAX_LENGTH))
+    .max(INTERESTS_MAX)
+    .optional(),
+  language: z.string().trim().toLowerCase().min(2).max(16).optional(),
+});
+export type MatchPreferences = z.infer<typeof preferences>;
+
+const sessionDescription = z.object({
+  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  sdp: z.string().max(SDP_MAX_LENGTH).optional(),
+});
+
+const iceCandidate = z.object({
+  candidate: z.string().max(ICE_CANDIDATE_MAX_LENGTH),
+  sdpMid: z.string().max(ID_MAX_LENGTH).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+export const lobbyClientSchemas = {
+  [LobbyClientMessage.Match]: z.union([
+    z.undefined(),
+    z.null(),
+    z.object({ preferences: preferences.optional() }),
+  ]),
+  [LobbyClientMessage.Cancel]: noBody,
+};
+
+export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS) {
+  return {
+    [ChatClientMessage.Message]: z.object({
+      type: z.enum([MessageKind.Text, MessageKind.File, MessageKind.Voice]),
+      content: z.string().max(limits.textMaxLength).optional(),
+      fileId: id.optional(),
+      clientMessageId: id.optional(),
+      timestamp: z.union([z.number(), z.string().max(40)]).optional(),
+    }),
+    [ChatClientMessage.Typing]: z.object({ typing: z.boolean() }),
+    [ChatClientMessage.Clear]: noBody,
+    [ChatClientMessage.Leave]: noBody,
+    [ChatClientMessage.Offer]: z.object({
+      offer: sessionDescription,
+      type: z.enum([CallKind.Audio, CallKind.Video]),
+    }),
+    [ChatClientMessage.Answer]: z.object({ answer: sessionDescription }),
+    [ChatClientMessage.IceCandidate]: z.object({ candidate: iceCandidate.nullable() }),
+    [ChatClientMessage.EndCall]: noBody,
+  };
+}
+
+type LobbySchemas = typeof lobbyClientSchemas;
+type ChatSchemas = ReturnType<typeof chatClientSchemas>;
+export type LobbyClientPayload<K extends LobbyClientMessage> = z.infer<LobbySchemas[K]>;
+export type ChatClientPayload<K extends ChatClientMessage> = z.infer<ChatSchemas[K]>;
+
+// ─── server → client ────────────────────────────────────────────────────────
+
+export interface PublicProfile {
+  id: string;
+  username: string;
+}
+
+export interface ErrorPayload {
+  code: RoomErrorCode;
+  message: string;
+  /** The message type that was refused, when there is one. */
+  type?: string;
+}
+
+/** A Colyseus seat reservation, passed as is to `client.consumeSeatReservation()`. */
+export interface SeatReservation {
+  name: string;
+  sessionId: string;
+  roomId: string;
+  processId: string;
+  publicAddress?: string;
+}
+
+/** Every relayed message carries these, stamped by the server. */
+export interface Stamp {
+  id: string;
+  from: string;
+  timestamp: number;
+}
+
+export interface LobbyServerPayloads {
+  [LobbyServerMessage.ConnectionEstablished]: { userId: string; username: string; online: number };
+  [LobbyServerMessage.Queued]: { position?: number };
+  [LobbyServerMessage.Matched]: { reservation: SeatReservation; roomId: string; matchedUser: PublicProfile };
+  [LobbyServerMessage.Error]: ErrorPayload;
+}
+
+export interface ChatServerPayloads {
+  [ChatServerMessage.Message]: Stamp & { type: MessageKind; content?: string; fileId?: string };
+  [ChatServerMessage.Ack]: { clientMessageId?: string; id: string; timestamp: number };
+  [ChatServerMessage.Typing]: Stamp & { typing: boolean };
+  [ChatServerMessage.Clear]: Stamp;
+  [ChatServerMessage.Offer]: Stamp & ChatClientPayload<typeof ChatClientMessage.Offer>;
+  [ChatServerMessage.Answer]: Stamp & ChatClientPayload<typeof ChatClientMessage.Answer>;
+  [ChatServerMessage.IceCandidate]: Stamp & ChatClientPayload<typeof ChatClientMessage.IceCandidate>;
+  [ChatServerMessage.EndCall]: Stamp;
+  [ChatServerMessage.PartnerDisconnected]: { userId: string };
+  [ChatServerMessage.PartnerReconnected]: { userId: string };
+  [ChatServerMessage.PartnerLeft]: { userId: string; reason: PartnerLeftReason };
+  [ChatServerMessage.Error]: ErrorPayload;
+}

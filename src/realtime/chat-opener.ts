@@ -1,0 +1,31 @@
+import { matchMaker, type Presence } from "@colyseus/core";
+import { RoomName, type SeatReservation } from "../../rooms/protocol.ts";
+import { notifyLobby } from "./lobby-channel.ts";
+import type { OpenChat } from "./matchmaker.ts";
+import { recordPair } from "./pairs.ts";
+import type { QueueEntry } from "./queue.ts";
+import type { SeatAuth } from "./seat.ts";
+
+const seatAuth = (entry: QueueEntry): SeatAuth => ({ id: entry.userId, username: entry.username });
+
+/** Creates a private chat room for the pair, reserves a seat for each, and tells each lobby session. */
+export function createChatOpener(presence: Presence): OpenChat {
+  return async (a, b) => {
+    const pairKey = await recordPair(presence, [seatAuth(a), seatAuth(b)]);
+    const room = await matchMaker.createRoom(RoomName.Chat, { pairKey });
+    const [seatA, seatB] = await Promise.all([
+      matchMaker.reserveSeatFor(room, {}, seatAuth(a)),
+      matchMaker.reserveSeatFor(room, {}, seatAuth(b)),
+    ]);
+    for (const [entry, seat, partner] of [[a, seatA, b], [b, seatB, a]] as const) {
+      notifyLobby(presence, entry.lobbyId, {
+        sessionId: entry.sessionId,
+        matched: {
+          reservation: seat as SeatReservation,
+          roomId: room.roomId,
+          matchedUser: { id: partner.userId, username: partner.username },
+        },
+      });
+    }
+  };
+}

@@ -1,0 +1,95 @@
+import type http from "node:http";
+import { Room, Server, matchMaker, type Presence } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { ChatRoom } from "../../rooms/ChatRoom.ts";
+import type { RoomDeps } from "../../rooms/deps.ts";
+import { LobbyRoom } from "../../rooms/LobbyRoom.ts";
+import { RoomName } from "../../rooms/protocol.ts";
+import type { Authenticate } from "../auth/authenticate.ts";
+import type { Services } from "../services.ts";
+import { chooseBackends } from "./backends.ts";
+import { createChatOpener } from "./chat-opener.ts";
+import { PresenceLock } from "./lock.ts";
+import { Matchmaker } from "./matchmaker.ts";
+import { OnlineTracker } from "./online.ts";
+import { defaultPairingRules } from "./pairing-rules.ts";
+import { MatchQueue } from "./queue.ts";
+import { authenticateSeat } from "./seat.ts";
+
+export interface RealtimeOptions {
+  /** CORS headers for a request from `origin`, the same policy Express applies; empty when not allowed. */
+  corsHeadersFor(origin: string | undefined): Record<string, string>;
+}
+
+export interface Realtime {
+  gameServer: Server;
+  /** Listens on the shared HTTP server (Colyseus calls `listen` on it). */
+  listen(port: number, host?: string): Promise<void>;
+  /** Locks every room, disconnects its clients and waits for the rooms to close. */
+  shutdown(): Promise<void>;
+}
+
+const MATCHING_LOCK_SECONDS = 10;
+
+type RoomClass = new (...args: any[]) => Room<any>;
+
+/** The room class with a `static onAuth` that runs the same token check as REST. */
+function authenticated<T extends RoomClass>(RoomType: T, authenticate: Authenticate): T {
+  return class extends RoomType {
+    static async onAuth(token: string) {
+      return authenticateSeat(authenticate, token);
+    }
+  };
+}
+
+/** Colyseus answers CORS for its matchmaking routes (and sets headers on every request): apply our policy. */
+function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): void {
+  matchMaker.controller.DEFAULT_CORS_HEADERS = {} as typeof matchMaker.controller.DEFAULT_CORS_HEADERS;
+  matchMaker.controller.getCorsHeaders = (headers: Headers) => corsHeadersFor(headers.get("origin") ?? undefined);
+}
+
+function createRoomDeps(services: Services, presence: Presence): RoomDeps {
+  const { config, logger } = services;
+  const queue = new MatchQueue(presence);
+  const matchmaker = new Matchmaker({
+    queue,
+    lock: new PresenceLock(presence, "pairline:queue:lock", MATCHING_LOCK_SECONDS),
+    rules: defaultPairingRules(config.limits.matchWidenAfterMs),
+    openChat: createChatOpener(presence),
+    onError: (error) => logger.error("Could not open a chat for a pair", { error: String(error) }),
+  });
+  return { config, logger, queue, matchmaker, online: new OnlineTracker(presence, services.users, logger) };
+}
+
+export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
+  const { config } = services;
+  const { presence, driver } = chooseBackends(config);
+  const gameServer = new Server({
+    transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxPayloadBytes }),
+    presence,
+    driver,
+    publicAddress: config.publicAddress,
+    greet: false,
+    gracefullyShutdown: false,
+  });
+  applyCorsPolicy(options.corsHeadersFor);
+
+  const deps = createRoomDeps(services, presence);
+  gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps });
+  gameServer.define(RoomName.Chat, authenticated(ChatRoom, services.authenticate), { deps });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    gameServer,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        gameServer.listen(port, host).then(() => {
+          httpServer.off("error", reject);
+          resolve();
+        }, reject);
+      });
+    },
+    shutdown: () => (stopping ??= gameServer.gracefullyShutdown(false)),
+  };
+}
