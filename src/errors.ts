@@ -61,4 +61,11 @@ export const Errors = {
   internal: () => new AppError(ErrorCode.INTERNAL_ERROR, 500, "Internal server error"),
   unavailable: (message = "Service unavailable") =>
     new AppError(ErrorCode.SERVICE_UNAVAILABLE, 503, message),
+  notReady: (failing: { check: string; message: string }[]) =>
+    new AppError(
+      ErrorCode.SERVICE_UNAVAILABLE,
+      503,
+      `Not ready: ${failing.map((f) => f.check).join(", ")}`,
+      failing,
+    ),
 };

@@ -1,29 +1,63 @@
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
+import { authRouteDocs } from "../auth/route-docs.ts";
 import { authRoutes } from "../auth/routes.ts";
+import { rtcRouteDocs } from "../rtc/route-docs.ts";
+import { rtcRoutes } from "../rtc/routes.ts";
 import type { Services } from "../services.ts";
+import { apiDocsRoutes } from "./api-docs.ts";
 import { corsMiddleware, createCorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
+import { httpMetrics, metricsEndpoint } from "./metrics.ts";
+import { adminMonitor } from "./monitor.ts";
+import { opsRouteDocs } from "./ops-docs.ts";
+import { createRateLimits } from "./rate-limit.ts";
+import { readyEndpoint, type ReadinessCheck } from "./ready.ts";
 import { requestLog } from "./request-log.ts";
 import { sendData } from "./respond.ts";
+import { createRoutePatterns } from "./route-table.ts";
+
+export interface AppOptions {
+  /** Dependencies `/ready` checks besides the user store, e.g. the realtime presence. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Serves Colyseus's `POST /matchmake/:method/:roomName` (see `matchmaking.ts`). */
+  matchmaking?: RequestHandler;
+}
+
+/** Every documented route; a test checks that no route of the app is missing. */
+export const routeDocs = [...opsRouteDocs, ...authRouteDocs, ...rtcRouteDocs];
 
 /** Builds the Express application; `server.ts` mounts it on the shared HTTP server next to Colyseus. */
-export function createApp(services: Services): Express {
+export function createApp(services: Services, options: AppOptions = {}): Express {
   const { config, logger } = services;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.set("query parser", "simple");
 
+  const limits = createRateLimits(config, logger);
+
+  app.use(httpMetrics(createRoutePatterns(app)));
   app.use(requestLog(logger));
   app.use(helmet());
   app.use(corsMiddleware(createCorsPolicy(config)));
-  app.use(express.json({ limit: config.limits.jsonBodyBytes, strict: true }));
+  if (options.matchmaking) app.post("/matchmake/:method/:roomName", limits.matchmake, options.matchmaking);
 
   app.get("/health", (_req, res) => {
     sendData(res, { status: "ok", uptime: Math.round(process.uptime()) });
   });
+  app.get("/ready", readyEndpoint({ store: () => services.users.ping(), ...options.readiness }, logger));
+  app.get("/metrics", metricsEndpoint(config));
+  const monitor = adminMonitor(config);
+  if (monitor) app.use("/colyseus", ...monitor);
+  app.use(apiDocsRoutes(routeDocs));
+
+  app.use("/api", limits.api);
+  app.use("/api/auth", limits.auth);
+  app.use("/api/uploads", limits.upload);
+  app.use(express.json({ limit: config.limits.jsonBodyBytes, strict: true }));
   app.use("/api/auth", authRoutes(services));
+  app.use("/api/rtc", rtcRoutes(services));
 
   app.use(notFound);
   app.use(errorHandler(logger));

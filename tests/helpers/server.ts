@@ -15,6 +15,14 @@ export function tempDir(prefix = "pairline-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Suites that are not about rate limits make many requests from one address; the limits have their own tests. */
+const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_AUTH_MAX: "1000000",
+  RATE_LIMIT_API_MAX: "1000000",
+  RATE_LIMIT_UPLOAD_MAX: "1000000",
+  RATE_LIMIT_MATCHMAKE_MAX: "1000000",
+};
+
 /** Boots the real server on a free port with its own data directory and quiet logs. */
 export async function bootServer(env: Record<string, string> = {}, options: { keepData?: boolean } = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? tempDir();
@@ -25,6 +33,7 @@ export async function bootServer(env: Record<string, string> = {}, options: { ke
     LOG_LEVEL: "silent",
     BCRYPT_COST: "4",
     DATA_DIR: dataDir,
+    ...GENEROUS_RATE_LIMITS,
     ...env,
   });
   const server = await startServer(config);

@@ -1,0 +1,30 @@
+import { toNodeHandler, type Server } from "@colyseus/core";
+import type { RequestHandler } from "express";
+import { Errors } from "../errors.ts";
+import { pinClientIp } from "./client-ip.ts";
+
+/** Colyseus's HTTP matchmaking (`POST /matchmake/:method/:roomName`), served as an Express route. */
+export interface MatchmakingBridge {
+  handler: RequestHandler;
+  /** Connects the route to the Colyseus server once it exists; until then it answers 503. */
+  bind(server: Pick<Server, "router">): void;
+}
+
+/**
+ * Express, not Colyseus, owns the HTTP side: matchmaking requests then pass the
+ * same CORS policy, rate limit, access log and metrics as the REST API, and reach
+ * Colyseus's router with the client address Express trusts.
+ */
+export function createMatchmakingBridge(): MatchmakingBridge {
+  let serve: ((req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<void>) | undefined;
+  return {
+    handler: (req, res, next) => {
+      if (!serve) return next(Errors.unavailable("Matchmaking is not available yet"));
+      pinClientIp(req, req.app.get("trust proxy fn"));
+      serve(req, res).catch(next);
+    },
+    bind(server) {
+      serve = toNodeHandler(server.router.handler);
+    },
+  };
+}

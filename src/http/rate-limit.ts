@@ -1,0 +1,64 @@
+import type { RequestHandler } from "express";
+import { MemoryStore, rateLimit, type Store } from "express-rate-limit";
+import type { Config } from "../config/index.ts";
+import { Errors } from "../errors.ts";
+import type { Logger } from "../logger/index.ts";
+import { metrics } from "../metrics/index.ts";
+import { sendError } from "./respond.ts";
+
+/** The per-IP limits: auth (credential endpoints), api (everything under /api), upload, matchmake (Colyseus's HTTP routes). */
+export type LimiterName = "auth" | "api" | "upload" | "matchmake";
+export type RateLimits = Record<LimiterName, RequestHandler>;
+
+/**
+ * The one place that decides where hit counts live. Each limiter gets its own
+ * store; a shared one (Redis, keyed by `name`) makes the limits hold across processes.
+ */
+export function rateLimitStore(_config: Pick<Config, "redisUrl">, _name: LimiterName): Store {
+  return new MemoryStore();
+}
+
+interface LimiterSpec {
+  limit: number;
+  windowMs: number;
+  /** Only requests with this method count; the others pass untouched. */
+  method?: string;
+}
+
+function specs(limits: Config["rateLimits"]): Record<LimiterName, LimiterSpec> {
+  return {
+    auth: { limit: limits.authMax, windowMs: limits.authWindowMs, method: "POST" },
+    api: { limit: limits.apiMax, windowMs: limits.apiWindowMs },
+    upload: { limit: limits.uploadMax, windowMs: limits.uploadWindowMs, method: "POST" },
+    matchmake: { limit: limits.matchmakeMax, windowMs: limits.matchmakeWindowMs },
+  };
+}
+
+/** One middleware per limit: standard `RateLimit-*` headers (draft-8), and a 429 `RATE_LIMITED` envelope once exceeded. */
+export function createRateLimits(config: Pick<Config, "rateLimits" | "redisUrl">, logger: Logger): RateLimits {
+  const limiter = (name: LimiterName, spec: LimiterSpec): RequestHandler =>
+    rateLimit({
+      limit: spec.limit,
+      windowMs: spec.windowMs,
+      identifier: name,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      store: rateLimitStore(config, name),
+      skip: (req) => spec.method !== undefined && req.method !== spec.method,
+      handler: (_req, res) => {
+        metrics.rateLimited(name);
+        sendError(res, Errors.rateLimited());
+      },
+      logger: {
+        error: (error, message) => logger.error(message ?? "Rate limiter error", { limiter: name, error: String(error) }),
+        warn: (error, message) => logger.warn(message ?? "Rate limiter warning", { limiter: name, error: String(error) }),
+      },
+    });
+  const all = specs(config.rateLimits);
+  return {
+    auth: limiter("auth", all.auth),
+    api: limiter("api", all.api),
+    upload: limiter("upload", all.upload),
+    matchmake: limiter("matchmake", all.matchmake),
+  };
+}

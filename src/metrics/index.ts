@@ -1,0 +1,149 @@
+import { matchMaker } from "@colyseus/core";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * Every Prometheus metric of this process, defined once. Rooms, routes and the
+ * matchmaker report through the small functions below and never touch prom-client.
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: "pairline_" });
+
+export const CallOutcome = { Direct: "direct", Relayed: "relayed", Failed: "failed" } as const;
+export type CallOutcome = (typeof CallOutcome)[keyof typeof CallOutcome];
+
+export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out" } as const;
+export type ReconnectionOutcome = (typeof ReconnectionOutcome)[keyof typeof ReconnectionOutcome];
+
+/** Where a refused payload came from: a REST request or a room message. */
+export type ValidationSource = "rest" | "lobby" | "chat";
+
+const httpRequests = new Counter({
+  name: "pairline_http_requests_total",
+  help: "HTTP requests answered, by method, route pattern and status",
+  labelNames: ["method", "route", "status"] as const,
+  registers: [registry],
+});
+
+const httpDuration = new Histogram({
+  name: "pairline_http_request_duration_seconds",
+  help: "Time to answer an HTTP request, by method and route pattern",
+  labelNames: ["method", "route"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+new Gauge({
+  name: "pairline_connected_clients",
+  help: "WebSocket clients connected to rooms of this process",
+  registers: [registry],
+  collect() {
+    this.set(matchMaker.stats.local.ccu);
+  },
+});
+
+const rooms = new Gauge({
+  name: "pairline_rooms",
+  help: "Rooms alive in this process, by room type",
+  labelNames: ["room"] as const,
+  registers: [registry],
+});
+
+let queueLength: () => Promise<number> = async () => 0;
+new Gauge({
+  name: "pairline_match_queue_length",
+  help: "Users waiting for a partner (the shared queue, seen from this process)",
+  registers: [registry],
+  async collect() {
+    this.set(await queueLength().catch(() => Number.NaN));
+  },
+});
+
+const matches = new Counter({
+  name: "pairline_matches_total",
+  help: "Pairs matched by this process",
+  registers: [registry],
+});
+
+const timeToMatch = new Histogram({
+  name: "pairline_time_to_match_seconds",
+  help: "How long a user waited in the queue before being matched",
+  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+  registers: [registry],
+});
+
+const messagesRelayed = new Counter({
+  name: "pairline_messages_relayed_total",
+  help: "Room messages relayed to a partner, by protocol message type",
+  labelNames: ["type"] as const,
+  registers: [registry],
+});
+
+const validationErrors = new Counter({
+  name: "pairline_validation_errors_total",
+  help: "Requests and room messages refused as invalid, by source",
+  labelNames: ["source"] as const,
+  registers: [registry],
+});
+
+const rateLimited = new Counter({
+  name: "pairline_rate_limited_total",
+  help: "Requests or messages refused for exceeding a rate limit, by limiter",
+  labelNames: ["limiter"] as const,
+  registers: [registry],
+});
+
+const reconnections = new Counter({
+  name: "pairline_reconnections_total",
+  help: "Dropped chat participants, by whether they came back within the grace period",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+
+const calls = new Counter({
+  name: "pairline_calls_total",
+  help: "WebRTC call outcomes reported by clients (direct, relayed through TURN, failed)",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+
+export const metrics = {
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    httpRequests.inc({ method, route, status: String(status) });
+    httpDuration.observe({ method, route }, seconds);
+  },
+  roomCreated(room: string): void {
+    rooms.inc({ room });
+  },
+  roomDisposed(room: string): void {
+    rooms.dec({ room });
+  },
+  /** One pair matched; `waitedMs` holds how long each of the two had been waiting. */
+  matched(waitedMs: readonly number[]): void {
+    matches.inc();
+    for (const ms of waitedMs) timeToMatch.observe(Math.max(0, ms) / 1000);
+  },
+  messageRelayed(type: string): void {
+    messagesRelayed.inc({ type });
+  },
+  validationFailed(source: ValidationSource): void {
+    validationErrors.inc({ source });
+  },
+  rateLimited(limiter: string): void {
+    rateLimited.inc({ limiter });
+  },
+  reconnection(outcome: ReconnectionOutcome): void {
+    reconnections.inc({ outcome });
+  },
+  callReported(outcome: CallOutcome): void {
+    calls.inc({ outcome });
+  },
+  /** Tells the queue-length gauge how to read the shared queue at scrape time. */
+  measureQueueWith(read: () => Promise<number>): void {
+    queueLength = read;
+  },
+};
+
+/** The exposition text for `GET /metrics`. */
+export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}
