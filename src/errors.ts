@@ -12,6 +12,11 @@ export const ErrorCode = {
   USER_EXISTS: "USER_EXISTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  UNSUPPORTED_FILE_TYPE: "UNSUPPORTED_FILE_TYPE",
+  VOICE_TOO_LONG: "VOICE_TOO_LONG",
+  VOICE_UNREADABLE: "VOICE_UNREADABLE",
+  UPLOAD_QUOTA_EXCEEDED: "UPLOAD_QUOTA_EXCEEDED",
+  RANGE_NOT_SATISFIABLE: "RANGE_NOT_SATISFIABLE",
   RATE_LIMITED: "RATE_LIMITED",
   INTERNAL_ERROR: "INTERNAL_ERROR",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
@@ -56,6 +61,16 @@ export const Errors = {
     new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 413, message),
   unsupportedMediaType: (message = "Unsupported content type") =>
     new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415, message),
+  unsupportedFileType: (message = "This type of file cannot be shared") =>
+    new AppError(ErrorCode.UNSUPPORTED_FILE_TYPE, 415, message),
+  voiceTooLong: (maxSeconds: number) =>
+    new AppError(ErrorCode.VOICE_TOO_LONG, 422, `Voice notes can be at most ${maxSeconds} seconds long`),
+  voiceUnreadable: () =>
+    new AppError(ErrorCode.VOICE_UNREADABLE, 422, "The voice note is not audio whose length can be measured"),
+  uploadQuotaExceeded: (message = "This chat has reached its upload quota") =>
+    new AppError(ErrorCode.UPLOAD_QUOTA_EXCEEDED, 413, message),
+  rangeNotSatisfiable: () =>
+    new AppError(ErrorCode.RANGE_NOT_SATISFIABLE, 416, "The requested range is outside the file"),
   rateLimited: (message = "Too many requests, try again later") =>
     new AppError(ErrorCode.RATE_LIMITED, 429, message),
   internal: () => new AppError(ErrorCode.INTERNAL_ERROR, 500, "Internal server error"),

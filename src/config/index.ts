@@ -12,6 +12,14 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const list = z
   .string()
   .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+/** Types an upload may have, judged from its bytes; `type/*` admits a whole family. */
+const DEFAULT_UPLOAD_TYPES = [
+  "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic",
+  "application/pdf",
+  "audio/mpeg", "audio/ogg", "audio/wav", "audio/webm", "audio/x-m4a", "audio/mp4", "audio/aac", "audio/flac",
+  "video/mp4", "video/webm", "video/quicktime",
+  "text/plain",
+];
 const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d|w|y)?$/, "expected a duration such as 3600, 15m, 12h or 7d");
@@ -35,6 +43,12 @@ const envSchema = z.object({
   DATABASE_FILE: z.string().min(1).optional(),
   MONGODB_URI: z.url({ protocol: /^mongodb(\+srv)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  UPLOAD_ALLOWED_TYPES: list.default(DEFAULT_UPLOAD_TYPES),
+  UPLOAD_ROOM_MAX_FILES: int(1, 100_000).default(50),
+  UPLOAD_ROOM_MAX_BYTES: int(1, 1024 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  UPLOAD_MAX_AGE_HOURS: int(1, 24 * 365).default(24),
+  UPLOAD_SWEEP_MINUTES: int(1, 24 * 60).default(10),
 
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "debug", "silent"]).default("http"),
   LOG_DIR: z.string().min(1).default("./logs"),
@@ -108,6 +122,14 @@ function toConfig(env: z.output<typeof envSchema>) {
         : path.resolve(env.DATABASE_FILE ?? path.join(dataDir, "pairline.db")),
     mongodbUri: env.MONGODB_URI,
     redisUrl: env.REDIS_URL,
+    uploads: {
+      dir: path.resolve(env.UPLOAD_DIR ?? path.join(dataDir, "uploads")),
+      allowedTypes: env.UPLOAD_ALLOWED_TYPES,
+      roomMaxFiles: env.UPLOAD_ROOM_MAX_FILES,
+      roomMaxBytes: env.UPLOAD_ROOM_MAX_BYTES,
+      maxAgeMs: env.UPLOAD_MAX_AGE_HOURS * 3600 * 1000,
+      sweepIntervalMs: env.UPLOAD_SWEEP_MINUTES * 60 * 1000,
+    },
     log: { level: env.LOG_LEVEL, dir: path.resolve(env.LOG_DIR), console: env.LOG_CONSOLE },
     admin: { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD },
     rateLimits: {

@@ -4,6 +4,9 @@ import { authRouteDocs } from "../auth/route-docs.ts";
 import { authRoutes } from "../auth/routes.ts";
 import { rtcRouteDocs } from "../rtc/route-docs.ts";
 import { rtcRoutes } from "../rtc/routes.ts";
+import type { ChatMembership } from "../uploads/membership.ts";
+import { uploadRouteDocs } from "../uploads/route-docs.ts";
+import { uploadRoutes } from "../uploads/routes.ts";
 import type { Services } from "../services.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { corsMiddleware, createCorsPolicy } from "./cors.ts";
@@ -22,10 +25,12 @@ export interface AppOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Serves Colyseus's `POST /matchmake/:method/:roomName` (see `matchmaking.ts`). */
   matchmaking?: RequestHandler;
+  /** Who is in which live chat; without it the uploads routes are not mounted. */
+  chatMembership?: ChatMembership;
 }
 
 /** Every documented route; a test checks that no route of the app is missing. */
-export const routeDocs = [...opsRouteDocs, ...authRouteDocs, ...rtcRouteDocs];
+export const routeDocs = [...opsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs];
 
 /** Builds the Express application; `server.ts` mounts it on the shared HTTP server next to Colyseus. */
 export function createApp(services: Services, options: AppOptions = {}): Express {
@@ -58,6 +63,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(express.json({ limit: config.limits.jsonBodyBytes, strict: true }));
   app.use("/api/auth", authRoutes(services));
   app.use("/api/rtc", rtcRoutes(services));
+  if (options.chatMembership) app.use("/api/uploads", uploadRoutes(services, options.chatMembership));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -1,0 +1,114 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { requireAuth } from "../auth/middleware.ts";
+import { Errors } from "../errors.ts";
+import { sendData } from "../http/respond.ts";
+import { validated } from "../http/validate.ts";
+import type { Services } from "../services.ts";
+import { contentDisposition } from "./content-disposition.ts";
+import { describeUpload } from "./describe.ts";
+import { displayName } from "./file-name.ts";
+import { detectFileType, isAllowedType, isSafeInline } from "./file-type.ts";
+import { receiveOneFile } from "./incoming.ts";
+import type { ChatMembership } from "./membership.ts";
+import type { ByteRange, UploadRecord } from "./store.ts";
+import { measureVoice } from "./voice.ts";
+
+const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a room id");
+const uploadBody = z.object({ roomId: roomIdSchema }).strict();
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
+type UploadKind = "file" | "voice";
+
+function requestedRange(req: Request, size: number): ByteRange | "unsatisfiable" | undefined {
+  const ranges = req.range(size, { combine: true });
+  if (ranges === -1) return "unsatisfiable";
+  if (ranges === undefined || ranges === -2 || ranges.type !== "bytes" || ranges.length !== 1) return undefined;
+  return { start: ranges[0]!.start, end: ranges[0]!.end };
+}
+
+function contentType(mime: string) {
+  return mime.startsWith("text/") ? `${mime}; charset=utf-8` : mime;
+}
+
+/** `/api/uploads`: files and voice notes of a live chat, readable by its two members only. */
+export function uploadRoutes(services: Services, membership: ChatMembership): Router {
+  const { config, uploads } = services;
+  const router = Router();
+  const auth = requireAuth(services.authenticate);
+  const incomingDir = path.join(config.uploads.dir, "incoming");
+
+  const isMember = async (roomId: string, userId: string) =>
+    (await membership.membersOf(roomId))?.includes(userId) ?? false;
+
+  const accept = (kind: UploadKind) =>
+    validated({ body: uploadBody }, async ({ body, req, res }) => {
+      const user = req.user!;
+      const file = req.file!;
+      if (!(await isMember(body.roomId, user.id))) throw Errors.forbidden("You are not in this chat");
+      const type = await detectFileType(file.path, file.mimetype);
+      if (!type || !isAllowedType(type.mime, config.uploads.allowedTypes)) throw Errors.unsupportedFileType();
+      const voice = kind === "voice" ? await measureVoice(file.path, type, config.limits.maxVoiceDurationSeconds) : null;
+      const record = await uploads.save(
+        {
+          roomId: body.roomId,
+          ownerId: user.id,
+          name: displayName(file.originalname, type.ext, kind === "voice" ? "voice-note" : "file"),
+          mime: voice?.mime ?? type.mime,
+          size: file.size,
+          duration: voice?.duration ?? null,
+        },
+        fs.createReadStream(file.path),
+      );
+      if (!(await isMember(body.roomId, user.id))) {
+        await uploads.delete(record.id);
+        throw Errors.forbidden("This chat has ended");
+      }
+      sendData(res, describeUpload(record), { status: 201 });
+    });
+
+  const limits = { dir: incomingDir, maxBytes: config.limits.maxFileSize };
+  router.post("/", auth, receiveOneFile({ ...limits, field: "file" }), accept("file"));
+  router.post("/voice", auth, receiveOneFile({ ...limits, field: "voice" }), accept("voice"));
+
+  router.get(
+    "/:id",
+    auth,
+    validated({ params: idParams }, async ({ params, req, res }) => {
+      const record = await uploads.get(params.id);
+      if (!record) throw Errors.notFound("This file is gone");
+      const members = await membership.membersOf(record.roomId);
+      if (!members) {
+        await uploads.deleteRoom(record.roomId);
+        throw Errors.notFound("This file is gone");
+      }
+      if (!members.includes(req.user!.id)) throw Errors.forbidden("This file belongs to another chat");
+      await sendUpload(req, res, record);
+    }),
+  );
+
+  async function sendUpload(req: Request, res: Response, record: UploadRecord) {
+    const range = requestedRange(req, record.size);
+    if (range === "unsatisfiable") {
+      res.set("Content-Range", `bytes */${record.size}`);
+      throw Errors.rangeNotSatisfiable();
+    }
+    const stream = await uploads.read(record.id, range);
+    if (!stream) throw Errors.notFound("This file is gone");
+    res.status(range ? 206 : 200).set({
+      "Content-Type": contentType(record.mime),
+      "Content-Length": String(range ? range.end - range.start + 1 : record.size),
+      "X-Content-Type-Options": "nosniff",
+      "Content-Disposition": contentDisposition(isSafeInline(record.mime) ? "inline" : "attachment", record.name),
+      "Cache-Control": "private, no-store",
+      "Accept-Ranges": "bytes",
+      ...(range ? { "Content-Range": `bytes ${range.start}-${range.end}/${record.size}` } : {}),
+    });
+    await pipeline(stream, res).catch(() => res.destroy());
+  }
+
+  return router;
+}
