@@ -9,6 +9,7 @@ import {
   type RoomException,
   type RoomMethodName,
 } from "@colyseus/core";
+import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
 import { rememberPartners, takePair } from "../src/realtime/pairs.ts";
 import { refuseAttachment } from "./attachments.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
@@ -94,12 +95,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     this.state.participants.get(userId)!.connected = true;
     this.#flushPending(client);
     this.#sendTo(this.#partnerOf(userId), ChatServerMessage.PartnerReconnected, { userId });
+    metrics.reconnection(ReconnectionOutcome.Reconnected);
     await this.#deps.online.connected(userId);
   }
 
   override async onLeave(client: RoomClient): Promise<void> {
     const userId = client.auth!.id;
     const timedOut = this.#dropped.delete(userId);
+    if (timedOut) metrics.reconnection(ReconnectionOutcome.TimedOut);
     this.#setAway(userId);
     this.#end(userId, timedOut ? PartnerLeftReason.Timeout : PartnerLeftReason.Left);
     if (!timedOut) await this.#deps.online.disconnected(userId);
@@ -159,6 +162,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
         this.state.call.assign({ status: CallStatus.Idle, kind: "" });
         this.#relay(client, ChatServerMessage.EndCall, {}, true);
       },
+      [ChatClientMessage.CallStats]: (_client, { outcome }) => {
+        metrics.callReported(outcome);
+      },
     });
   }
 
@@ -170,7 +176,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     if (this.#ended) return undefined;
     const stamp: Stamp = { id: randomUUID(), from: sender.auth!.id, timestamp: Date.now() };
     const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp });
-    return this.#deliver(this.#partnerOf(stamp.from), frame, keepIfAway) ? stamp : undefined;
+    if (!this.#deliver(this.#partnerOf(stamp.from), frame, keepIfAway)) return undefined;
+    metrics.messageRelayed(type);
+    return stamp;
   }
 
   #deliver(userId: string, frame: Buffer, keepIfAway: boolean): boolean {

@@ -1,5 +1,6 @@
 import type { Client } from "@colyseus/core";
 import type { z } from "zod";
+import { metrics } from "../src/metrics/index.ts";
 import { RoomErrorCode, type ErrorPayload } from "./protocol.ts";
 import type { RoomClientShape } from "./deps.ts";
 
@@ -9,7 +10,10 @@ export type Handlers<S extends Schemas> = {
   [K in keyof S]: (client: RoomClient, payload: z.output<S[K]>) => void | Promise<void>;
 };
 
+/** Sends an `error` to one client, and counts refusals of bad input and of floods. */
 export function sendError(client: RoomClient, code: RoomErrorCode, message: string, type?: string): void {
+  if (code === RoomErrorCode.RateLimited) metrics.rateLimited("room_messages");
+  else if (code === RoomErrorCode.InvalidPayload || code === RoomErrorCode.UnknownType) metrics.validationFailed("room");
   const payload: ErrorPayload = type === undefined ? { code, message } : { code, message, type };
   client.send("error", payload);
 }

@@ -31,6 +31,7 @@ export const ChatClientMessage = {
   Answer: "webrtc:answer",
   IceCandidate: "webrtc:ice-candidate",
   EndCall: "webrtc:end",
+  CallStats: "webrtc:stats",
 } as const;
 export type ChatClientMessage = (typeof ChatClientMessage)[keyof typeof ChatClientMessage];
 
@@ -74,6 +75,10 @@ export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 
 export const CallKind = { Audio: "audio", Video: "video" } as const;
 export type CallKind = (typeof CallKind)[keyof typeof CallKind];
+
+/** How a call went, as the client saw it (`webrtc:stats`): peer to peer, through TURN, or not at all. */
+export const CallOutcome = { Direct: "direct", Relayed: "relayed", Failed: "failed" } as const;
+export type CallOutcome = (typeof CallOutcome)[keyof typeof CallOutcome];
 
 export const CallStatus = { Idle: "idle", Ringing: "ringing", Active: "active" } as const;
 export type CallStatus = (typeof CallStatus)[keyof typeof CallStatus];
@@ -144,6 +149,9 @@ export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMI
     [ChatClientMessage.Answer]: z.object({ answer: sessionDescription }),
     [ChatClientMessage.IceCandidate]: z.object({ candidate: iceCandidate.nullable() }),
     [ChatClientMessage.EndCall]: noBody,
+    [ChatClientMessage.CallStats]: z.object({
+      outcome: z.enum([CallOutcome.Direct, CallOutcome.Relayed, CallOutcome.Failed]),
+    }),
   };
 }
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config/index.ts";
 import { createApp } from "./http/app.ts";
 import { createCorsPolicy } from "./http/cors.ts";
+import { createMatchmakingBridge } from "./http/matchmaking.ts";
+import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
 import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services.ts";
 
@@ -16,13 +18,23 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const services = await createServices(config);
-  const app = createApp(services);
-  const httpServer = http.createServer(app);
+  const matchmaking = createMatchmakingBridge();
+  const app = createApp(services, {
+    matchmaking: matchmaking.handler,
+    readiness: { presence: () => realtime.ping() },
+  });
+  const httpServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes }, app);
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
 
-  const realtime = createRealtime(httpServer, services, { corsHeadersFor: createCorsPolicy(config).headersFor });
+  const cors = createCorsPolicy(config);
+  const realtime = createRealtime(httpServer, services, {
+    corsHeadersFor: cors.headersFor,
+    beforeUpgrade: refuseForeignOrigins(cors),
+  });
+  watchUpgrades(httpServer, app.get("trust proxy fn"), services.logger);
   await realtime.listen(config.port, config.host);
+  matchmaking.attach(realtime.gameServer, httpServer, app);
   const port = (httpServer.address() as AddressInfo).port;
   services.logger.info("Pairline listening", { port, env: config.env });
 

@@ -19,6 +19,7 @@ import { readyEndpoint, type ReadinessCheck } from "./ready.ts";
 import { requestLog } from "./request-log.ts";
 import { sendData } from "./respond.ts";
 import { createRoutePatterns } from "./route-table.ts";
+import { socketStatsRouteDocs, socketStatsRoutes } from "./socket-stats.ts";
 
 export interface AppOptions {
   /** Dependencies `/ready` checks besides the user store, e.g. the realtime presence. */
@@ -30,7 +31,7 @@ export interface AppOptions {
 }
 
 /** Every documented route; a test checks that no route of the app is missing. */
-export const routeDocs = [...opsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs];
+export const routeDocs = [...opsRouteDocs, ...socketStatsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs];
 
 /** Builds the Express application; `server.ts` mounts it on the shared HTTP server next to Colyseus. */
 export function createApp(services: Services, options: AppOptions = {}): Express {
@@ -63,6 +64,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(express.json({ limit: config.limits.jsonBodyBytes, strict: true }));
   app.use("/api/auth", authRoutes(services));
   app.use("/api/rtc", rtcRoutes(services));
+  app.use("/api/socket", socketStatsRoutes(services));
   if (options.chatMembership) app.use("/api/uploads", uploadRoutes(services, options.chatMembership));
 
   app.use(notFound);

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, Errors } from "../errors.ts";
+import { AppError, ErrorCode, Errors } from "../errors.ts";
 import type { Logger } from "../logger/index.ts";
+import { metrics } from "../metrics/index.ts";
 import { sendError } from "./respond.ts";
 
 export const notFound: RequestHandler = (req, _res, next) => {
@@ -29,7 +30,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         : typeof error === "object" && error !== null
           ? fromHttpError(error as { type?: unknown; status?: unknown })
           : null;
-    if (known) return sendError(res, known);
+    if (known) {
+      if (known.code === ErrorCode.VALIDATION_FAILED) metrics.validationFailed("rest");
+      return sendError(res, known);
+    }
     const stack = error instanceof Error ? error.stack : String(error);
     logger.error("Unhandled error", { requestId: req.id, method: req.method, path: req.path, stack });
     sendError(res, Errors.internal());

@@ -1,3 +1,4 @@
+import type http from "node:http";
 import { toNodeHandler, type Server } from "@colyseus/core";
 import type { RequestHandler } from "express";
 import { Errors } from "../errors.ts";
@@ -6,8 +7,11 @@ import { pinClientIp } from "./client-ip.ts";
 /** Colyseus's HTTP matchmaking (`POST /matchmake/:method/:roomName`), served as an Express route. */
 export interface MatchmakingBridge {
   handler: RequestHandler;
-  /** Connects the route to the Colyseus server once it exists; until then it answers 503. */
-  bind(server: Pick<Server, "router">): void;
+  /**
+   * Once Colyseus listens: connects the route to its router (until then it answers
+   * 503) and hands the HTTP `request` event, which Colyseus took over, back to Express.
+   */
+  attach(gameServer: Pick<Server, "router">, httpServer: http.Server, app: http.RequestListener): void;
 }
 
 /**
@@ -23,8 +27,10 @@ export function createMatchmakingBridge(): MatchmakingBridge {
       pinClientIp(req, req.app.get("trust proxy fn"));
       serve(req, res).catch(next);
     },
-    bind(server) {
-      serve = toNodeHandler(server.router.handler);
+    attach(gameServer, httpServer, app) {
+      serve = toNodeHandler(gameServer.router.handler);
+      httpServer.removeAllListeners("request");
+      httpServer.on("request", app);
     },
   };
 }

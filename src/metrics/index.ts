@@ -1,5 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CallOutcome } from "../../rooms/protocol.ts";
 
 /**
  * Every Prometheus metric of this process, defined once. Rooms, routes and the
@@ -8,14 +9,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "pairline_" });
 
-export const CallOutcome = { Direct: "direct", Relayed: "relayed", Failed: "failed" } as const;
-export type CallOutcome = (typeof CallOutcome)[keyof typeof CallOutcome];
-
 export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out" } as const;
 export type ReconnectionOutcome = (typeof ReconnectionOutcome)[keyof typeof ReconnectionOutcome];
 
 /** Where a refused payload came from: a REST request or a room message. */
-export type ValidationSource = "rest" | "lobby" | "chat";
+export type ValidationSource = "rest" | "room";
 
 const httpRequests = new Counter({
   name: "pairline_http_requests_total",
@@ -111,11 +109,10 @@ export const metrics = {
     httpRequests.inc({ method, route, status: String(status) });
     httpDuration.observe({ method, route }, seconds);
   },
-  roomCreated(room: string): void {
-    rooms.inc({ room });
-  },
-  roomDisposed(room: string): void {
-    rooms.dec({ room });
+  /** Keeps the rooms gauge in step with the rooms of one type (a Colyseus `RegisteredHandler`). */
+  countRoomsOf(room: string, handler: { on(event: "create" | "dispose", listener: () => void): unknown }): void {
+    handler.on("create", () => rooms.inc({ room }));
+    handler.on("dispose", () => rooms.dec({ room }));
   },
   /** One pair matched; `waitedMs` holds how long each of the two had been waiting. */
   matched(waitedMs: readonly number[]): void {
@@ -142,6 +139,12 @@ export const metrics = {
     queueLength = read;
   },
 };
+
+/** Rooms alive in this process, by room type. */
+export async function roomsByType(): Promise<Record<string, number>> {
+  const { values } = await rooms.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.room), v.value]));
+}
 
 /** The exposition text for `GET /metrics`. */
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {

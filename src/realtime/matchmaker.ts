@@ -1,3 +1,4 @@
+import { metrics } from "../metrics/index.ts";
 import { pickPairs, type PairingRule } from "./pairing-rules.ts";
 import type { PresenceLock } from "./lock.ts";
 import type { MatchQueue, QueueEntry } from "./queue.ts";
@@ -57,6 +58,8 @@ export class Matchmaker {
   async #open(a: QueueEntry, b: QueueEntry): Promise<void> {
     try {
       await this.#openChat(a, b);
+      const now = Date.now();
+      metrics.matched([now - a.since, now - b.since]);
     } catch (error) {
       this.#onError(error);
       await Promise.all([this.#queue.restore(a), this.#queue.restore(b)]).catch(this.#onError);

@@ -1,11 +1,12 @@
 import type http from "node:http";
-import { Room, Server, matchMaker, type Presence } from "@colyseus/core";
+import { Room, Server, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { ChatRoom } from "../../rooms/ChatRoom.ts";
 import type { RoomDeps } from "../../rooms/deps.ts";
 import { LobbyRoom } from "../../rooms/LobbyRoom.ts";
 import { RoomName } from "../../rooms/protocol.ts";
 import type { Authenticate } from "../auth/authenticate.ts";
+import { metrics } from "../metrics/index.ts";
 import type { Services } from "../services.ts";
 import { chooseBackends } from "./backends.ts";
 import { createChatOpener } from "./chat-opener.ts";
@@ -19,10 +20,14 @@ import { authenticateSeat } from "./seat.ts";
 export interface RealtimeOptions {
   /** CORS headers for a request from `origin`, the same policy Express applies; empty when not allowed. */
   corsHeadersFor(origin: string | undefined): Record<string, string>;
+  /** Answers a WebSocket upgrade instead of accepting it, e.g. from a foreign origin. */
+  beforeUpgrade?: BeforeUpgradeHandler;
 }
 
 export interface Realtime {
   gameServer: Server;
+  /** Resolves when the presence (where the queue and online users live) answers. */
+  ping(): Promise<void>;
   /** Listens on the shared HTTP server (Colyseus calls `listen` on it). */
   listen(port: number, host?: string): Promise<void>;
   /** Locks every room, disconnects its clients and waits for the rooms to close. */
@@ -51,6 +56,7 @@ function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): voi
 function createRoomDeps(services: Services, presence: Presence): RoomDeps {
   const { config, logger } = services;
   const queue = new MatchQueue(presence);
+  metrics.measureQueueWith(() => queue.size());
   const matchmaker = new Matchmaker({
     queue,
     lock: new PresenceLock(presence, "pairline:queue:lock", MATCHING_LOCK_SECONDS),
@@ -65,7 +71,11 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   const { config } = services;
   const { presence, driver } = chooseBackends(config);
   const gameServer = new Server({
-    transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxPayloadBytes }),
+    transport: new WebSocketTransport({
+      server: httpServer,
+      maxPayload: config.limits.maxPayloadBytes,
+      beforeUpgrade: options.beforeUpgrade,
+    }),
     presence,
     driver,
     publicAddress: config.publicAddress,
@@ -75,12 +85,15 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   applyCorsPolicy(options.corsHeadersFor);
 
   const deps = createRoomDeps(services, presence);
-  gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps });
-  gameServer.define(RoomName.Chat, authenticated(ChatRoom, services.authenticate), { deps });
+  metrics.countRoomsOf(RoomName.Lobby, gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps }));
+  metrics.countRoomsOf(RoomName.Chat, gameServer.define(RoomName.Chat, authenticated(ChatRoom, services.authenticate), { deps }));
 
   let stopping: Promise<void> | undefined;
   return {
     gameServer,
+    async ping() {
+      await presence.get("pairline:ping");
+    },
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
