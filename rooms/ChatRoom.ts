@@ -10,8 +10,9 @@ import {
   type RoomMethodName,
 } from "@colyseus/core";
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
+import { forgetChatMembers, publishChatMembers } from "../src/realtime/chat-members.ts";
 import { rememberPartners, takePair } from "../src/realtime/pairs.ts";
-import { refuseAttachment } from "./attachments.ts";
+import { checkAttachment } from "./attachments.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendError, type RoomClient } from "./inbound.ts";
@@ -61,6 +62,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     for (const user of pair) {
       this.state.participants.set(user.id, new Participant({ userId: user.id, username: user.username }));
     }
+    const chatLifetimeSeconds = Math.ceil(deps.config.uploads.maxAgeMs / 1000);
+    await publishChatMembers(this.presence, this.roomId, [pair[0].id, pair[1].id], chatLifetimeSeconds);
     this.onMessage("*", this.#inbound(deps));
     this.clock.setTimeout(() => this.#endIfPartnerNeverCame(), (this.seatReservationTimeout + 1) * 1000);
   }
@@ -108,6 +111,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     if (!timedOut) await this.#deps.online.disconnected(userId);
   }
 
+  /** The chat is over for good: its uploads go with it. */
+  override async onDispose(): Promise<void> {
+    if (!this.#deps) return;
+    await forgetChatMembers(this.presence, this.roomId);
+    await this.#deps.uploads.deleteRoom(this.roomId);
+  }
+
   override onBeforeShutdown(): void {
     this.#ended = true;
     super.onBeforeShutdown();
@@ -121,15 +131,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     const schemas = chatClientSchemas({ textMaxLength: deps.config.limits.textMaxLength });
     return createInbound(schemas, {
       [ChatClientMessage.Message]: async (client, message) => {
+        let relayed: object = { type: message.type, content: message.content };
         if (message.type !== MessageKind.Text) {
-          const refusal = await refuseAttachment(message, this.roomId);
-          if (refusal) return sendError(client, refusal.code, refusal.message, ChatClientMessage.Message);
+          const checked = await checkAttachment(deps.uploads, message, this.roomId, client.auth!.id);
+          if ("refusal" in checked) return sendError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
+          relayed = { type: message.type, ...checked.attachment };
         } else if (!message.content?.trim()) {
           return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
         }
-        const relayed = message.type === MessageKind.Text
-          ? { type: message.type, content: message.content }
-          : { type: message.type, fileId: message.fileId };
         const stamp = this.#relay(client, ChatServerMessage.Message, relayed, true);
         if (!stamp) {
           return sendError(client, RoomErrorCode.PartnerUnavailable, "Your partner is away and cannot receive more", ChatClientMessage.Message);

@@ -1,11 +1,33 @@
-import { RoomErrorCode, type ChatClientMessage, type ChatClientPayload, type ErrorPayload } from "./protocol.ts";
+import { describeUpload, type UploadDescription } from "../src/uploads/describe.ts";
+import type { UploadStore } from "../src/uploads/store.ts";
+import { MessageKind, RoomErrorCode, type ChatClientMessage, type ChatClientPayload, type ErrorPayload } from "./protocol.ts";
 
 type ChatMessage = ChatClientPayload<typeof ChatClientMessage.Message>;
 
+export type AttachmentCheck = { attachment: UploadDescription } | { refusal: Omit<ErrorPayload, "type"> };
+
 /**
- * Decides whether a file or voice message may be relayed. This is where the `fileId`
- * will be checked against the uploads of this chat; until uploads exist, none is accepted.
+ * A file or voice message may only point at an upload its sender made in this chat,
+ * and of its own kind (a voice note carries a measured duration). What the partner
+ * gets is described by the server, never taken from the message.
  */
-export async function refuseAttachment(_message: ChatMessage, _roomId: string): Promise<ErrorPayload | undefined> {
-  return { code: RoomErrorCode.Unsupported, message: "File and voice messages are not available yet" };
+export async function checkAttachment(
+  uploads: UploadStore,
+  message: ChatMessage,
+  roomId: string,
+  senderId: string,
+): Promise<AttachmentCheck> {
+  if (!message.fileId) {
+    return { refusal: { code: RoomErrorCode.InvalidPayload, message: "fileId: a file or voice message needs a fileId" } };
+  }
+  const upload = await uploads.get(message.fileId);
+  if (!upload || upload.roomId !== roomId || upload.ownerId !== senderId) {
+    return { refusal: { code: RoomErrorCode.UnknownFile, message: "fileId: you have no such upload in this chat" } };
+  }
+  const isVoiceNote = upload.duration !== null;
+  if (isVoiceNote !== (message.type === MessageKind.Voice)) {
+    const expected = isVoiceNote ? MessageKind.Voice : MessageKind.File;
+    return { refusal: { code: RoomErrorCode.InvalidPayload, message: `type: this upload is sent as a ${expected} message` } };
+  }
+  return { attachment: describeUpload(upload) };
 }

@@ -4,6 +4,7 @@ import type { Matchmaker } from "../src/realtime/matchmaker.ts";
 import type { OnlineTracker } from "../src/realtime/online.ts";
 import type { MatchQueue } from "../src/realtime/queue.ts";
 import type { SeatAuth } from "../src/realtime/seat.ts";
+import type { UploadStore } from "../src/uploads/store.ts";
 import type { TokenBucket } from "./token-bucket.ts";
 
 /** What rooms receive from the server at definition time (`gameServer.define(name, Room, { deps })`). */
@@ -13,6 +14,7 @@ export interface RoomDeps {
   queue: MatchQueue;
   matchmaker: Matchmaker;
   online: OnlineTracker;
+  uploads: UploadStore;
 }
 
 export interface RoomCreateOptions {

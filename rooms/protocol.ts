@@ -59,6 +59,7 @@ export const RoomErrorCode = {
   Unsupported: "UNSUPPORTED",
   AlreadyQueued: "ALREADY_QUEUED",
   PartnerUnavailable: "PARTNER_UNAVAILABLE",
+  UnknownFile: "UNKNOWN_FILE",
   Internal: "INTERNAL_ERROR",
 } as const;
 export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
@@ -198,7 +199,17 @@ export interface LobbyServerPayloads {
 }
 
 export interface ChatServerPayloads {
-  [ChatServerMessage.Message]: Stamp & { type: MessageKind; content?: string; fileId?: string };
+  [ChatServerMessage.Message]: Stamp & {
+    type: MessageKind;
+    content?: string;
+    /** File and voice messages: the upload, as the server describes it (fetch with `GET /api/uploads/:fileId`). */
+    fileId?: string;
+    name?: string;
+    mime?: string;
+    size?: number;
+    /** Voice notes: seconds, measured from the audio. */
+    duration?: number;
+  };
   [ChatServerMessage.Ack]: { clientMessageId?: string; id: string; timestamp: number };
   [ChatServerMessage.Typing]: Stamp & { typing: boolean };
   [ChatServerMessage.Clear]: Stamp;

@@ -20,6 +20,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const services = await createServices(config);
   const matchmaking = createMatchmakingBridge();
   const app = createApp(services, {
+    chatMembership: { membersOf: (roomId) => realtime.chatMembership.membersOf(roomId) },
     matchmaking: matchmaking.handler,
     readiness: { presence: () => realtime.ping() },
   });

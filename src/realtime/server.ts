@@ -8,7 +8,9 @@ import { RoomName } from "../../rooms/protocol.ts";
 import type { Authenticate } from "../auth/authenticate.ts";
 import { metrics } from "../metrics/index.ts";
 import type { Services } from "../services.ts";
+import type { ChatMembership } from "../uploads/membership.ts";
 import { chooseBackends } from "./backends.ts";
+import { presenceChatMembership } from "./chat-members.ts";
 import { createChatOpener } from "./chat-opener.ts";
 import { PresenceLock } from "./lock.ts";
 import { Matchmaker } from "./matchmaker.ts";
@@ -26,6 +28,8 @@ export interface RealtimeOptions {
 
 export interface Realtime {
   gameServer: Server;
+  /** Who is in which live chat, for the uploads routes. */
+  chatMembership: ChatMembership;
   /** Resolves when the presence (where the queue and online users live) answers. */
   ping(): Promise<void>;
   /** Listens on the shared HTTP server (Colyseus calls `listen` on it). */
@@ -64,7 +68,14 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
     openChat: createChatOpener(presence),
     onError: (error) => logger.error("Could not open a chat for a pair", { error: String(error) }),
   });
-  return { config, logger, queue, matchmaker, online: new OnlineTracker(presence, services.users, logger) };
+  return {
+    config,
+    logger,
+    queue,
+    matchmaker,
+    online: new OnlineTracker(presence, services.users, logger),
+    uploads: services.uploads,
+  };
 }
 
 export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
@@ -91,6 +102,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   let stopping: Promise<void> | undefined;
   return {
     gameServer,
+    chatMembership: presenceChatMembership(presence),
     async ping() {
       await presence.get("pairline:ping");
     },

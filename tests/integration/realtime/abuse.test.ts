@@ -31,7 +31,7 @@ describe("realtime: bad input never harms anyone else", () => {
     a.room.send("chat:shout", { content: "HEY" });
     assert.equal((await a.inbox.next("error")).code, "UNKNOWN_TYPE");
     a.room.send(ChatClientMessage.Message, { type: "file", fileId: "f1" });
-    assert.equal((await a.inbox.next("error")).code, "UNSUPPORTED");
+    assert.equal((await a.inbox.next("error")).code, "UNKNOWN_FILE");
 
     await say(a, "still connected");
     assert.equal((await b.inbox.next(ChatServerMessage.Message)).content, "still connected");
