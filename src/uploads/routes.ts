@@ -50,14 +50,16 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
       const file = req.file!;
       if (!(await isMember(body.roomId, user.id))) throw Errors.forbidden("You are not in this chat");
       const type = await detectFileType(file.path, file.mimetype);
-      if (!type || !isAllowedType(type.mime, config.uploads.allowedTypes)) throw Errors.unsupportedFileType();
+      if (!type) throw Errors.unsupportedFileType();
       const voice = kind === "voice" ? await measureVoice(file.path, type, config.limits.maxVoiceDurationSeconds) : null;
+      const mime = voice?.mime ?? type.mime;
+      if (!isAllowedType(mime, config.uploads.allowedTypes)) throw Errors.unsupportedFileType();
       const record = await uploads.save(
         {
           roomId: body.roomId,
           ownerId: user.id,
           name: displayName(file.originalname, type.ext, kind === "voice" ? "voice-note" : "file"),
-          mime: voice?.mime ?? type.mime,
+          mime,
           size: file.size,
           duration: voice?.duration ?? null,
         },

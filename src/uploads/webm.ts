@@ -85,8 +85,6 @@ class Scan {
   clusterTicks = 0;
   endNs = 0;
   tracks = new Map<number, Track>();
-  entry: Partial<Track> & { number?: number } = {};
-  inEntry = false;
   lastBlock: { startTicks: number; delayNs: number } | null = null;
 }
 
@@ -105,35 +103,34 @@ function timeBlock(scan: Scan, block: Uint8Array, start: number, end: number) {
   return { trackStartTicks: scan.clusterTicks + relative, lengthNs, delayNs: info?.codecDelayNs ?? 0 };
 }
 
-function visit(scan: Scan, bytes: Uint8Array, id: number, start: number, size: number): void {
+/** The unsigned children of a TrackEntry, by the field they fill. */
+const TRACK_FIELDS = new Map<number, "number" | "type" | "defaultDurationNs" | "codecDelayNs">([
+  [Id.TrackNumber, "number"],
+  [Id.TrackType, "type"],
+  [Id.DefaultDuration, "defaultDurationNs"],
+  [Id.CodecDelay, "codecDelayNs"],
+]);
+
+function readTrackEntry(bytes: Uint8Array, from: number, to: number): Track & { number: number } {
+  const entry = { number: -1, type: 0, codec: "", defaultDurationNs: 0, codecDelayNs: 0 };
+  for (const { id, start, size } of elements(bytes, from, to)) {
+    const field = TRACK_FIELDS.get(id);
+    if (field) entry[field] = readUint(bytes, start, size);
+    if (id === Id.CodecId) entry.codec = new TextDecoder().decode(bytes.subarray(start, start + size)).replace(/\0+$/, "");
+  }
+  return entry;
+}
+
+function visit(scan: Scan, bytes: Uint8Array, { id, start, size }: Element): void {
   switch (id) {
     case Id.TimestampScale:
       scan.scaleNs = readUint(bytes, start, size) || DEFAULT_TIMESTAMP_SCALE_NS;
       break;
     case Id.TrackEntry: {
-      scan.entry = {};
-      scan.inEntry = true;
-      walk(scan, bytes, start, start + size);
-      scan.inEntry = false;
-      const { number, type = 0, codec = "", defaultDurationNs = 0, codecDelayNs = 0 } = scan.entry;
-      if (number !== undefined) scan.tracks.set(number, { type, codec, defaultDurationNs, codecDelayNs });
+      const { number, ...track } = readTrackEntry(bytes, start, start + size);
+      if (number >= 0) scan.tracks.set(number, track);
       break;
     }
-    case Id.TrackNumber:
-      if (scan.inEntry) scan.entry.number = readUint(bytes, start, size);
-      break;
-    case Id.TrackType:
-      if (scan.inEntry) scan.entry.type = readUint(bytes, start, size);
-      break;
-    case Id.CodecId:
-      if (scan.inEntry) scan.entry.codec = new TextDecoder().decode(bytes.subarray(start, start + size)).replace(/\0+$/, "");
-      break;
-    case Id.DefaultDuration:
-      if (scan.inEntry) scan.entry.defaultDurationNs = readUint(bytes, start, size);
-      break;
-    case Id.CodecDelay:
-      if (scan.inEntry) scan.entry.codecDelayNs = readUint(bytes, start, size);
-      break;
     case Id.ClusterTimestamp:
       scan.clusterTicks = readUint(bytes, start, size);
       break;
@@ -154,8 +151,14 @@ function visit(scan: Scan, bytes: Uint8Array, id: number, start: number, size: n
   }
 }
 
-/** Reads elements in [from, to); containers are entered, everything else is skipped by its size. */
-function walk(scan: Scan, bytes: Uint8Array, from: number, to: number): void {
+interface Element {
+  id: number;
+  start: number;
+  size: number;
+}
+
+/** The elements in [from, to): containers are entered, the others yielded and stepped over by their size. */
+function* elements(bytes: Uint8Array, from: number, to: number): Generator<Element> {
   let at = from;
   while (at < to) {
     const id = readVint(bytes, at, true);
@@ -168,7 +171,7 @@ function walk(scan: Scan, bytes: Uint8Array, from: number, to: number): void {
       continue;
     }
     if (size.unknown || start + size.value > to) return;
-    visit(scan, bytes, id.value, start, size.value);
+    yield { id: id.value, start, size: size.value };
     at = start + size.value;
   }
 }
@@ -182,7 +185,7 @@ export interface WebmSummary {
 
 export function summariseWebm(bytes: Uint8Array): WebmSummary {
   const scan = new Scan();
-  walk(scan, bytes, 0, bytes.length);
+  for (const element of elements(bytes, 0, bytes.length)) visit(scan, bytes, element);
   const types = [...scan.tracks.values()].map((track) => track.type);
   return {
     hasAudio: types.includes(TrackType.Audio),
