@@ -1,3 +1,5 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { authRouteDocs } from "../auth/route-docs.ts";
@@ -30,6 +32,15 @@ export interface AppOptions {
   chatMembership?: ChatMembership;
 }
 
+/** The demo page, and the official Colyseus browser SDK it loads from node_modules (no CDN, no bundler). */
+const DEMO_PAGE_DIR = fileURLToPath(new URL("../../public", import.meta.url));
+const BROWSER_SDK_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve("@colyseus/sdk/package.json"))), "dist");
+
+/** Helmet's defaults, plus what the demo page needs: blob: URLs for voice notes and previews; 'self' covers its WebSocket. */
+const CONTENT_SECURITY_POLICY = {
+  directives: { connectSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] },
+};
+
 /** Every documented route; a test checks that no route of the app is missing. */
 export const routeDocs = [...opsRouteDocs, ...socketStatsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs];
 
@@ -45,7 +56,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
 
   app.use(httpMetrics(createRoutePatterns(app)));
   app.use(requestLog(logger));
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   app.use(corsMiddleware(createCorsPolicy(config)));
   if (options.matchmaking) app.post("/matchmake/:method/:roomName", limits.matchmake, options.matchmaking);
 
@@ -57,6 +68,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   const monitor = adminMonitor(config);
   if (monitor) app.use("/colyseus", ...monitor);
   app.use(apiDocsRoutes(routeDocs));
+  app.use(express.static(DEMO_PAGE_DIR));
+  app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
 
   app.use("/api", limits.api);
   app.use("/api/auth", limits.auth);

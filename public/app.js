@@ -1,0 +1,400 @@
+// The demo page: sign in, wait in the lobby, chat with the stranger you are matched with.
+
+import { ApiError, createApi } from "./api.js";
+import { CallPanel } from "./call-panel.js";
+import {
+  ChatClientMessage,
+  ChatServerMessage,
+  LobbyClientMessage,
+  LobbyServerMessage,
+  MessageKind,
+  PartnerLeftReason,
+  RoomName,
+} from "./protocol.js";
+import { Transcript } from "./transcript.js";
+import { VoiceRecorder } from "./voice-recorder.js";
+
+const $ = (id) => document.getElementById(id);
+
+const TOKEN_KEY = "pairline.token";
+const TYPING_IDLE_MS = 2500;
+/** A report quotes at most this many of the partner's messages, each with the server's signature. */
+const QUOTED_MESSAGES_MAX = 50;
+
+const LEFT_TEXT = {
+  [PartnerLeftReason.Left]: "The stranger left the chat.",
+  [PartnerLeftReason.Timeout]: "The stranger lost their connection.",
+  [PartnerLeftReason.NoShow]: "The stranger never arrived.",
+};
+
+const session = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  user: null,
+  /** "signed-out" | "lobby" | "searching" | "chatting" */
+  state: "signed-out",
+  lobby: null,
+  /** `{ room, roomId, partner, partnerPresence: "here"|"away"|"left", received: [], endNotice? }` */
+  chat: null,
+};
+
+const api = createApi(() => session.token);
+const client = new window.Colyseus.Client(location.origin);
+const transcript = new Transcript($("messages"), { download: (fileId) => api.download(fileId) });
+const calls = new CallPanel({ iceServers: () => api.iceServers(), notify: (text) => transcript.addNotice(text) });
+const recorder = new VoiceRecorder();
+
+/**
+ * `window.pairline`: a read-only view of the page for tests and curious developers.
+ * `state`, `user` `{ id, username }`, `partner` `{ id, username, country? }`,
+ * `partnerPresence`, and `call` `{ kind, connectionState, peerConnection }` (null without a call).
+ */
+window.pairline = {
+  get state() {
+    return session.state;
+  },
+  get user() {
+    return session.user;
+  },
+  get partner() {
+    return session.chat?.partner ?? null;
+  },
+  get partnerPresence() {
+    return session.chat?.partnerPresence ?? null;
+  },
+  get call() {
+    const call = calls.call;
+    return call ? { kind: call.kind, connectionState: call.connectionState, peerConnection: call.peerConnection } : null;
+  },
+};
+
+function setState(state) {
+  session.state = state;
+  const signedIn = state !== "signed-out";
+  $("sign-in").hidden = signedIn;
+  $("whoami").hidden = !signedIn;
+  $("lobby").hidden = !signedIn || state === "chatting";
+  $("find").hidden = state === "searching";
+  $("cancel").hidden = state !== "searching";
+  $("lobby-status").textContent = state === "searching" ? "Looking for a stranger…" : "";
+  if (state !== "chatting") setComposerEnabled(false);
+}
+
+function setComposerEnabled(enabled) {
+  for (const control of $("chat").querySelectorAll("button, input")) control.disabled = !enabled;
+  $("chat-status").textContent = "";
+  $("typing").textContent = "";
+}
+
+const regionNames = new Intl.DisplayNames([], { type: "region", fallback: "code" });
+
+/** "from Germany" for "DE"; nothing when the partner does not share a country. */
+function fromCountry(code) {
+  if (!code) return "";
+  try {
+    return `from ${regionNames.of(code.toUpperCase())}`;
+  } catch {
+    return "";
+  }
+}
+
+// ─── signing in ─────────────────────────────────────────────────────────────
+
+async function signIn(obtain) {
+  $("sign-in-error").textContent = "";
+  try {
+    const { token, user } = await obtain();
+    session.token = token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    await enter(user);
+  } catch (error) {
+    $("sign-in-error").textContent = error.message;
+  }
+}
+
+async function enter(user) {
+  session.user = { id: user.id, username: user.username };
+  client.auth.token = session.token;
+  $("username").textContent = user.username;
+  await enterLobby();
+}
+
+function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  session.token = null;
+  session.user = null;
+  session.lobby?.leave();
+  session.lobby = null;
+  session.chat?.room.leave();
+  $("chat").hidden = true;
+  setState("signed-out");
+}
+
+// ─── the lobby ──────────────────────────────────────────────────────────────
+
+async function enterLobby({ search = false } = {}) {
+  let lobby;
+  try {
+    lobby = await client.joinOrCreate(RoomName.Lobby);
+  } catch (error) {
+    setState("lobby");
+    $("lobby-status").textContent = `Could not reach the lobby: ${error.message}`;
+    return;
+  }
+  session.lobby = lobby;
+  lobby.onMessage(LobbyServerMessage.ConnectionEstablished, ({ online }) => {
+    $("online").textContent = `${online} online`;
+  });
+  lobby.onMessage(LobbyServerMessage.Queued, () => setState("searching"));
+  lobby.onMessage(LobbyServerMessage.Matched, (match) => startChat(match));
+  lobby.onMessage(LobbyServerMessage.Error, ({ message }) => {
+    setState("lobby");
+    $("lobby-status").textContent = message;
+  });
+  setState("lobby");
+  if (search) findStranger();
+}
+
+function findStranger() {
+  if (!session.lobby) return enterLobby({ search: true });
+  session.lobby.send(LobbyClientMessage.Match, {});
+  setState("searching");
+}
+
+function stopLooking() {
+  session.lobby?.send(LobbyClientMessage.Cancel, {});
+  setState("lobby");
+}
+
+// ─── a chat ─────────────────────────────────────────────────────────────────
+
+async function startChat({ reservation, roomId, matchedUser }) {
+  let room;
+  try {
+    room = await client.consumeSeatReservation(reservation);
+  } catch (error) {
+    setState("lobby");
+    $("lobby-status").textContent = `Could not join the chat: ${error.message}`;
+    return;
+  }
+  session.lobby?.leave();
+  session.lobby = null;
+  session.chat = { room, roomId, partner: matchedUser, partnerPresence: "here", received: [] };
+  transcript.clear();
+  $("partner-name").textContent = matchedUser.username;
+  $("partner-country").textContent = fromCountry(matchedUser.country);
+  calls.attach((type, payload) => room.send(type, payload), { polite: session.user.id > matchedUser.id });
+  listenToChat(room);
+  $("chat").hidden = false;
+  setState("chatting");
+  setComposerEnabled(true);
+  transcript.addNotice(`You are now chatting with ${matchedUser.username}. Say hi!`);
+}
+
+function listenToChat(room) {
+  const chat = session.chat;
+  room.onMessage(ChatServerMessage.Message, (message) => {
+    chat.received.push(message);
+    $("typing").textContent = "";
+    transcript.addTheirs(message);
+  });
+  room.onMessage(ChatServerMessage.Ack, ({ clientMessageId }) => {
+    if (clientMessageId) transcript.markDelivered(clientMessageId);
+  });
+  room.onMessage(ChatServerMessage.Typing, ({ typing }) => {
+    $("typing").textContent = typing ? `${chat.partner.username} is typing…` : "";
+  });
+  room.onMessage(ChatServerMessage.Clear, () => {
+    transcript.clear();
+    transcript.addNotice(`${chat.partner.username} cleared the chat.`);
+  });
+  room.onMessage(ChatServerMessage.Offer, (offer) => calls.offered(offer));
+  room.onMessage(ChatServerMessage.Answer, (answer) => calls.answered(answer));
+  room.onMessage(ChatServerMessage.IceCandidate, (candidate) => calls.candidate(candidate));
+  room.onMessage(ChatServerMessage.EndCall, () => calls.endedByPartner());
+  room.onMessage(ChatServerMessage.PartnerDisconnected, () => {
+    chat.partnerPresence = "away";
+    $("chat-status").textContent = `${chat.partner.username}'s connection dropped; waiting for them to come back…`;
+  });
+  room.onMessage(ChatServerMessage.PartnerReconnected, () => {
+    chat.partnerPresence = "here";
+    $("chat-status").textContent = "";
+  });
+  room.onMessage(ChatServerMessage.PartnerLeft, ({ reason }) => {
+    chat.partnerPresence = "left";
+    chat.endNotice = LEFT_TEXT[reason] ?? LEFT_TEXT[PartnerLeftReason.Left];
+  });
+  room.onMessage(ChatServerMessage.Error, ({ message }) => transcript.addNotice(`⚠ ${message}`));
+  room.onDrop(() => ($("chat-status").textContent = "Connection lost; reconnecting…"));
+  room.onReconnect(() => ($("chat-status").textContent = ""));
+  room.onLeave(() => endChat(chat));
+}
+
+/** The chat room closed: the partner left, this user skipped, or the connection could not be restored. */
+async function endChat(chat) {
+  if (session.chat !== chat) return;
+  session.chat = null;
+  calls.reset();
+  stopTyping();
+  transcript.addNotice(chat.endNotice ?? "The connection was lost.");
+  if (session.user) await enterLobby({ search: chat.searchNext });
+}
+
+function skip() {
+  const chat = session.chat;
+  if (!chat) return;
+  chat.endNotice = "You left the chat.";
+  chat.searchNext = true;
+  chat.room.send(ChatClientMessage.Leave, {});
+}
+
+// ─── sending ────────────────────────────────────────────────────────────────
+
+let messageCounter = 0;
+const nextClientMessageId = () => `${Date.now().toString(36)}-${(messageCounter += 1)}`;
+
+function sendMessage(message) {
+  const clientMessageId = nextClientMessageId();
+  session.chat.room.send(ChatClientMessage.Message, { ...message, clientMessageId, timestamp: Date.now() });
+  return clientMessageId;
+}
+
+function sendText(event) {
+  event.preventDefault();
+  const content = $("text").value.trim();
+  if (!content || !session.chat) return;
+  const clientMessageId = sendMessage({ type: MessageKind.Text, content });
+  transcript.addMine({ clientMessageId, kind: MessageKind.Text, text: content });
+  $("text").value = "";
+  stopTyping();
+}
+
+async function sendUpload(kind, blob, name) {
+  const chat = session.chat;
+  $("chat-status").textContent = `Uploading ${name}…`;
+  try {
+    const upload = await api.upload(kind, chat.roomId, blob, name);
+    if (session.chat !== chat) return;
+    const clientMessageId = sendMessage({ type: kind, fileId: upload.fileId });
+    transcript.addMine({ clientMessageId, kind, name: upload.name, size: upload.size, audio: blob });
+  } catch (error) {
+    transcript.addNotice(`⚠ ${name} was not sent: ${error.message}`);
+  } finally {
+    $("chat-status").textContent = "";
+  }
+}
+
+async function sendChosenFile() {
+  const file = $("file").files[0];
+  $("file").value = "";
+  if (file) await sendUpload(MessageKind.File, file, file.name);
+}
+
+let recordingTimer = null;
+async function toggleRecording() {
+  const button = $("record");
+  if (!recorder.recording) {
+    try {
+      await recorder.start();
+    } catch {
+      transcript.addNotice("⚠ No microphone available.");
+      return;
+    }
+    button.classList.add("recording");
+    button.textContent = "Stop & send";
+    button.setAttribute("aria-label", "Stop and send the voice note");
+    recordingTimer = setInterval(() => ($("chat-status").textContent = `Recording… ${recorder.elapsedSeconds} s`), 500);
+    return;
+  }
+  clearInterval(recordingTimer);
+  button.classList.remove("recording");
+  button.textContent = "Record";
+  button.setAttribute("aria-label", "Record a voice note");
+  const audio = await recorder.stop();
+  await sendUpload(MessageKind.Voice, audio, "voice-note.webm");
+}
+
+let typingTimer = null;
+function noteTyping() {
+  if (!session.chat) return;
+  if (!typingTimer) session.chat.room.send(ChatClientMessage.Typing, { typing: true });
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+function stopTyping() {
+  if (!typingTimer) return;
+  clearTimeout(typingTimer);
+  typingTimer = null;
+  session.chat?.room.send(ChatClientMessage.Typing, { typing: false });
+}
+
+// ─── safety ─────────────────────────────────────────────────────────────────
+
+const unavailable = (error, what) =>
+  error instanceof ApiError && error.status === 404 ? `${what} is not available on this server.` : `⚠ ${error.message}`;
+
+async function block() {
+  const chat = session.chat;
+  if (!chat || !confirm(`Block ${chat.partner.username}? You will not be matched again.`)) return;
+  try {
+    await api.block(chat.partner.id);
+    transcript.addNotice(`You blocked ${chat.partner.username}.`);
+    skip();
+  } catch (error) {
+    transcript.addNotice(unavailable(error, "Blocking"));
+  }
+}
+
+async function report(category, reason) {
+  const chat = session.chat;
+  if (!chat) return;
+  const messages = chat.received
+    .filter((m) => m.signature)
+    .slice(-QUOTED_MESSAGES_MAX)
+    .map(({ id, from, timestamp, type, content, fileId, signature }) => ({ id, from, timestamp, type, content, fileId, signature }));
+  try {
+    await api.report(chat.partner.id, { category, ...(reason ? { reason } : {}), ...(messages.length ? { messages } : {}) });
+    transcript.addNotice("Thank you, your report was sent.");
+  } catch (error) {
+    transcript.addNotice(unavailable(error, "Reporting"));
+  }
+}
+
+// ─── wiring ─────────────────────────────────────────────────────────────────
+
+$("guest-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  signIn(() => api.guest($("guest-name").value.trim() || undefined));
+});
+$("login-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  signIn(() => api.login($("login-email").value, $("login-password").value));
+});
+$("sign-out").addEventListener("click", signOut);
+$("find").addEventListener("click", findStranger);
+$("cancel").addEventListener("click", stopLooking);
+$("skip").addEventListener("click", skip);
+$("block").addEventListener("click", block);
+$("report").addEventListener("click", () => $("report-dialog").showModal());
+$("report-dialog").addEventListener("close", () => {
+  if ($("report-dialog").returnValue === "send") report($("report-category").value, $("report-reason").value.trim());
+  $("report-form").reset();
+});
+$("composer").addEventListener("submit", sendText);
+$("text").addEventListener("input", noteTyping);
+$("file").addEventListener("change", sendChosenFile);
+$("record").addEventListener("click", toggleRecording);
+
+async function resume() {
+  if (!session.token) return setState("signed-out");
+  try {
+    const { user } = await api.me();
+    await enter(user);
+  } catch {
+    sessionStorage.removeItem(TOKEN_KEY);
+    session.token = null;
+    setState("signed-out");
+  }
+}
+
+resume();

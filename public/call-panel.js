@@ -1,0 +1,154 @@
+// The call area of the chat: placing, ringing, answering and ending a call, and showing its video.
+
+import { Call } from "./call.js";
+import { CallKind, ChatClientMessage } from "./protocol.js";
+
+const $ = (id) => document.getElementById(id);
+
+const STATE_TEXT = {
+  new: "Connecting…",
+  connecting: "Connecting…",
+  connected: "Connected",
+  disconnected: "Connection unstable…",
+  failed: "The call could not connect",
+};
+
+export class CallPanel {
+  #iceServers;
+  #notify;
+  #send = null;
+  #polite = false;
+  #call = null;
+  #incoming = null;
+
+  /** `iceServers()` resolves the STUN/TURN list; `notify(text)` adds a line to the chat. */
+  constructor({ iceServers, notify }) {
+    this.#iceServers = iceServers;
+    this.#notify = notify;
+    $("audio-call").addEventListener("click", () => this.#place(CallKind.Audio));
+    $("video-call").addEventListener("click", () => this.#place(CallKind.Video));
+    $("accept-call").addEventListener("click", () => this.#accept());
+    $("decline-call").addEventListener("click", () => this.#decline());
+    $("hang-up").addEventListener("click", () => this.hangUp());
+  }
+
+  /** The current call, if any. */
+  get call() {
+    return this.#call;
+  }
+
+  /**
+   * Binds the panel to a new chat. `polite`: when both call at once, the polite side
+   * drops its own call and answers the other one.
+   */
+  attach(send, { polite }) {
+    this.#send = send;
+    this.#polite = polite;
+  }
+
+  offered({ offer, type }) {
+    if (this.#call) {
+      if (!this.#polite) return;
+      this.#end({ tellPartner: false });
+    }
+    this.#incoming = { offer, kind: type };
+    this.#show(`Incoming ${type} call`, { ringing: true });
+  }
+
+  answered({ answer }) {
+    this.#call?.receiveAnswer(answer).catch((error) => this.#fail(error));
+  }
+
+  candidate({ candidate }) {
+    this.#call?.receiveCandidate(candidate).catch((error) => this.#fail(error));
+  }
+
+  endedByPartner() {
+    if (!this.#call && !this.#incoming) return;
+    this.#end({ tellPartner: false });
+    this.#notify("The call ended.");
+  }
+
+  hangUp() {
+    if (!this.#call && !this.#incoming) return;
+    this.#end({ tellPartner: true });
+    this.#notify("You ended the call.");
+  }
+
+  /** The chat is over: the call goes with it, without signaling. */
+  reset() {
+    if (this.#call || this.#incoming) this.#end({ tellPartner: false });
+    this.#send = null;
+  }
+
+  async #place(kind) {
+    if (this.#call || !this.#send) return;
+    this.#show(`Calling (${kind})…`, { ringing: false });
+    try {
+      this.#call = await this.#newCall(kind);
+      await this.#call.start();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #accept() {
+    const { offer, kind } = this.#incoming;
+    this.#incoming = null;
+    this.#show("Connecting…", { ringing: false });
+    try {
+      this.#call = await this.#newCall(kind);
+      await this.#call.accept(offer);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #decline() {
+    this.#end({ tellPartner: true });
+    this.#notify("You declined the call.");
+  }
+
+  async #newCall(kind) {
+    const send = this.#send;
+    const call = new Call({ kind, iceServers: await this.#iceServers(), send });
+    call.addEventListener("localstream", ({ detail }) => ($("local-video").srcObject = detail));
+    call.addEventListener("remotestream", ({ detail }) => ($("remote-video").srcObject = detail));
+    call.addEventListener("statechange", ({ detail }) => {
+      if (STATE_TEXT[detail]) $("call-status").textContent = `${STATE_TEXT[detail]} · ${kind} call`;
+    });
+    $("call").classList.toggle("audio-only", kind === CallKind.Audio);
+    return call;
+  }
+
+  #fail(error) {
+    const media = error?.name === "NotAllowedError" || error?.name === "NotFoundError";
+    this.#notify(media ? "Camera or microphone unavailable." : `The call failed: ${error?.message ?? error}`);
+    this.#end({ tellPartner: true });
+  }
+
+  #end({ tellPartner }) {
+    if (this.#call) this.#call.close({ tellPartner });
+    else if (tellPartner) this.#send?.(ChatClientMessage.EndCall, {});
+    this.#call = null;
+    this.#incoming = null;
+    $("local-video").srcObject = null;
+    $("remote-video").srcObject = null;
+    $("call").hidden = true;
+    this.#setCallButtons(false);
+  }
+
+  #show(status, { ringing }) {
+    $("call").hidden = false;
+    $("call-status").textContent = status;
+    $("accept-call").hidden = !ringing;
+    $("decline-call").hidden = !ringing;
+    $("hang-up").hidden = ringing;
+    this.#setCallButtons(true);
+  }
+
+  #setCallButtons(busy) {
+    $("audio-call").disabled = busy;
+    $("video-call").disabled = busy;
+  }
+}

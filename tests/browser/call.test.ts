@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import {
+  closeAll,
+  guestName,
+  launchChromium,
+  matchedPair,
+  requireChromium,
+  saveScreenshot,
+  type PageUser,
+} from "../helpers/browser.ts";
+import { bootServer, type TestServer } from "../helpers/server.ts";
+
+function waitForCallState(page: Page, state: string) {
+  return page.waitForFunction((expected) => (globalThis as any).pairline.call?.connectionState === expected, state, { timeout: 15_000 });
+}
+
+/** Video frames this side decoded from what the partner sends, per the peer connection's stats. */
+async function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const stats = await (globalThis as any).pairline.call.peerConnection.getStats();
+    let frames = 0;
+    stats.forEach((report: any) => {
+      if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+}
+
+async function waitForDecodedFrames(page: Page): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const frames = await framesDecoded(page);
+    if (frames > 0) return frames;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return 0;
+}
+
+describe("demo page: a video call between two real browsers", function () {
+  this.timeout(40_000);
+  let server: TestServer;
+  let browser: Browser;
+  let users: PageUser[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    server = await bootServer({ STUN_URLS: "" });
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const user of users) assert.deepEqual(user.problems, [], "errors in the page");
+    await closeAll(users);
+    users = [];
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("connects on both sides, each decodes the other's video, and hanging up ends it for both", async () => {
+    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]));
+    await alice.page.getByRole("button", { name: "Video call" }).click();
+    await bob.page.getByText("Incoming video call").waitFor();
+    await bob.page.getByRole("button", { name: "Accept" }).click();
+
+    await Promise.all([waitForCallState(alice.page, "connected"), waitForCallState(bob.page, "connected")]);
+    assert.ok((await waitForDecodedFrames(bob.page)) > 0, "the callee decoded no video frame");
+    assert.ok((await waitForDecodedFrames(alice.page)) > 0, "the caller decoded no video frame");
+    await bob.page.waitForFunction(() => (globalThis as any).document.getElementById("remote-video").videoWidth > 0);
+    console.log(`      screenshot: ${await saveScreenshot(bob.page, "call")}`);
+
+    await alice.page.getByRole("button", { name: "Hang up" }).click();
+    await bob.page.getByText("The call ended.").waitFor();
+    assert.equal(await bob.page.evaluate(() => (globalThis as any).pairline.call), null);
+    assert.ok(await bob.page.getByRole("region", { name: "Call" }).isHidden());
+  });
+});

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import type { Browser } from "playwright-core";
+import {
+  closeAll,
+  guestName,
+  launchChromium,
+  matchedPair,
+  requireChromium,
+  saveScreenshot,
+  waitForState,
+  type PageUser,
+} from "../helpers/browser.ts";
+import { bootServer, type TestServer } from "../helpers/server.ts";
+import { png } from "../helpers/uploads.ts";
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+describe("demo page: two strangers chat in real browsers", function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  let browser: Browser;
+  let users: PageUser[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    server = await bootServer({ STUN_URLS: "" });
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const user of users) assert.deepEqual(user.problems, [], "errors in the page");
+    await closeAll(users);
+    users = [];
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("is served with a policy that takes scripts and connections from the server itself only", async () => {
+    const page = await fetch(`${server.baseUrl}/`);
+    assert.equal(page.status, 200);
+    const policy = page.headers.get("content-security-policy") ?? "";
+    assert.match(policy, /(^|;)script-src 'self'(;|$)/);
+    assert.match(policy, /(^|;)connect-src 'self'(;|$)/);
+    assert.match(policy, /(^|;)default-src 'self'(;|$)/);
+    assert.doesNotMatch(await page.text(), /<script(?![^>]*\bsrc=)[^>]*>/, "an inline script");
+
+    const sdk = await fetch(`${server.baseUrl}/vendor/colyseus/colyseus.js`);
+    assert.equal(sdk.status, 200);
+    assert.match(sdk.headers.get("content-type") ?? "", /javascript/);
+  });
+
+  it("two guests are matched, see each other's names, and chat both ways with typing and delivery ticks", async () => {
+    const names: [string, string] = [guestName("alice"), guestName("bob")];
+    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, names));
+    assert.equal(await alice.page.locator("#partner-name").textContent(), names[1]);
+    assert.equal(await bob.page.locator("#partner-name").textContent(), names[0]);
+
+    await alice.page.getByRole("textbox", { name: "Message" }).pressSequentially("hello ");
+    await bob.page.getByText(`${names[0]} is typing…`).waitFor();
+    await alice.page.getByRole("textbox", { name: "Message" }).pressSequentially("there, bob");
+    await alice.page.getByRole("button", { name: "Send", exact: true }).click();
+    const bobsMessages = bob.page.getByRole("list", { name: "Messages" });
+    await bobsMessages.locator(".theirs").getByText("hello there, bob").waitFor();
+    const sent = alice.page.locator(".mine", { hasText: "hello there, bob" });
+    await sent.getByLabel("Delivered").waitFor();
+    assert.equal(await bob.page.locator("#typing").textContent(), "");
+
+    await bob.page.getByRole("textbox", { name: "Message" }).fill("hi alice!");
+    await bob.page.getByRole("textbox", { name: "Message" }).press("Enter");
+    await alice.page.locator(".theirs").getByText("hi alice!").waitFor();
+    await bob.page.locator(".mine", { hasText: "hi alice!" }).getByLabel("Delivered").waitFor();
+
+    console.log(`      screenshot: ${await saveScreenshot(alice.page, "chat")}`);
+  });
+
+  it("a file one sends is downloaded intact by the other, and a voice note plays", async () => {
+    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]));
+    const picture = png(96, 64);
+    await alice.page.getByLabel("Attach a file").setInputFiles({ name: "gradient.png", mimeType: "image/png", buffer: picture });
+    await alice.page.locator(".mine", { hasText: "gradient.png" }).getByLabel("Delivered").waitFor();
+
+    const downloading = bob.page.waitForEvent("download");
+    await bob.page.getByRole("button", { name: "Download gradient.png" }).click();
+    const download = await downloading;
+    assert.equal(download.suggestedFilename(), "gradient.png");
+    assert.equal(sha256(fs.readFileSync(await download.path())), sha256(picture));
+    await bob.page.getByRole("img", { name: "gradient.png" }).waitFor();
+
+    const record = alice.page.getByRole("button", { name: "Record a voice note" });
+    await record.click();
+    await alice.page.getByText(/Recording… 1 s/).waitFor();
+    await alice.page.getByRole("button", { name: "Stop and send the voice note" }).click();
+    await alice.page.locator(".mine audio").waitFor();
+    const voice = bob.page.locator(".theirs audio");
+    await voice.waitFor();
+    const playable = await voice.evaluate(
+      (audio: any) =>
+        new Promise<boolean>((resolve) => {
+          if (audio.readyState >= 1 /* HAVE_METADATA */) return resolve(true);
+          audio.addEventListener("loadedmetadata", () => resolve(true));
+          audio.addEventListener("error", () => resolve(false));
+        }),
+    );
+    assert.ok(playable, "the voice note cannot be played");
+
+    console.log(`      screenshot: ${await saveScreenshot(bob.page, "chat-attachments")}`);
+  });
+
+  it("skip ends the chat for both: the skipper looks for someone new, the partner is told and is back in the lobby", async () => {
+    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]));
+    await alice.page.getByRole("button", { name: "Skip" }).click();
+
+    await waitForState(alice.page, "searching");
+    await alice.page.getByText("Looking for a stranger…").waitFor();
+    await waitForState(bob.page, "lobby");
+    await bob.page.getByText("The stranger left the chat.").waitFor();
+    assert.ok(await bob.page.getByRole("button", { name: "Find a stranger" }).isVisible());
+    assert.ok(await bob.page.getByRole("textbox", { name: "Message" }).isDisabled());
+
+    await alice.page.getByRole("button", { name: "Stop looking" }).click();
+    await waitForState(alice.page, "lobby");
+  });
+});

@@ -1,0 +1,93 @@
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { ROOT } from "./process.ts";
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+];
+
+export const ARTIFACTS_DIR = path.join(ROOT, "test-artifacts");
+
+/** Skips the suite when Chromium is missing, except in CI (`CI=true`), where a missing browser fails it. */
+export function requireChromium(suite: Mocha.Context): void {
+  if (fs.existsSync(CHROMIUM_PATH)) return;
+  const problem = `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
+  if (process.env.CI === "true") throw new Error(problem);
+  console.warn(`    browser tests skipped: ${problem}`);
+  suite.skip();
+}
+
+/** Playwright gives each launch a fresh, temporary user data dir. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A user of the demo page in a browser profile of their own, with what went wrong in the page. */
+export interface PageUser {
+  page: Page;
+  context: BrowserContext;
+  /** Uncaught errors and console errors (a CSP violation is one). */
+  problems: string[];
+}
+
+export async function openDemoPage(browser: Browser, baseUrl: string): Promise<PageUser> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 860 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  await page.goto(baseUrl);
+  return { page, context, problems };
+}
+
+/** The page's own account of where the user is (`window.pairline.state`). */
+export function waitForState(page: Page, state: string, timeout = 10_000): Promise<unknown> {
+  return page.waitForFunction((expected) => (globalThis as any).pairline?.state === expected, state, { timeout });
+}
+
+export async function startAsGuest(user: PageUser, name: string): Promise<void> {
+  await user.page.getByLabel("Name").fill(name);
+  await user.page.getByRole("button", { name: "Start as a guest" }).click();
+  await waitForState(user.page, "lobby");
+}
+
+/** Two guests who pressed "Find a stranger" and were put in the same chat. */
+export async function matchedPair(browser: Browser, baseUrl: string, names: [string, string]): Promise<[PageUser, PageUser]> {
+  const users = await Promise.all(names.map((name) => openDemoPage(browser, baseUrl)));
+  await Promise.all(users.map((user, i) => startAsGuest(user, names[i]!)));
+  await Promise.all(users.map((user) => user.page.getByRole("button", { name: "Find a stranger" }).click()));
+  await Promise.all(users.map((user) => waitForState(user.page, "chatting")));
+  return users as [PageUser, PageUser];
+}
+
+export async function closeAll(users: PageUser[]): Promise<void> {
+  await Promise.all(users.map((user) => user.context.close()));
+}
+
+/** Saves a screenshot under `test-artifacts/` and answers its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** A unique guest name (3–30 letters, digits, underscores). */
+export function guestName(prefix: string): string {
+  return `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+}
