@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
+import path from "node:path";
 import type { RequestHandler } from "express";
 import multer from "multer";
 import { Errors } from "../errors.ts";
@@ -28,6 +29,16 @@ function describeLimit(code: string, maxBytes: number) {
       return Errors.validation([{ field: "body", message: "send exactly one file, in the documented field" }]);
     default:
       return Errors.validation([{ field: "body", message: "too many or too large form fields" }]);
+  }
+}
+
+/** Staged files that outlived any request: left by a process that stopped mid-upload. */
+export async function removeStaleStagedFiles(dir: string, olderThanMs: number): Promise<void> {
+  const cutoff = Date.now() - olderThanMs;
+  for (const name of await fsp.readdir(dir).catch(() => [])) {
+    const file = path.join(dir, name);
+    const stat = await fsp.stat(file).catch(() => null);
+    if (stat && stat.mtimeMs < cutoff) await fsp.rm(file, { force: true });
   }
 }
 

@@ -12,7 +12,7 @@ import { contentDisposition } from "./content-disposition.ts";
 import { describeUpload } from "./describe.ts";
 import { displayName } from "./file-name.ts";
 import { detectFileType, isAllowedType, isSafeInline } from "./file-type.ts";
-import { receiveOneFile } from "./incoming.ts";
+import { receiveOneFile, removeStaleStagedFiles } from "./incoming.ts";
 import type { ChatMembership } from "./membership.ts";
 import type { ByteRange, UploadRecord } from "./store.ts";
 import { measureVoice } from "./voice.ts";
@@ -40,6 +40,10 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
   const router = Router();
   const auth = requireAuth(services.authenticate);
   const incomingDir = path.join(config.uploads.dir, "incoming");
+  const longestRequestMs = 60 * 60 * 1000;
+  removeStaleStagedFiles(incomingDir, longestRequestMs).catch((error: unknown) => {
+    services.logger.warn("Could not clear stale staged uploads", { error: String(error) });
+  });
 
   const isMember = async (roomId: string, userId: string) =>
     (await membership.membersOf(roomId))?.includes(userId) ?? false;

@@ -111,6 +111,35 @@ describe("uploads: files and voice notes of a chat", () => {
     });
   });
 
+  describe("interrupted uploads", () => {
+    it("keeps nothing of an upload whose sender goes away halfway", async () => {
+      const [a] = await chattingPair(server.baseUrl);
+      const before = storedFiles().length;
+      const boundary = "pairline-test-boundary";
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="roomId"\r\n\r\n${a.room.roomId}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`;
+      const abort = new AbortController();
+      const body = new ReadableStream({
+        async start(controller) {
+          controller.enqueue(new TextEncoder().encode(head));
+          controller.enqueue(new Uint8Array(MB).fill(97));
+          await eventually(() => assert.equal(filesUnder(path.join(uploadsDir, "incoming")).length, 1, "the upload is being staged"));
+          abort.abort();
+        },
+      });
+      const sending = fetch(`${server.baseUrl}/api/uploads`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${a.user.token}`, "content-type": `multipart/form-data; boundary=${boundary}` },
+        body,
+        duplex: "half",
+        signal: abort.signal,
+      } as RequestInit);
+      await assert.rejects(sending);
+      await nothingStaged();
+      assert.equal(storedFiles().length, before);
+    });
+  });
+
   describe("validation from the bytes", () => {
     it("accepts a file of exactly 10 MB and refuses one byte more with 413, storing nothing of it", async () => {
       const [a] = await chattingPair(server.baseUrl);
