@@ -105,6 +105,22 @@ describe("rate limits", () => {
       assert.notEqual((await afterReset(upload)).status, 429);
     });
   });
+
+  describe("matchmaking: Colyseus's HTTP route per IP", () => {
+    let server: TestServer;
+    before(async () => {
+      server = await bootServer({ RATE_LIMIT_MATCHMAKE_MAX: "2", RATE_LIMIT_MATCHMAKE_WINDOW_MS: WINDOW_MS });
+    });
+    after(() => server.stop());
+
+    it("refuses the seat request after the limit, then resets", async () => {
+      const { token } = await registerGuest(server.baseUrl);
+      const reserve = () => request(server.baseUrl, "POST", "/matchmake/joinOrCreate/lobby", { token, body: {} });
+      for (let i = 0; i < 2; i++) assert.equal((await reserve()).status, 200);
+      assertRefused(await reserve(), "matchmake", 2);
+      assert.equal((await afterReset(reserve)).status, 200);
+    });
+  });
 });
 
 async function rateLimitedCount(server: TestServer, limiter: string): Promise<number> {
