@@ -64,7 +64,11 @@ export function elf(): Buffer {
   return bytes;
 }
 
-export const VOICE_WEBM_FIXTURE = path.join(import.meta.dirname, "..", "fixtures", "voice-7.3s-opus.webm");
+const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
+/** 7.3 s of Opus in WebM shaped like a MediaRecorder file (see tests/fixtures/README.md). */
+export const VOICE_WEBM_FIXTURE = path.join(FIXTURES, "voice-7.3s-opus.webm");
+/** 1.98 s recorded by Chromium's MediaRecorder. */
+export const CHROMIUM_VOICE_FIXTURE = path.join(FIXTURES, "voice-chromium-mediarecorder.webm");
 
 export interface UploadAnswer {
   status: number;

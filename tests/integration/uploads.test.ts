@@ -5,7 +5,7 @@ import { ChatClientMessage, ChatServerMessage } from "../../rooms/protocol.ts";
 import { registerGuest } from "../helpers/http.ts";
 import { chattingPair, type ChatSide } from "../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
-import { VOICE_WEBM_FIXTURE, download, elf, eventually, filesUnder, png, uploadFile, wav } from "../helpers/uploads.ts";
+import { CHROMIUM_VOICE_FIXTURE, VOICE_WEBM_FIXTURE, download, elf, eventually, filesUnder, png, uploadFile, wav } from "../helpers/uploads.ts";
 
 const MB = 1024 * 1024;
 
@@ -245,6 +245,14 @@ describe("uploads: files and voice notes of a chat", () => {
       assert.ok(Math.abs(shared.body.data.duration - 7.3) < 0.05, `measured ${shared.body.data.duration} s`);
     });
 
+    it("accepts a voice note recorded by Chromium's MediaRecorder, measured to 1.98 s", async () => {
+      const [a] = await chattingPair(server.baseUrl);
+      const shared = await shareVoice(a, fs.readFileSync(CHROMIUM_VOICE_FIXTURE), "blob", "audio/webm;codecs=opus");
+      assert.equal(shared.status, 201, JSON.stringify(shared.body));
+      assert.deepEqual([shared.body.data.mime, shared.body.data.name], ["audio/webm", "blob.webm"]);
+      assert.ok(Math.abs(shared.body.data.duration - 1.97) < 0.03, `measured ${shared.body.data.duration} s`);
+    });
+
     it("refuses a picture or noise as a voice note", async () => {
       const [a] = await chattingPair(server.baseUrl);
       const picture = await shareVoice(a, png(), "voice.webm", "audio/webm");
@@ -283,7 +291,7 @@ describe("uploads: files and voice notes of a chat", () => {
       assert.deepEqual(atB, { type: "file", ...shared, id: ack.id, from: a.user.id, timestamp: ack.timestamp });
       assert.deepEqual((await download(server.baseUrl, b.user.token, atB.fileId)).bytes, photo);
 
-      const recording = fs.readFileSync(VOICE_WEBM_FIXTURE);
+      const recording = fs.readFileSync(CHROMIUM_VOICE_FIXTURE);
       const voice = (await shareVoice(b, recording)).body.data;
       b.room.send(ChatClientMessage.Message, { type: "voice", fileId: voice.fileId });
       const atA = await a.inbox.next(ChatServerMessage.Message);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { displayName } from "../../src/uploads/file-name.ts";
 import { isAllowedType, isSafeInline } from "../../src/uploads/file-type.ts";
 import { opusPacketMs, summariseWebm } from "../../src/uploads/webm.ts";
-import { VOICE_WEBM_FIXTURE } from "../helpers/uploads.ts";
+import { CHROMIUM_VOICE_FIXTURE, VOICE_WEBM_FIXTURE } from "../helpers/uploads.ts";
 
 describe("uploads: what a file is", () => {
   describe("its display name", () => {
@@ -57,6 +57,12 @@ describe("uploads: what a file is", () => {
       assert.equal(summary.hasAudio, true);
       assert.equal(summary.hasVideo, false);
       assert.ok(Math.abs(summary.duration! - 7.3) < 0.05, `measured ${summary.duration}`);
+    });
+
+    it("times a recording made by Chromium's MediaRecorder as ffmpeg decodes it (1.97 s)", () => {
+      const summary = summariseWebm(fs.readFileSync(CHROMIUM_VOICE_FIXTURE));
+      assert.deepEqual({ hasAudio: summary.hasAudio, hasVideo: summary.hasVideo }, { hasAudio: true, hasVideo: false });
+      assert.ok(Math.abs(summary.duration! - 1.97) < 0.03, `measured ${summary.duration}`);
     });
 
     it("times what arrived of a cut-off recording, and nothing of noise", () => {
