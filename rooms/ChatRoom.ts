@@ -12,6 +12,9 @@ import {
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
 import { forgetChatMembers, publishChatMembers } from "../src/realtime/chat-members.ts";
 import { rememberPartners, takePair } from "../src/realtime/pairs.ts";
+import { AppError } from "../src/errors.ts";
+import type { ReportOutcome } from "../src/users/moderation.ts";
+import { asEvidence, signedContent } from "../src/users/report-schemas.ts";
 import { checkAttachment } from "./attachments.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
@@ -131,15 +134,17 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     const schemas = chatClientSchemas({ textMaxLength: deps.config.limits.textMaxLength });
     return createInbound(schemas, {
       [ChatClientMessage.Message]: async (client, message) => {
-        let relayed: object = { type: message.type, content: message.content };
+        let relayed: { content?: string; fileId?: string } = { content: message.content };
         if (message.type !== MessageKind.Text) {
           const checked = await checkAttachment(deps.uploads, message, this.roomId, client.auth!.id);
           if ("refusal" in checked) return sendError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
-          relayed = { type: message.type, ...checked.attachment };
+          relayed = checked.attachment;
         } else if (!message.content?.trim()) {
           return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
         }
-        const stamp = this.#relay(client, ChatServerMessage.Message, relayed, true);
+        const stamp = this.#relay(client, ChatServerMessage.Message, { type: message.type, ...relayed }, true, (stamp, to) => ({
+          signature: deps.signer.sign({ ...stamp, to, type: message.type, content: signedContent(relayed) }),
+        }));
         if (!stamp) {
           return sendError(client, RoomErrorCode.PartnerUnavailable, "Your partner is away and cannot receive more", ChatClientMessage.Message);
         }
@@ -174,6 +179,30 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
       [ChatClientMessage.CallStats]: (_client, { outcome }) => {
         metrics.callReported(outcome);
       },
+      [ChatClientMessage.Report]: async (client, input) => {
+        const reporterId = client.auth!.id;
+        const reportedId = this.#partnerOf(reporterId);
+        let outcome: ReportOutcome;
+        try {
+          outcome = await deps.moderation.report({
+            reporterId,
+            reportedId,
+            category: input.category,
+            reason: input.reason ?? null,
+            messages: asEvidence(input.messages, reporterId),
+            roomId: this.roomId,
+          });
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== RoomErrorCode.ReportRefused) throw error;
+          return sendError(client, RoomErrorCode.ReportRefused, error.message, ChatClientMessage.Report);
+        }
+        this.#send(client, ChatServerMessage.ReportAccepted, { reportId: outcome.report.id });
+        if (outcome.ban) {
+          const banned = this.#clientOf(reportedId);
+          if (banned) sendError(banned, RoomErrorCode.Banned, `Banned until ${outcome.ban.until.toISOString()}`);
+          this.#end(reportedId, PartnerLeftReason.Left);
+        }
+      },
     });
   }
 
@@ -181,11 +210,18 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
    * Stamps a message and hands it to the sender's partner: now if connected, otherwise
    * (when `keepIfAway`) held until the partner returns. Undefined if it could not be held.
    */
-  #relay(sender: RoomClient, type: ChatServerMessage, body: object, keepIfAway: boolean): Stamp | undefined {
+  #relay(
+    sender: RoomClient,
+    type: ChatServerMessage,
+    body: object,
+    keepIfAway: boolean,
+    extra?: (stamp: Stamp, to: string) => object,
+  ): Stamp | undefined {
     if (this.#ended) return undefined;
     const stamp: Stamp = { id: randomUUID(), from: sender.auth!.id, timestamp: Date.now() };
-    const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp });
-    if (!this.#deliver(this.#partnerOf(stamp.from), frame, keepIfAway)) return undefined;
+    const to = this.#partnerOf(stamp.from);
+    const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp, ...extra?.(stamp, to) });
+    if (!this.#deliver(to, frame, keepIfAway)) return undefined;
     metrics.messageRelayed(type);
     return stamp;
   }

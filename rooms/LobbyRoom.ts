@@ -1,5 +1,6 @@
-import { Room, type RoomException, type RoomMethodName } from "@colyseus/core";
-import { lobbyChannel, type MatchNotice } from "../src/realtime/lobby-channel.ts";
+import { CloseCode, Room, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { lobbyChannel, notifyLobby, type LobbyNotice } from "../src/realtime/lobby-channel.ts";
+import { claimLobbySession, releaseLobbySession } from "../src/realtime/lobby-sessions.ts";
 import { recentPartner } from "../src/realtime/pairs.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
@@ -31,14 +32,15 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   readonly #waiting = new Set<string>();
 
   readonly #inbound = createInbound(lobbyClientSchemas, {
-    [LobbyClientMessage.Match]: (client, payload) => this.#enqueue(client, payload?.preferences ?? {}),
+    [LobbyClientMessage.Match]: (client, payload) =>
+      this.#enqueue(client, payload?.preferences ?? {}, payload?.shareCountry ?? false),
     [LobbyClientMessage.Cancel]: (client) => this.#dequeue(client),
   });
 
   override onCreate({ deps }: RoomCreateOptions): void {
     this.#deps = deps;
     this.onMessage("*", this.#inbound);
-    this.presence.subscribe(lobbyChannel(this.roomId), (notice: MatchNotice) => this.#deliver(notice));
+    this.presence.subscribe(lobbyChannel(this.roomId), (notice: LobbyNotice) => this.#deliver(notice));
     this.clock.setInterval(() => {
       if (this.#waiting.size > 0) this.#requestPass();
     }, REMATCH_INTERVAL_MS);
@@ -48,6 +50,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
     closeOnForeignFrames(client);
     const { id, username } = client.auth!;
+    await this.#replacePreviousSession(client);
     await this.#deps.online.connected(id);
     this.#send(client, LobbyServerMessage.ConnectionEstablished, {
       userId: id,
@@ -58,6 +61,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
 
   override async onLeave(client: RoomClient): Promise<void> {
     await this.#dequeue(client);
+    await releaseLobbySession(this.presence, client.auth!.id, client.sessionId);
     await this.#deps.online.disconnected(client.auth!.id);
   }
 
@@ -65,16 +69,30 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     reportRoomException(this.#deps.logger, this.roomName, error, method);
   }
 
-  async #enqueue(client: RoomClient, preferences: MatchPreferences): Promise<void> {
-    const { id, username } = client.auth!;
-    const partner = await recentPartner(this.presence, id);
+  /** One lobby connection per user: a newer one (another tab, another device) replaces the older, wherever it is. */
+  async #replacePreviousSession(client: RoomClient): Promise<void> {
+    const userId = client.auth!.id;
+    const previous = await claimLobbySession(this.presence, userId, { lobbyId: this.roomId, sessionId: client.sessionId });
+    if (!previous) return;
+    await this.#deps.queue.remove(userId, previous.sessionId);
+    notifyLobby(this.presence, previous.lobbyId, { kind: "replaced", sessionId: previous.sessionId });
+  }
+
+  async #enqueue(client: RoomClient, preferences: MatchPreferences, shareCountry: boolean): Promise<void> {
+    const { id, username, country } = client.auth!;
+    const [partner, blocked] = await Promise.all([
+      recentPartner(this.presence, id),
+      this.#deps.safety.blockedEitherWay(id),
+    ]);
     const added = await this.#deps.queue.add({
       userId: id,
       username,
       sessionId: client.sessionId,
       lobbyId: this.roomId,
       preferences,
-      avoidUserIds: partner ? [partner] : [],
+      country: country ?? null,
+      shareCountry,
+      avoidUserIds: partner ? [partner, ...blocked] : blocked,
       since: Date.now(),
     });
     if (!added) {
@@ -91,10 +109,16 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     await this.#deps.queue.remove(client.auth!.id, client.sessionId);
   }
 
-  #deliver(notice: MatchNotice): void {
+  #deliver(notice: LobbyNotice): void {
     const client = this.clients.get(notice.sessionId);
     this.#waiting.delete(notice.sessionId);
-    if (client) this.#send(client, LobbyServerMessage.Matched, notice.matched);
+    if (!client) return;
+    if (notice.kind === "matched") {
+      this.#send(client, LobbyServerMessage.Matched, notice.matched);
+    } else {
+      this.#send(client, LobbyServerMessage.SessionReplaced, {});
+      client.leave(CloseCode.CONSENTED);
+    }
   }
 
   #requestPass(): void {

@@ -5,6 +5,9 @@ import type { OnlineTracker } from "../src/realtime/online.ts";
 import type { MatchQueue } from "../src/realtime/queue.ts";
 import type { SeatAuth } from "../src/realtime/seat.ts";
 import type { UploadStore } from "../src/uploads/store.ts";
+import type { MessageSigner } from "../src/users/message-signature.ts";
+import type { Moderation } from "../src/users/moderation.ts";
+import type { SafetyStore } from "../src/users/safety-store.ts";
 import type { TokenBucket } from "./token-bucket.ts";
 
 /** What rooms receive from the server at definition time (`gameServer.define(name, Room, { deps })`). */
@@ -15,6 +18,9 @@ export interface RoomDeps {
   matchmaker: Matchmaker;
   online: OnlineTracker;
   uploads: UploadStore;
+  safety: SafetyStore;
+  signer: MessageSigner;
+  moderation: Moderation;
 }
 
 export interface RoomCreateOptions {

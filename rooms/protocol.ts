@@ -4,6 +4,7 @@
  * demo page import the names and types from here.
  */
 import { z } from "zod";
+import { reportInputSchema } from "../src/users/report-schemas.ts";
 
 export const RoomName = { Lobby: "lobby", Chat: "chat" } as const;
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
@@ -18,6 +19,8 @@ export const LobbyServerMessage = {
   ConnectionEstablished: "connection:established",
   Queued: "match:queued",
   Matched: "user:matched",
+  /** This user opened the lobby elsewhere; this connection is closed. */
+  SessionReplaced: "session:replaced",
   Error: "error",
 } as const;
 export type LobbyServerMessage = (typeof LobbyServerMessage)[keyof typeof LobbyServerMessage];
@@ -32,6 +35,7 @@ export const ChatClientMessage = {
   IceCandidate: "webrtc:ice-candidate",
   EndCall: "webrtc:end",
   CallStats: "webrtc:stats",
+  Report: "chat:report",
 } as const;
 export type ChatClientMessage = (typeof ChatClientMessage)[keyof typeof ChatClientMessage];
 
@@ -47,6 +51,7 @@ export const ChatServerMessage = {
   PartnerDisconnected: "partner:disconnected",
   PartnerReconnected: "partner:reconnected",
   PartnerLeft: "partner:left",
+  ReportAccepted: "report:accepted",
   Error: "error",
 } as const;
 export type ChatServerMessage = (typeof ChatServerMessage)[keyof typeof ChatServerMessage];
@@ -60,6 +65,8 @@ export const RoomErrorCode = {
   AlreadyQueued: "ALREADY_QUEUED",
   PartnerUnavailable: "PARTNER_UNAVAILABLE",
   UnknownFile: "UNKNOWN_FILE",
+  ReportRefused: "REPORT_EVIDENCE_INVALID",
+  Banned: "BANNED",
   Internal: "INTERNAL_ERROR",
 } as const;
 export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
@@ -107,6 +114,8 @@ const preferences = z.object({
     .max(INTERESTS_MAX)
     .optional(),
   language: z.string().trim().toLowerCase().min(2).max(16).optional(),
+  /** ISO 3166-1 alpha-2 code of the partner's country, e.g. "GB". */
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/).optional(),
 });
 export type MatchPreferences = z.infer<typeof preferences>;
 
@@ -126,7 +135,11 @@ export const lobbyClientSchemas = {
   [LobbyClientMessage.Match]: z.union([
     z.undefined(),
     z.null(),
-    z.object({ preferences: preferences.optional() }),
+    z.object({
+      preferences: preferences.optional(),
+      /** Let the partner see this user's country (from the connection's address). */
+      shareCountry: z.boolean().optional(),
+    }),
   ]),
   [LobbyClientMessage.Cancel]: noBody,
 };
@@ -153,6 +166,7 @@ export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMI
     [ChatClientMessage.CallStats]: z.object({
       outcome: z.enum([CallOutcome.Direct, CallOutcome.Relayed, CallOutcome.Failed]),
     }),
+    [ChatClientMessage.Report]: reportInputSchema,
   };
 }
 
@@ -166,6 +180,8 @@ export type ChatClientPayload<K extends ChatClientMessage> = z.infer<ChatSchemas
 export interface PublicProfile {
   id: string;
   username: string;
+  /** Only when the partner chose to share it. */
+  country?: string;
 }
 
 export interface ErrorPayload {
@@ -195,6 +211,7 @@ export interface LobbyServerPayloads {
   [LobbyServerMessage.ConnectionEstablished]: { userId: string; username: string; online: number };
   [LobbyServerMessage.Queued]: { position?: number };
   [LobbyServerMessage.Matched]: { reservation: SeatReservation; roomId: string; matchedUser: PublicProfile };
+  [LobbyServerMessage.SessionReplaced]: Record<string, never>;
   [LobbyServerMessage.Error]: ErrorPayload;
 }
 
@@ -209,6 +226,8 @@ export interface ChatServerPayloads {
     size?: number;
     /** Voice notes: seconds, measured from the audio. */
     duration?: number;
+    /** The server's signature; quote the message with it in a report (`chat:report`). */
+    signature: string;
   };
   [ChatServerMessage.Ack]: { clientMessageId?: string; id: string; timestamp: number };
   [ChatServerMessage.Typing]: Stamp & { typing: boolean };
@@ -220,5 +239,6 @@ export interface ChatServerPayloads {
   [ChatServerMessage.PartnerDisconnected]: { userId: string };
   [ChatServerMessage.PartnerReconnected]: { userId: string };
   [ChatServerMessage.PartnerLeft]: { userId: string; reason: PartnerLeftReason };
+  [ChatServerMessage.ReportAccepted]: { reportId: string };
   [ChatServerMessage.Error]: ErrorPayload;
 }

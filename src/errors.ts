@@ -8,6 +8,8 @@ export const ErrorCode = {
   UNAUTHORIZED: "UNAUTHORIZED",
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
   FORBIDDEN: "FORBIDDEN",
+  BANNED: "BANNED",
+  REPORT_EVIDENCE_INVALID: "REPORT_EVIDENCE_INVALID",
   NOT_FOUND: "NOT_FOUND",
   USER_EXISTS: "USER_EXISTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
@@ -52,6 +54,13 @@ export const Errors = {
   invalidCredentials: () =>
     new AppError(ErrorCode.INVALID_CREDENTIALS, 401, "Invalid email or password"),
   forbidden: (message = "Not allowed") => new AppError(ErrorCode.FORBIDDEN, 403, message),
+  banned: (ban: { until: Date; reason: string }) =>
+    new AppError(ErrorCode.BANNED, 403, `Banned until ${ban.until.toISOString()}`, {
+      until: ban.until.toISOString(),
+      reason: ban.reason,
+    }),
+  reportEvidenceInvalid: (problem: string) =>
+    new AppError(ErrorCode.REPORT_EVIDENCE_INVALID, 400, `Report refused: ${problem}`),
   notFound: (message = "Not found") => new AppError(ErrorCode.NOT_FOUND, 404, message),
   userExists: (field: "username" | "email") =>
     new AppError(ErrorCode.USER_EXISTS, 409, `A user with this ${field} already exists`, [

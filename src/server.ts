@@ -18,13 +18,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const services = await createServices(config);
-  const matchmaking = createMatchmakingBridge();
-  const app = createApp(services, {
-    chatMembership: { membersOf: (roomId) => realtime.chatMembership.membersOf(roomId) },
-    matchmaking: matchmaking.handler,
-    readiness: { presence: () => realtime.ping() },
-  });
-  const httpServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes }, app);
+  const httpServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes });
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
 
@@ -33,6 +27,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     corsHeadersFor: cors.headersFor,
     beforeUpgrade: refuseForeignOrigins(cors),
   });
+  const matchmaking = createMatchmakingBridge();
+  const app = createApp(services, {
+    chatMembership: realtime.chatMembership,
+    directory: realtime.directory,
+    matchmaking: matchmaking.handler,
+    readiness: { presence: () => realtime.ping() },
+  });
+  httpServer.on("request", app);
   watchUpgrades(httpServer, app.get("trust proxy fn"), services.logger);
   await realtime.listen(config.port, config.host);
   matchmaking.attach(realtime.gameServer, httpServer, app);

@@ -4,6 +4,8 @@ import { createAuthenticator, type Authenticate } from "./auth/authenticate.ts";
 import { createPasswordHasher, type PasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { openStores } from "./users/index.ts";
+import { createMessageSigner, type MessageSigner } from "./users/message-signature.ts";
+import { createModeration, type Moderation } from "./users/moderation.ts";
 import type { SafetyStore } from "./users/safety-store.ts";
 import type { UserStore } from "./users/store.ts";
 import { openUploadStore } from "./uploads/index.ts";
@@ -16,6 +18,9 @@ export interface Services {
   logger: Logger;
   users: UserStore;
   safety: SafetyStore;
+  /** Signs relayed chat messages so reports can quote them verifiably. */
+  signer: MessageSigner;
+  moderation: Moderation;
   passwords: PasswordHasher;
   tokens: TokenService;
   authenticate: Authenticate;
@@ -27,6 +32,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const stores = await openStores(config);
   const { users } = stores;
   const tokens = createTokenService(config.jwt);
+  const signer = createMessageSigner(config.jwt.secret);
   const uploads = await openUploadStore(config);
   const uploadSweeper = startSweeper(
     uploads,
@@ -38,9 +44,11 @@ export async function createServices(config: Config, logger: Logger = createLogg
     logger,
     users,
     safety: stores.safety,
+    signer,
+    moderation: createModeration(stores.safety, signer, config.moderation),
     passwords: createPasswordHasher(config.bcryptCost),
     tokens,
-    authenticate: createAuthenticator(tokens, users),
+    authenticate: createAuthenticator(tokens, users, stores.safety),
     uploads,
     async close() {
       await uploadSweeper.stop();

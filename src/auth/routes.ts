@@ -5,6 +5,8 @@ import { sendData } from "../http/respond.ts";
 import { validated } from "../http/validate.ts";
 import type { Services } from "../services.ts";
 import { toPublicUser, type User } from "../users/store.ts";
+import { countryOf } from "../users/geo.ts";
+import { assertNotBanned } from "./authenticate.ts";
 import { requireAuth } from "./middleware.ts";
 import { guestBody, loginBody, registerBody } from "./schemas.ts";
 
@@ -38,14 +40,28 @@ export function authRoutes(services: Services): Router {
       const user = await users.findByEmail(body.email);
       const valid = await passwords.verify(body.password, user?.passwordHash ?? null);
       if (!user || !valid) throw Errors.invalidCredentials();
+      await assertNotBanned(services.safety, user.id);
       sendData(res, session(user), { message: "Login successful" });
     }),
   );
 
   router.post(
     "/guest",
-    validated({ body: guestBody }, async ({ body, res }) => {
+    validated({ body: guestBody }, async ({ body, req, res }) => {
+      if (body.deviceId) {
+        const ban = await services.safety.activeBanOfDevice(body.deviceId, new Date());
+        if (ban) throw Errors.banned(ban);
+      }
       const user = await createGuest(services, body.username);
+      if (body.deviceId) {
+        await services.safety.recordDevice({
+          userId: user.id,
+          deviceId: body.deviceId,
+          userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
+          ip: req.ip ?? null,
+          country: countryOf(req.ip),
+        });
+      }
       sendData(res, session(user, `${config.guestTtlHours}h`), { status: 201, message: "Guest session created" });
     }),
   );

@@ -80,6 +80,12 @@ const envSchema = z.object({
   OUTPUT_BUFFER_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
   MATCH_WIDEN_AFTER_MS: int(0, 600_000).default(5000),
   REMATCH_COOLDOWN: int(0, 86_400).default(60),
+  PRESENCE_LEASE_SECONDS: int(2, 3600).default(30),
+
+  REPORT_BAN_THRESHOLD: int(1, 1000).default(3),
+  REPORT_WINDOW_HOURS: int(1, 24 * 365).default(24),
+  REPORT_BAN_HOURS: int(1, 24 * 365 * 10).default(24),
+  GUEST_PURGE_MINUTES: int(1, 24 * 60).default(60),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
 
   STUN_URLS: list.default(["stun:stun.l.google.com:19302"]),
@@ -115,6 +121,12 @@ function toConfig(env: z.output<typeof envSchema>) {
     jwt: { secret: env.JWT_SECRET, expiresIn: env.JWT_EXPIRES_IN },
     bcryptCost: env.BCRYPT_COST,
     guestTtlHours: env.GUEST_TTL_HOURS,
+    guestPurgeIntervalMs: env.GUEST_PURGE_MINUTES * 60 * 1000,
+    moderation: {
+      reportBanThreshold: env.REPORT_BAN_THRESHOLD,
+      reportWindowMs: env.REPORT_WINDOW_HOURS * 3600 * 1000,
+      reportBanMs: env.REPORT_BAN_HOURS * 3600 * 1000,
+    },
     dataDir,
     databaseFile:
       env.DATABASE_FILE === ":memory:"
@@ -157,6 +169,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       outputBufferBytes: env.OUTPUT_BUFFER_BYTES,
       matchWidenAfterMs: env.MATCH_WIDEN_AFTER_MS,
       rematchCooldownSeconds: env.REMATCH_COOLDOWN,
+      presenceLeaseMs: env.PRESENCE_LEASE_SECONDS * 1000,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
     rtc: {

@@ -10,6 +10,10 @@ import type { ChatMembership } from "../uploads/membership.ts";
 import { uploadRouteDocs } from "../uploads/route-docs.ts";
 import { uploadRoutes } from "../uploads/routes.ts";
 import type { Services } from "../services.ts";
+import { adminRoutes } from "../users/admin-routes.ts";
+import type { PeopleDirectory } from "../users/directory.ts";
+import { adminRouteDocs, userRouteDocs } from "../users/route-docs.ts";
+import { userRoutes } from "../users/routes.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { corsMiddleware, createCorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
@@ -30,6 +34,8 @@ export interface AppOptions {
   matchmaking?: RequestHandler;
   /** Who is in which live chat; without it the uploads routes are not mounted. */
   chatMembership?: ChatMembership;
+  /** Who is online and waiting; without it the user routes are not mounted. */
+  directory?: PeopleDirectory;
 }
 
 /** The demo page, and the official Colyseus browser SDK it loads from node_modules (no CDN, no bundler). */
@@ -42,7 +48,7 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 /** Every documented route; a test checks that no route of the app is missing. */
-export const routeDocs = [...opsRouteDocs, ...socketStatsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs];
+export const routeDocs = [...opsRouteDocs, ...socketStatsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs, ...userRouteDocs, ...adminRouteDocs];
 
 /** Builds the Express application; `server.ts` mounts it on the shared HTTP server next to Colyseus. */
 export function createApp(services: Services, options: AppOptions = {}): Express {
@@ -79,6 +85,9 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use("/api/rtc", rtcRoutes(services));
   app.use("/api/socket", socketStatsRoutes(services));
   if (options.chatMembership) app.use("/api/uploads", uploadRoutes(services, options.chatMembership));
+  if (options.directory) app.use("/api/users", userRoutes(services, options.directory));
+  const admin = adminRoutes(services);
+  if (admin) app.use("/api/admin", admin);
 
   app.use(notFound);
   app.use(errorHandler(logger));

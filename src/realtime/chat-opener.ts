@@ -1,12 +1,17 @@
 import { matchMaker, type Presence } from "@colyseus/core";
 import { RoomName, type SeatReservation } from "../../rooms/protocol.ts";
 import { notifyLobby } from "./lobby-channel.ts";
+import { recordMatch } from "./match-stats.ts";
 import type { OpenChat } from "./matchmaker.ts";
 import { recordPair } from "./pairs.ts";
 import type { QueueEntry } from "./queue.ts";
 import type { SeatAuth } from "./seat.ts";
 
 const seatAuth = (entry: QueueEntry): SeatAuth => ({ id: entry.userId, username: entry.username });
+const profileOf = (entry: QueueEntry) =>
+  entry.shareCountry && entry.country
+    ? { id: entry.userId, username: entry.username, country: entry.country }
+    : { id: entry.userId, username: entry.username };
 
 /** Creates a private chat room for the pair, reserves a seat for each, and tells each lobby session. */
 export function createChatOpener(presence: Presence): OpenChat {
@@ -19,13 +24,15 @@ export function createChatOpener(presence: Presence): OpenChat {
     ]);
     for (const [entry, seat, partner] of [[a, seatA, b], [b, seatB, a]] as const) {
       notifyLobby(presence, entry.lobbyId, {
+        kind: "matched",
         sessionId: entry.sessionId,
         matched: {
           reservation: seat as SeatReservation,
           roomId: room.roomId,
-          matchedUser: { id: partner.userId, username: partner.username },
+          matchedUser: profileOf(partner),
         },
       });
     }
+    await recordMatch(presence);
   };
 }

@@ -1,14 +1,13 @@
 import type { Presence } from "@colyseus/core";
 import type { LobbyServerPayloads, LobbyServerMessage } from "../../rooms/protocol.ts";
 
-/** A match for one lobby session, published to the lobby room that holds it (in whatever process). */
-export interface MatchNotice {
-  sessionId: string;
-  matched: LobbyServerPayloads[typeof LobbyServerMessage.Matched];
-}
+/** What a lobby room is told about one of its sessions, from whatever process: a match, or that the user opened the lobby elsewhere. */
+export type LobbyNotice =
+  | { kind: "matched"; sessionId: string; matched: LobbyServerPayloads[typeof LobbyServerMessage.Matched] }
+  | { kind: "replaced"; sessionId: string };
 
 export const lobbyChannel = (lobbyId: string) => `pairline:lobby:${lobbyId}`;
 
-export function notifyLobby(presence: Presence, lobbyId: string, notice: MatchNotice): void {
+export function notifyLobby(presence: Presence, lobbyId: string, notice: LobbyNotice): void {
   presence.publish(lobbyChannel(lobbyId), notice);
 }

@@ -8,9 +8,14 @@ export const differentUsers: PairingRule = (a, b) => a.userId !== b.userId;
 export const notAvoided: PairingRule = (a, b) =>
   !a.avoidUserIds.includes(b.userId) && !b.avoidUserIds.includes(a.userId);
 
+/** A wanted partner country holds only against a known, different country. */
+const countryWanted = (wanter: QueueEntry, other: QueueEntry) =>
+  !wanter.preferences.country || wanter.preferences.country === other.country;
+
 function preferencesMatch(a: QueueEntry, b: QueueEntry): boolean {
   const [la, lb] = [a.preferences.language, b.preferences.language];
   if (la && lb && la !== lb) return false;
+  if (!countryWanted(a, b) || !countryWanted(b, a)) return false;
   const [ia, ib] = [a.preferences.interests ?? [], b.preferences.interests ?? []];
   return ia.length === 0 || ib.length === 0 || ia.some((interest) => ib.includes(interest));
 }

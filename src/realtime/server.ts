@@ -9,7 +9,11 @@ import type { Authenticate } from "../auth/authenticate.ts";
 import { metrics } from "../metrics/index.ts";
 import type { Services } from "../services.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
+import type { PeopleDirectory } from "../users/directory.ts";
 import { chooseBackends } from "./backends.ts";
+import { presenceDirectory } from "./directory.ts";
+import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
+import { LeaseTable } from "./leases.ts";
 import { presenceChatMembership } from "./chat-members.ts";
 import { createChatOpener } from "./chat-opener.ts";
 import { PresenceLock } from "./lock.ts";
@@ -28,10 +32,12 @@ export interface RealtimeOptions {
 
 export interface Realtime {
   gameServer: Server;
-  /** Who is in which live chat, for the uploads routes. */
-  chatMembership: ChatMembership;
   /** Resolves when the presence (where the queue and online users live) answers. */
   ping(): Promise<void>;
+  /** Who is in which live chat, for the uploads routes. */
+  chatMembership: ChatMembership;
+  /** Online users, the queue and live chats, for the user endpoints. */
+  directory: PeopleDirectory;
   /** Listens on the shared HTTP server (Colyseus calls `listen` on it). */
   listen(port: number, host?: string): Promise<void>;
   /** Locks every room, disconnects its clients and waits for the rooms to close. */
@@ -45,8 +51,8 @@ type RoomClass = new (...args: any[]) => Room<any>;
 /** The room class with a `static onAuth` that runs the same token check as REST. */
 function authenticated<T extends RoomClass>(RoomType: T, authenticate: Authenticate): T {
   return class extends RoomType {
-    static async onAuth(token: string) {
-      return authenticateSeat(authenticate, token);
+    static async onAuth(token: string, _options: unknown, context?: { ip?: string }) {
+      return authenticateSeat(authenticate, token, context?.ip);
     }
   };
 }
@@ -59,7 +65,8 @@ function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): voi
 
 function createRoomDeps(services: Services, presence: Presence): RoomDeps {
   const { config, logger } = services;
-  const queue = new MatchQueue(presence);
+  const leaseMs = config.limits.presenceLeaseMs;
+  const queue = new MatchQueue(presence, new LeaseTable(presence, "queue", leaseMs));
   metrics.measureQueueWith(() => queue.size());
   const matchmaker = new Matchmaker({
     queue,
@@ -73,8 +80,11 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
     logger,
     queue,
     matchmaker,
-    online: new OnlineTracker(presence, services.users, logger),
+    online: new OnlineTracker(new LeaseTable(presence, "online", leaseMs), services.users, logger),
     uploads: services.uploads,
+    safety: services.safety,
+    signer: services.signer,
+    moderation: services.moderation,
   };
 }
 
@@ -96,16 +106,18 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   applyCorsPolicy(options.corsHeadersFor);
 
   const deps = createRoomDeps(services, presence);
+  const stopHousekeeping = startHousekeeping(presence, services.logger, pairlineTasks({ ...deps, users: services.users }));
   metrics.countRoomsOf(RoomName.Lobby, gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps }));
   metrics.countRoomsOf(RoomName.Chat, gameServer.define(RoomName.Chat, authenticated(ChatRoom, services.authenticate), { deps }));
 
   let stopping: Promise<void> | undefined;
   return {
     gameServer,
-    chatMembership: presenceChatMembership(presence),
     async ping() {
       await presence.get("pairline:ping");
     },
+    chatMembership: presenceChatMembership(presence),
+    directory: presenceDirectory(presence, deps.online, deps.queue),
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -115,6 +127,9 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
         }, reject);
       });
     },
-    shutdown: () => (stopping ??= gameServer.gracefullyShutdown(false)),
+    shutdown: () => {
+      stopHousekeeping();
+      return (stopping ??= gameServer.gracefullyShutdown(false));
+    },
   };
 }

@@ -50,6 +50,11 @@ export class Inbox {
     return this.#counts.get(type) ?? 0;
   }
 
+  /** How many messages arrived so far, of every type, by type. */
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
+
   /** Resolves once `condition` holds, checked after every arrival. */
   until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
     if (condition()) return Promise.resolve();

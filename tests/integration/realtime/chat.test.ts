@@ -19,7 +19,9 @@ describe("realtime: chatting with a matched stranger", () => {
 
     const ackA = await say(a, "hello there", "c1");
     const atB = await b.inbox.next(ChatServerMessage.Message);
-    assert.deepEqual(atB, { type: "text", content: "hello there", id: ackA.id, from: a.user.id, timestamp: ackA.timestamp });
+    const { signature, ...message } = atB;
+    assert.deepEqual(message, { type: "text", content: "hello there", id: ackA.id, from: a.user.id, timestamp: ackA.timestamp });
+    assert.match(signature, /^[A-Za-z0-9_-]{43}$/, "relayed messages carry the server's signature");
 
     const ackB = await say(b, "hi!", "c2");
     const atA = await a.inbox.next(ChatServerMessage.Message);

@@ -94,20 +94,24 @@ describe("realtime: the lobby", () => {
     await Promise.all([lobbyA, lobbyB, c, d].map((s) => s.room.leave()));
   });
 
-  it("a user asking from two windows is refused in the second and never paired with themselves", async () => {
+  it("a second lobby window replaces the first, which is told and closed, and nobody is paired with themselves", async () => {
     const user = await newUser(server.baseUrl);
     const first = await enterLobby(user);
-    const second = await enterLobby(user);
     first.room.send(LobbyClientMessage.Match, {});
     await first.inbox.next(LobbyServerMessage.Queued);
-    second.room.send(LobbyClientMessage.Match, {});
-    assert.equal((await second.inbox.next(LobbyServerMessage.Error)).code, "ALREADY_QUEUED");
+    const firstClosed = new Promise<number>((resolve) => first.room.onLeave((code) => resolve(code)));
+    const second = await enterLobby(user);
+    await first.inbox.next(LobbyServerMessage.SessionReplaced);
+    assert.equal(await firstClosed, 4000);
 
+    second.room.send(LobbyClientMessage.Match, {});
+    await second.inbox.next(LobbyServerMessage.Queued);
     const other = await enterLobby(await newUser(server.baseUrl));
     const matched = await askForMatch(other);
     assert.equal(matched.matchedUser.id, user.id);
-    assert.equal((await first.inbox.next(LobbyServerMessage.Matched)).matchedUser.id, other.user.id);
-    await Promise.all([first, second, other].map((s) => s.room.leave()));
+    assert.equal((await second.inbox.next(LobbyServerMessage.Matched)).matchedUser.id, other.user.id);
+    assert.equal(first.inbox.pending(LobbyServerMessage.Matched).length, 0);
+    await Promise.all([second, other].map((s) => s.room.leave()));
   });
 
   it("user:cancel takes a user out of the queue", async () => {

@@ -1,0 +1,75 @@
+import type { Presence } from "@colyseus/core";
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../logger/index.ts";
+import type { UserStore } from "../users/store.ts";
+import type { OnlineTracker } from "./online.ts";
+import type { MatchQueue } from "./queue.ts";
+
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  /** Run by one process per period across the deployment, not by each. */
+  once: boolean;
+  run(): Promise<unknown>;
+}
+
+/** True for the first caller in this period of the task, in any process sharing the presence. */
+async function firstInPeriod(presence: Presence, task: PeriodicTask): Promise<boolean> {
+  const key = `pairline:housekeeping:${task.name}:${Math.floor(Date.now() / task.everyMs)}`;
+  if ((await presence.incr(key)) !== 1) return false;
+  presence.expire(key, Math.ceil((task.everyMs * 2) / 1000));
+  return true;
+}
+
+/** Runs each task on its own timer until stopped; a failing run is logged and retried next time. */
+export function startHousekeeping(presence: Presence, logger: Logger, tasks: PeriodicTask[]): () => void {
+  const timers = tasks.map((task) => {
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        if (!task.once || (await firstInPeriod(presence, task))) await task.run();
+      } catch (error) {
+        logger.warn("Housekeeping task failed", { task: task.name, error: String(error) });
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(tick, task.everyMs);
+    timer.unref();
+    return timer;
+  });
+  return () => timers.forEach(clearInterval);
+}
+
+/** The periodic work of a Pairline process: keep its leases alive, clear dead ones, purge old guests. */
+export function pairlineTasks(options: {
+  online: OnlineTracker;
+  queue: MatchQueue;
+  users: UserStore;
+  config: Pick<Config, "guestTtlHours" | "guestPurgeIntervalMs"> & { limits: Pick<Config["limits"], "presenceLeaseMs"> };
+}): PeriodicTask[] {
+  const { online, queue, users, config } = options;
+  const leaseMs = config.limits.presenceLeaseMs;
+  return [
+    {
+      name: "renew-leases",
+      everyMs: Math.max(500, Math.floor(leaseMs / 3)),
+      once: false,
+      run: () => Promise.all([online.renew(), queue.renew()]),
+    },
+    {
+      name: "sweep-leases",
+      everyMs: leaseMs,
+      once: true,
+      run: () => Promise.all([online.sweep(), queue.sweep()]),
+    },
+    {
+      name: "purge-guests",
+      everyMs: config.guestPurgeIntervalMs,
+      once: true,
+      run: () => users.deleteGuestsCreatedBefore(new Date(Date.now() - config.guestTtlHours * 3600 * 1000)),
+    },
+  ];
+}

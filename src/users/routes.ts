@@ -1,0 +1,130 @@
+import { Router } from "express";
+import { requireAuth } from "../auth/middleware.ts";
+import { Errors } from "../errors.ts";
+import { sendData } from "../http/respond.ts";
+import { validated } from "../http/validate.ts";
+import type { Services } from "../services.ts";
+import type { PeopleDirectory } from "./directory.ts";
+import { countryOf } from "./geo.ts";
+import { asEvidence, reportInputSchema } from "./report-schemas.ts";
+import { deviceBody, pageQuery, userIdParams, type PageQuery } from "./schemas.ts";
+import type { User } from "./store.ts";
+
+const profile = (user: User) => ({
+  id: user.id,
+  username: user.username,
+  isGuest: user.isGuest,
+  isOnline: user.isOnline,
+  lastSeen: user.lastSeen?.toISOString() ?? null,
+});
+
+function page<T>(items: T[], { page, limit }: PageQuery) {
+  const total = items.length;
+  return {
+    slice: items.slice((page - 1) * limit, page * limit),
+    pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+  };
+}
+
+/** `/api/users`: who is around, devices, statistics, and the safety tools (block, report). */
+export function userRoutes(services: Services, directory: PeopleDirectory): Router {
+  const { users, safety } = services;
+  const router = Router();
+  router.use(requireAuth(services.authenticate));
+
+  const existingOther = async (me: User, id: string, verb: string): Promise<User> => {
+    if (id === me.id) throw Errors.validation([{ field: "params.id", message: `you cannot ${verb} yourself` }]);
+    const other = await users.findById(id);
+    if (!other) throw Errors.notFound("No such user");
+    return other;
+  };
+
+  router.get(
+    "/online",
+    validated({ query: pageQuery }, async ({ query, res }) => {
+      const { slice, pagination } = page(await directory.onlineIds(), query);
+      const found = await Promise.all(slice.map((id) => users.findById(id)));
+      const online = found.filter((u): u is User => u !== null).map((u) => ({ ...profile(u), isOnline: true }));
+      sendData(res, { users: online, pagination });
+    }),
+  );
+
+  router.get(
+    "/available",
+    validated({ query: pageQuery }, async ({ query, req, res }) => {
+      const others = (await directory.waiting()).filter((w) => w.id !== req.user!.id);
+      const { slice, pagination } = page(others, query);
+      const waiting = slice.map((w) => ({ id: w.id, username: w.username, waitingSince: new Date(w.since).toISOString() }));
+      sendData(res, { users: waiting, pagination });
+    }),
+  );
+
+  router.post(
+    "/device",
+    validated({ body: deviceBody }, async ({ body, req, res }) => {
+      const device = {
+        userId: req.user!.id,
+        deviceId: body.deviceId,
+        userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
+        ip: req.ip ?? null,
+        country: countryOf(req.ip),
+      };
+      await safety.recordDevice(device);
+      sendData(res, { device: { deviceId: device.deviceId, country: device.country } }, { message: "Device recorded" });
+    }),
+  );
+
+  router.get("/stats", async (_req, res, next) => {
+    try {
+      const [registered, online, waiting, chats, matchesLastHour] = await Promise.all([
+        users.count(),
+        directory.onlineCount(),
+        directory.waitingCount(),
+        directory.chats(),
+        directory.matchesInLastHour(),
+      ]);
+      sendData(res, { registered, online, waiting, inChat: chats.people, activeChats: chats.rooms, matchesLastHour });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post(
+    "/:id/block",
+    validated({ params: userIdParams }, async ({ params, req, res }) => {
+      const other = await existingOther(req.user!, params.id, "block");
+      await safety.block(req.user!.id, other.id);
+      sendData(res, { blocked: other.id }, { message: "User blocked" });
+    }),
+  );
+
+  router.delete(
+    "/:id/block",
+    validated({ params: userIdParams }, async ({ params, req, res }) => {
+      if (!(await safety.unblock(req.user!.id, params.id))) throw Errors.notFound("This user is not blocked");
+      sendData(res, { unblocked: params.id }, { message: "User unblocked" });
+    }),
+  );
+
+  router.post(
+    "/:id/report",
+    validated({ params: userIdParams, body: reportInputSchema }, async ({ params, body, req, res }) => {
+      const reported = await existingOther(req.user!, params.id, "report");
+      const { report } = await services.moderation.report({
+        reporterId: req.user!.id,
+        reportedId: reported.id,
+        category: body.category,
+        reason: body.reason ?? null,
+        messages: asEvidence(body.messages, req.user!.id),
+        roomId: null,
+      });
+      sendData(
+        res,
+        { report: { id: report.id, category: report.category, createdAt: report.createdAt.toISOString() } },
+        { status: 201, message: "Report received" },
+      );
+    }),
+  );
+
+  return router;
+}

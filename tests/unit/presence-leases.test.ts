@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { LocalPresence } from "@colyseus/core";
+import { startHousekeeping } from "../../src/realtime/housekeeping.ts";
+import { LeaseTable } from "../../src/realtime/leases.ts";
+import { OnlineTracker } from "../../src/realtime/online.ts";
+import { MatchQueue, type QueueEntry } from "../../src/realtime/queue.ts";
+import { createLogger } from "../../src/logger/index.ts";
+import { openStores, type Stores } from "../../src/users/index.ts";
+
+const LEASE_MS = 300;
+const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function entry(userId: string): QueueEntry {
+  return {
+    userId,
+    username: userId,
+    sessionId: `s-${userId}`,
+    lobbyId: "lobby",
+    preferences: {},
+    country: null,
+    shareCountry: false,
+    avoidUserIds: [],
+    since: Date.now(),
+  };
+}
+
+/** Two "processes" sharing one presence, as two Pairline processes share Redis. */
+function process(presence: LocalPresence, stores: Stores) {
+  return {
+    online: new OnlineTracker(new LeaseTable(presence, "online", LEASE_MS), stores.users, logger),
+    queue: new MatchQueue(presence, new LeaseTable(presence, "queue", LEASE_MS)),
+  };
+}
+
+describe("presence leases", () => {
+  let stores: Stores;
+  beforeEach(async () => {
+    stores = await openStores({ databaseFile: ":memory:" });
+  });
+  afterEach(() => stores.close());
+
+  it("a process that stops renewing loses its users from online and the queue, and the store hears of it", async () => {
+    const presence = new LocalPresence();
+    const alive = process(presence, stores);
+    const crashed = process(presence, stores);
+    const ghost = await stores.users.create({ username: "ghost", email: null, passwordHash: null, isGuest: true });
+    const steady = await stores.users.create({ username: "steady", email: null, passwordHash: null, isGuest: true });
+
+    await crashed.online.connected(ghost.id);
+    await crashed.queue.add(entry(ghost.id));
+    await alive.online.connected(steady.id);
+    await alive.queue.add(entry(steady.id));
+    assert.equal(await alive.online.count(), 2);
+    assert.equal(await alive.queue.size(), 2);
+    await wait(20);
+    assert.equal((await stores.users.findById(ghost.id))?.isOnline, true);
+
+    // The crashed process renews nothing from now on; the live one keeps renewing.
+    for (let i = 0; i < 4; i++) {
+      await wait(LEASE_MS / 3);
+      await Promise.all([alive.online.renew(), alive.queue.renew()]);
+    }
+    await Promise.all([alive.online.sweep(), alive.queue.sweep()]);
+
+    assert.deepEqual(await alive.online.list(), [steady.id]);
+    assert.equal(await alive.online.count(), 1);
+    assert.deepEqual((await alive.queue.entries()).map((e) => e.userId), [steady.id]);
+    assert.equal(await alive.queue.size(), 1);
+    await wait(20);
+    assert.equal((await stores.users.findById(ghost.id))?.isOnline, false);
+    assert.equal((await stores.users.findById(steady.id))?.isOnline, true);
+  });
+
+  it("the matcher never sees an entry whose lease ran out, even before a sweep", async () => {
+    const presence = new LocalPresence();
+    const crashed = process(presence, stores);
+    const alive = process(presence, stores);
+    await crashed.queue.add(entry("gone"));
+    await wait(LEASE_MS + 50);
+    assert.deepEqual(await alive.queue.entries(), []);
+    assert.equal(await alive.queue.size(), 0);
+  });
+
+  it("a task marked once runs in one process per period, however many run the timer", async () => {
+    const presence = new LocalPresence();
+    let runs = 0;
+    const task = { name: "count", everyMs: 1000, once: true, run: async () => void runs++ };
+    const stops = [startHousekeeping(presence, logger, [task]), startHousekeeping(presence, logger, [task])];
+    await wait(2300);
+    stops.forEach((stop) => stop());
+    assert.equal(runs, 2, "two periods, one run each");
+  });
+});
