@@ -23,6 +23,9 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 
 type UploadKind = "file" | "voice";
 
+/** Far longer than any request may take (the server cuts them at 60 s): staged files this old are leftovers. */
+const STALE_STAGING_MS = 60 * 60 * 1000;
+
 function requestedRange(req: Request, size: number): ByteRange | "unsatisfiable" | undefined {
   const ranges = req.range(size, { combine: true });
   if (ranges === -1) return "unsatisfiable";
@@ -40,8 +43,7 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
   const router = Router();
   const auth = requireAuth(services.authenticate);
   const incomingDir = path.join(config.uploads.dir, "incoming");
-  const longestRequestMs = 60 * 60 * 1000;
-  removeStaleStagedFiles(incomingDir, longestRequestMs).catch((error: unknown) => {
+  removeStaleStagedFiles(incomingDir, STALE_STAGING_MS).catch((error: unknown) => {
     services.logger.warn("Could not clear stale staged uploads", { error: String(error) });
   });
 
