@@ -56,6 +56,5 @@ export function createApi(token) {
     },
 
     block: (userId) => send("POST", `/api/users/${encodeURIComponent(userId)}/block`),
-    report: (userId, report) => send("POST", `/api/users/${encodeURIComponent(userId)}/report`, report),
   };
 }

@@ -1,6 +1,6 @@
 // The demo page: sign in, wait in the lobby, chat with the stranger you are matched with.
 
-import { ApiError, createApi } from "./api.js";
+import { createApi } from "./api.js";
 import { CallPanel } from "./call-panel.js";
 import {
   ChatClientMessage,
@@ -20,6 +20,7 @@ const TOKEN_KEY = "pairline.token";
 const TYPING_IDLE_MS = 2500;
 /** A report quotes at most this many of the partner's messages, each with the server's signature. */
 const QUOTED_MESSAGES_MAX = 50;
+const QUOTED_FIELDS = ["id", "from", "timestamp", "type", "content", "fileId", "signature"];
 
 const LEFT_TEXT = {
   [PartnerLeftReason.Left]: "The stranger left the chat.",
@@ -150,13 +151,22 @@ async function enterLobby({ search = false } = {}) {
     setState("lobby");
     $("lobby-status").textContent = message;
   });
+  lobby.onMessage(LobbyServerMessage.SessionReplaced, () => (lobby.replaced = true));
+  lobby.onLeave(() => {
+    if (session.lobby !== lobby) return;
+    session.lobby = null;
+    setState("lobby");
+    $("lobby-status").textContent = lobby.replaced
+      ? "Pairline was opened in another window. Press Find a stranger to continue here."
+      : "Lost the connection to the lobby. Press Find a stranger to try again.";
+  });
   setState("lobby");
   if (search) findStranger();
 }
 
 function findStranger() {
   if (!session.lobby) return enterLobby({ search: true });
-  session.lobby.send(LobbyClientMessage.Match, {});
+  session.lobby.send(LobbyClientMessage.Match, { shareCountry: $("share-country").checked });
   setState("searching");
 }
 
@@ -223,6 +233,7 @@ function listenToChat(room) {
     chat.partnerPresence = "left";
     chat.endNotice = LEFT_TEXT[reason] ?? LEFT_TEXT[PartnerLeftReason.Left];
   });
+  room.onMessage(ChatServerMessage.ReportAccepted, () => transcript.addNotice("Thank you, your report was sent."));
   room.onMessage(ChatServerMessage.Error, ({ message }) => transcript.addNotice(`⚠ ${message}`));
   room.onDrop(() => ($("chat-status").textContent = "Connection lost; reconnecting…"));
   room.onReconnect(() => ($("chat-status").textContent = ""));
@@ -330,9 +341,6 @@ function stopTyping() {
 
 // ─── safety ─────────────────────────────────────────────────────────────────
 
-const unavailable = (error, what) =>
-  error instanceof ApiError && error.status === 404 ? `${what} is not available on this server.` : `⚠ ${error.message}`;
-
 async function block() {
   const chat = session.chat;
   if (!chat || !confirm(`Block ${chat.partner.username}? You will not be matched again.`)) return;
@@ -341,23 +349,19 @@ async function block() {
     transcript.addNotice(`You blocked ${chat.partner.username}.`);
     skip();
   } catch (error) {
-    transcript.addNotice(unavailable(error, "Blocking"));
+    transcript.addNotice(`⚠ Could not block: ${error.message}`);
   }
 }
 
-async function report(category, reason) {
+/** A received message as the server signed it, quoted back as evidence. */
+const quote = (message) => Object.fromEntries(QUOTED_FIELDS.filter((f) => message[f] !== undefined).map((f) => [f, message[f]]));
+
+/** The room knows the chat and checks the quoted messages' signatures; it answers `report:accepted` or an error. */
+function report(category, reason) {
   const chat = session.chat;
   if (!chat) return;
-  const messages = chat.received
-    .filter((m) => m.signature)
-    .slice(-QUOTED_MESSAGES_MAX)
-    .map(({ id, from, timestamp, type, content, fileId, signature }) => ({ id, from, timestamp, type, content, fileId, signature }));
-  try {
-    await api.report(chat.partner.id, { category, ...(reason ? { reason } : {}), ...(messages.length ? { messages } : {}) });
-    transcript.addNotice("Thank you, your report was sent.");
-  } catch (error) {
-    transcript.addNotice(unavailable(error, "Reporting"));
-  }
+  const messages = chat.received.filter((m) => m.signature).slice(-QUOTED_MESSAGES_MAX).map(quote);
+  chat.room.send(ChatClientMessage.Report, { category, ...(reason ? { reason } : {}), ...(messages.length ? { messages } : {}) });
 }
 
 // ─── wiring ─────────────────────────────────────────────────────────────────

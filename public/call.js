@@ -1,18 +1,31 @@
 // One audio or video call with the partner: media, the peer connection, and its signaling
 // through the chat room (offer, answer, ICE candidates).
 
-import { CallKind, ChatClientMessage } from "./protocol.js";
+import { CallKind, CallOutcome, ChatClientMessage } from "./protocol.js";
 
 const mediaFor = (kind) => ({ audio: true, video: kind === CallKind.Video });
 
 /** RTCSessionDescription keeps its fields on the prototype; the wire needs a plain object. */
 const plainDescription = ({ type, sdp }) => ({ type, sdp });
 
+/** Whether the connected pair of candidates goes through a TURN relay. */
+async function routeOf(pc) {
+  const stats = await pc.getStats();
+  let pair;
+  stats.forEach((report) => {
+    if (report.type === "transport" && report.selectedCandidatePairId) pair = stats.get(report.selectedCandidatePairId);
+  });
+  const relayed = [pair?.localCandidateId, pair?.remoteCandidateId].some((id) => stats.get(id)?.candidateType === "relay");
+  return relayed ? CallOutcome.Relayed : CallOutcome.Direct;
+}
+
 export class Call extends EventTarget {
   #send;
   #iceServers;
   #pc = null;
   #localStream = null;
+  /** The caller tells the server how the call went, once, so that each call is counted once. */
+  #outcomeToReport = false;
   /** Candidates that arrive before the remote description is set. */
   #earlyCandidates = [];
 
@@ -37,6 +50,7 @@ export class Call extends EventTarget {
 
   /** Calls the partner. */
   async start() {
+    this.#outcomeToReport = true;
     await this.#open();
     const offer = await this.#pc.createOffer();
     await this.#pc.setLocalDescription(offer);
@@ -83,7 +97,17 @@ export class Call extends EventTarget {
       if (candidate) this.#send(ChatClientMessage.IceCandidate, { candidate: candidate.toJSON() });
     });
     pc.addEventListener("track", ({ streams }) => this.#dispatch("remotestream", streams[0]));
-    pc.addEventListener("connectionstatechange", () => this.#dispatch("statechange", pc.connectionState));
+    pc.addEventListener("connectionstatechange", () => {
+      this.#dispatch("statechange", pc.connectionState);
+      this.#reportOutcome(pc.connectionState).catch(() => undefined); // a lost metric harms no one
+    });
+  }
+
+  async #reportOutcome(state) {
+    if (!this.#outcomeToReport || (state !== "connected" && state !== "failed")) return;
+    this.#outcomeToReport = false;
+    const outcome = state === "failed" ? CallOutcome.Failed : await routeOf(this.#pc);
+    this.#send(ChatClientMessage.CallStats, { outcome });
   }
 
   async #addEarlyCandidates() {

@@ -9,6 +9,7 @@ export const LobbyServerMessage = {
   ConnectionEstablished: "connection:established",
   Queued: "match:queued",
   Matched: "user:matched",
+  SessionReplaced: "session:replaced",
   Error: "error",
 };
 
@@ -20,6 +21,8 @@ export const ChatClientMessage = {
   Answer: "webrtc:answer",
   IceCandidate: "webrtc:ice-candidate",
   EndCall: "webrtc:end",
+  CallStats: "webrtc:stats",
+  Report: "chat:report",
 };
 
 export const ChatServerMessage = {
@@ -34,11 +37,14 @@ export const ChatServerMessage = {
   PartnerDisconnected: "partner:disconnected",
   PartnerReconnected: "partner:reconnected",
   PartnerLeft: "partner:left",
+  ReportAccepted: "report:accepted",
   Error: "error",
 };
 
 export const MessageKind = { Text: "text", File: "file", Voice: "voice" };
 
 export const CallKind = { Audio: "audio", Video: "video" };
+
+export const CallOutcome = { Direct: "direct", Relayed: "relayed", Failed: "failed" };
 
 export const PartnerLeftReason = { Left: "left", Timeout: "timeout", NoShow: "no-show" };

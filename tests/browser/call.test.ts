@@ -9,6 +9,8 @@ import {
   saveScreenshot,
   type PageUser,
 } from "../helpers/browser.ts";
+import { Scrape } from "../helpers/metrics.ts";
+import { eventually } from "../helpers/uploads.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
 
 function waitForCallState(page: Page, state: string) {
@@ -68,6 +70,10 @@ describe("demo page: a video call between two real browsers", function () {
     assert.ok((await waitForDecodedFrames(alice.page)) > 0, "the caller decoded no video frame");
     await bob.page.waitForFunction(() => (globalThis as any).document.getElementById("remote-video").videoWidth > 0);
     console.log(`      screenshot: ${await saveScreenshot(bob.page, "call")}`);
+    await eventually(async () => {
+      const calls = await Scrape.of(server.baseUrl);
+      assert.equal(calls.value("pairline_calls_total", { outcome: "direct" }), 1, "the caller reports one direct call");
+    });
 
     await alice.page.getByRole("button", { name: "Hang up" }).click();
     await bob.page.getByText("The call ended.").waitFor();

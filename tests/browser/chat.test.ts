@@ -6,8 +6,11 @@ import {
   closeAll,
   guestName,
   launchChromium,
+  matchUp,
   matchedPair,
+  openDemoPage,
   requireChromium,
+  startAsGuest,
   saveScreenshot,
   waitForState,
   type PageUser,
@@ -17,6 +20,10 @@ import { png } from "../helpers/uploads.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
+/** Addresses the offline country database places in the United Kingdom and the United States. */
+const LONDON = "81.2.69.142";
+const MOUNTAIN_VIEW = "8.8.8.8";
+
 describe("demo page: two strangers chat in real browsers", function () {
   this.timeout(30_000);
   let server: TestServer;
@@ -25,7 +32,7 @@ describe("demo page: two strangers chat in real browsers", function () {
 
   before(async function () {
     requireChromium(this);
-    server = await bootServer({ STUN_URLS: "" });
+    server = await bootServer({ STUN_URLS: "", TRUST_PROXY: "true" });
     browser = await launchChromium();
   });
   afterEach(async () => {
@@ -107,6 +114,63 @@ describe("demo page: two strangers chat in real browsers", function () {
     assert.ok(playable, "the voice note cannot be played");
 
     console.log(`      screenshot: ${await saveScreenshot(bob.page, "chat-attachments")}`);
+  });
+
+  it("when one drops, the other sees them away and then back, and what was said meanwhile arrives", async () => {
+    const names: [string, string] = [guestName("alice"), guestName("bob")];
+    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, names));
+    await bob.page.waitForTimeout(5_500); // the SDK retries only connections that lived 5 s
+
+    await bob.context.setOffline(true);
+    await alice.page.getByText(`${names[1]}'s connection dropped; waiting for them to come back…`).waitFor();
+    await bob.page.getByText("Connection lost; reconnecting…").waitFor();
+    await alice.page.getByRole("textbox", { name: "Message" }).fill("are you still there?");
+    await alice.page.getByRole("textbox", { name: "Message" }).press("Enter");
+    await alice.page.locator(".mine", { hasText: "are you still there?" }).getByLabel("Delivered").waitFor();
+
+    await bob.context.setOffline(false);
+    await bob.page.locator(".theirs").getByText("are you still there?").waitFor({ timeout: 15_000 });
+    await alice.page.waitForFunction(() => (globalThis as any).pairline.partnerPresence === "here");
+    assert.equal(await alice.page.locator("#chat-status").textContent(), "");
+    assert.equal(await bob.page.locator("#chat-status").textContent(), "");
+  });
+
+  it("shows the partner's country when the partner shares it, and only then", async () => {
+    users = await Promise.all([LONDON, MOUNTAIN_VIEW].map((forwardedFor) => openDemoPage(browser, server.baseUrl, { forwardedFor })));
+    const [briton, american] = users as [PageUser, PageUser];
+    await Promise.all([startAsGuest(briton, guestName("briton")), startAsGuest(american, guestName("american"))]);
+    await briton.page.getByLabel("Show my country to strangers").check();
+    await matchUp(users);
+    assert.equal(await american.page.locator("#partner-country").textContent(), "from United Kingdom");
+    assert.equal(await briton.page.locator("#partner-country").textContent(), "");
+  });
+
+  it("a report quoting what the partner said is accepted, and blocking ends the chat", async () => {
+    const names: [string, string] = [guestName("alice"), guestName("spammer")];
+    const [alice, spammer] = (users = await matchedPair(browser, server.baseUrl, names));
+    await spammer.page.getByRole("textbox", { name: "Message" }).fill("cheap pills at example.com");
+    await spammer.page.getByRole("textbox", { name: "Message" }).press("Enter");
+    await alice.page.locator(".theirs").getByText("cheap pills at example.com").waitFor();
+
+    await alice.page.getByRole("button", { name: "Report" }).click();
+    const dialog = alice.page.getByRole("dialog", { name: "Report this stranger" });
+    await dialog.getByLabel("What happened?").selectOption("spam");
+    await dialog.getByLabel("Details").fill("links to a shop");
+    await dialog.getByRole("button", { name: "Send report" }).click();
+    await alice.page.getByText("Thank you, your report was sent.").waitFor();
+    const [aliceId, spammerId] = await Promise.all([alice, spammer].map((user) => user.page.evaluate(() => (globalThis as any).pairline.user.id)));
+    const [filed] = await server.services.safety.reportsAgainst(spammerId);
+    assert.equal(filed?.category, "spam");
+    assert.equal(filed?.reason, "links to a shop");
+    assert.deepEqual(filed?.messages.map((m) => m.content), ["cheap pills at example.com"]);
+
+    alice.page.once("dialog", (confirmation) => confirmation.accept());
+    await alice.page.getByRole("button", { name: "Block" }).click();
+    await alice.page.getByText(`You blocked ${names[1]}.`).waitFor();
+    await waitForState(alice.page, "searching");
+    await spammer.page.getByText("The stranger left the chat.").waitFor();
+    assert.deepEqual(await server.services.safety.blockedEitherWay(aliceId), [spammerId]);
+    await alice.page.getByRole("button", { name: "Stop looking" }).click();
   });
 
   it("skip ends the chat for both: the skipper looks for someone new, the partner is told and is back in the lobby", async () => {

@@ -43,8 +43,13 @@ export interface PageUser {
   problems: string[];
 }
 
-export async function openDemoPage(browser: Browser, baseUrl: string): Promise<PageUser> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 860 } });
+/** `forwardedFor`: the address a trusted proxy would report for this user (`X-Forwarded-For`). */
+export async function openDemoPage(browser: Browser, baseUrl: string, options: { forwardedFor?: string } = {}): Promise<PageUser> {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 900, height: 860 },
+    extraHTTPHeaders: options.forwardedFor ? { "x-forwarded-for": options.forwardedFor } : {},
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(error.message));
@@ -66,12 +71,17 @@ export async function startAsGuest(user: PageUser, name: string): Promise<void> 
   await waitForState(user.page, "lobby");
 }
 
-/** Two guests who pressed "Find a stranger" and were put in the same chat. */
-export async function matchedPair(browser: Browser, baseUrl: string, names: [string, string]): Promise<[PageUser, PageUser]> {
-  const users = await Promise.all(names.map((name) => openDemoPage(browser, baseUrl)));
-  await Promise.all(users.map((user, i) => startAsGuest(user, names[i]!)));
+/** Both press "Find a stranger" and are put in the same chat. */
+export async function matchUp(users: PageUser[]): Promise<void> {
   await Promise.all(users.map((user) => user.page.getByRole("button", { name: "Find a stranger" }).click()));
   await Promise.all(users.map((user) => waitForState(user.page, "chatting")));
+}
+
+/** Two guests in a chat together. */
+export async function matchedPair(browser: Browser, baseUrl: string, names: [string, string]): Promise<[PageUser, PageUser]> {
+  const users = await Promise.all(names.map(() => openDemoPage(browser, baseUrl)));
+  await Promise.all(users.map((user, i) => startAsGuest(user, names[i]!)));
+  await matchUp(users);
   return users as [PageUser, PageUser];
 }
 
