@@ -184,6 +184,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
         const reportedId = this.#partnerOf(reporterId);
         let outcome: ReportOutcome;
         try {
+          // A report that bans the partner also closes their connections (see realtime/evictions).
           outcome = await deps.moderation.report({
             reporterId,
             reportedId,
@@ -197,11 +198,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
           return sendError(client, RoomErrorCode.ReportRefused, error.message, ChatClientMessage.Report);
         }
         this.#send(client, ChatServerMessage.ReportAccepted, { reportId: outcome.report.id });
-        if (outcome.ban) {
-          const banned = this.#clientOf(reportedId);
-          if (banned) sendError(banned, RoomErrorCode.Banned, `Banned until ${outcome.ban.until.toISOString()}`);
-          this.#end(reportedId, PartnerLeftReason.Left);
-        }
       },
     });
   }

@@ -12,6 +12,7 @@ import type { ChatMembership } from "../uploads/membership.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
 import { chooseBackends } from "./backends.ts";
 import { presenceDirectory } from "./directory.ts";
+import { announceBan, evictBanned } from "./evictions.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { LeaseTable } from "./leases.ts";
 import { presenceChatMembership } from "./chat-members.ts";
@@ -107,6 +108,8 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
 
   const deps = createRoomDeps(services, presence);
   const stopHousekeeping = startHousekeeping(presence, services.logger, pairlineTasks({ ...deps, users: services.users }));
+  services.moderation.onBan((ban) => announceBan(presence, ban));
+  const stopEvicting = evictBanned(presence);
   metrics.countRoomsOf(RoomName.Lobby, gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps }));
   metrics.countRoomsOf(RoomName.Chat, gameServer.define(RoomName.Chat, authenticated(ChatRoom, services.authenticate), { deps }));
 
@@ -127,9 +130,11 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
         }, reject);
       });
     },
-    shutdown: () => {
-      stopHousekeeping();
-      return (stopping ??= gameServer.gracefullyShutdown(false));
-    },
+    shutdown: () =>
+      (stopping ??= (async () => {
+        stopHousekeeping();
+        (await stopEvicting)();
+        await gameServer.gracefullyShutdown(false);
+      })()),
   };
 }

@@ -33,7 +33,7 @@ export function adminRoutes(services: Services): Router | null {
       await existing(params.id);
       const until = body.until ? new Date(body.until) : new Date(Date.now() + body.hours! * 3600 * 1000);
       if (until.getTime() <= Date.now()) throw Errors.validation([{ field: "body.until", message: "must be in the future" }]);
-      const ban = await safety.ban(params.id, until, body.reason, user);
+      const ban = await services.moderation.ban(params.id, until, body.reason, user);
       services.logger.info("user banned", { userId: params.id, until: ban.until.toISOString(), by: user });
       sendData(res, { ban: banView(ban) }, { message: "User banned" });
     }),

@@ -12,6 +12,9 @@ export interface ReportOutcome {
 export interface Moderation {
   /** Files a report after checking that every quoted message was really sent by the reported user to the reporter. */
   report(input: NewReport): Promise<ReportOutcome>;
+  ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
+  /** Called with every ban made through this service, e.g. to close the banned user's connections. */
+  onBan(listener: (ban: Ban) => void): void;
 }
 
 /** Why a quoted message is not evidence; null when it is genuine. */
@@ -31,7 +34,17 @@ export function createModeration(
   signer: MessageSigner,
   rules: Config["moderation"],
 ): Moderation {
+  const listeners: Array<(ban: Ban) => void> = [];
+  const ban = async (userId: string, until: Date, reason: string, by: string) => {
+    const made = await safety.ban(userId, until, reason, by);
+    for (const listener of listeners) listener(made);
+    return made;
+  };
   return {
+    ban,
+    onBan(listener) {
+      listeners.push(listener);
+    },
     async report(input) {
       for (const message of input.messages) {
         const problem = evidenceProblem(signer, input, message);
@@ -43,13 +56,8 @@ export function createModeration(
       if (reporters < rules.reportBanThreshold || (await safety.activeBan(input.reportedId, new Date(now)))) {
         return { report, ban: null };
       }
-      const ban = await safety.ban(
-        input.reportedId,
-        new Date(now + rules.reportBanMs),
-        `reported by ${reporters} users`,
-        "reports",
-      );
-      return { report, ban };
+      const made = await ban(input.reportedId, new Date(now + rules.reportBanMs), `reported by ${reporters} users`, "reports");
+      return { report, ban: made };
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   enterLobby,
   newUser,
   say,
+  whenLeft,
   type ChatSide,
   type TestUser,
 } from "../../helpers/realtime.ts";
@@ -170,6 +171,30 @@ describe("safety: block, report, ban", () => {
     assert.equal((await request(server.baseUrl, "DELETE", path, { headers: adminAuth })).status, 200);
     assert.equal((await api("GET", "/api/auth/me", target.token)).status, 200);
     assert.equal((await request(server.baseUrl, "DELETE", path, { headers: adminAuth })).status, 404);
+  });
+});
+
+describe("safety: a ban takes effect at once", () => {
+  it("closes the banned user's live chat, telling them why, and the partner sees them leave", async () => {
+    const server = await bootServer({ ADMIN_PASSWORD: ADMIN.password });
+    try {
+      const [a, b] = await chattingPair(server.baseUrl);
+      const aLeft = whenLeft(a.room);
+      const res = await request(server.baseUrl, "POST", `/api/admin/users/${a.user.id}/ban`, {
+        body: { reason: "abuse", hours: 2 },
+        headers: adminAuth,
+      });
+      assert.equal(res.status, 200);
+      const told = await a.inbox.next(ChatServerMessage.Error);
+      assert.equal(told.code, "BANNED");
+      assert.match(told.message, /Banned until/);
+      assert.equal(await aLeft, 4000);
+      const left = await b.inbox.next(ChatServerMessage.PartnerLeft);
+      assert.equal(left.userId, a.user.id);
+      await b.room.leave();
+    } finally {
+      await server.stop();
+    }
   });
 });
 
