@@ -8,7 +8,7 @@ export const differentUsers: PairingRule = (a, b) => a.userId !== b.userId;
 export const notAvoided: PairingRule = (a, b) =>
   !a.avoidUserIds.includes(b.userId) && !b.avoidUserIds.includes(a.userId);
 
-/** A wanted partner country holds only against a known, different country. */
+/** Who asks for a country meets only someone known to be from it. */
 const countryWanted = (wanter: QueueEntry, other: QueueEntry) =>
   !wanter.preferences.country || wanter.preferences.country === other.country;
 
