@@ -1,25 +1,14 @@
 import assert from "node:assert/strict";
 import { defaultPairingRules, pickPairs } from "../../src/realtime/pairing-rules.ts";
 import type { QueueEntry } from "../../src/realtime/queue.ts";
+import { queueEntry } from "../helpers/queue.ts";
 
 const WIDEN_MS = 5000;
 const NOW = 1_000_000;
 const rules = defaultPairingRules(WIDEN_MS);
 
-function waiting(userId: string, overrides: Partial<QueueEntry> = {}): QueueEntry {
-  return {
-    userId,
-    username: userId,
-    sessionId: `s-${userId}`,
-    lobbyId: "lobby",
-    preferences: {},
-    country: null,
-    shareCountry: false,
-    avoidUserIds: [],
-    since: NOW - 100,
-    ...overrides,
-  };
-}
+const waiting = (userId: string, overrides: Partial<QueueEntry> = {}) =>
+  queueEntry(userId, { since: NOW - 100, ...overrides });
 
 const names = (pairs: Array<[QueueEntry, QueueEntry]>) => pairs.map(([a, b]) => [a.userId, b.userId]);
 

@@ -3,27 +3,14 @@ import { LocalPresence } from "@colyseus/core";
 import { startHousekeeping } from "../../src/realtime/housekeeping.ts";
 import { LeaseTable } from "../../src/realtime/leases.ts";
 import { OnlineTracker } from "../../src/realtime/online.ts";
-import { MatchQueue, type QueueEntry } from "../../src/realtime/queue.ts";
+import { MatchQueue } from "../../src/realtime/queue.ts";
 import { createLogger } from "../../src/logger/index.ts";
 import { openStores, type Stores } from "../../src/users/index.ts";
+import { queueEntry } from "../helpers/queue.ts";
 
 const LEASE_MS = 300;
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function entry(userId: string): QueueEntry {
-  return {
-    userId,
-    username: userId,
-    sessionId: `s-${userId}`,
-    lobbyId: "lobby",
-    preferences: {},
-    country: null,
-    shareCountry: false,
-    avoidUserIds: [],
-    since: Date.now(),
-  };
-}
 
 /** Two "processes" sharing one presence, as two Pairline processes share Redis. */
 function process(presence: LocalPresence, stores: Stores) {
@@ -48,9 +35,9 @@ describe("presence leases", () => {
     const steady = await stores.users.create({ username: "steady", email: null, passwordHash: null, isGuest: true });
 
     await crashed.online.connected(ghost.id);
-    await crashed.queue.add(entry(ghost.id));
+    await crashed.queue.add(queueEntry(ghost.id));
     await alive.online.connected(steady.id);
-    await alive.queue.add(entry(steady.id));
+    await alive.queue.add(queueEntry(steady.id));
     assert.equal(await alive.online.count(), 2);
     assert.equal(await alive.queue.size(), 2);
     await wait(20);
@@ -76,7 +63,7 @@ describe("presence leases", () => {
     const presence = new LocalPresence();
     const crashed = process(presence, stores);
     const alive = process(presence, stores);
-    await crashed.queue.add(entry("gone"));
+    await crashed.queue.add(queueEntry("gone"));
     await wait(LEASE_MS + 50);
     assert.deepEqual(await alive.queue.entries(), []);
     assert.equal(await alive.queue.size(), 0);

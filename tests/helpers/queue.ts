@@ -1,0 +1,17 @@
+import type { QueueEntry } from "../../src/realtime/queue.ts";
+
+/** A waiting user as the queue stores it, with neutral defaults. */
+export function queueEntry(userId: string, overrides: Partial<QueueEntry> = {}): QueueEntry {
+  return {
+    userId,
+    username: userId,
+    sessionId: `s-${userId}`,
+    lobbyId: "lobby",
+    preferences: {},
+    country: null,
+    shareCountry: false,
+    avoidUserIds: [],
+    since: Date.now(),
+    ...overrides,
+  };
+}
