@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: starts a fresh server per scenario and target, drives it with bot
+ * workers, and writes BENCHMARKS.md (tables, charts, raw results). See `--help`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describeMachine } from "./report/machine.ts";
+import { writeReport, type BenchResults } from "./report/write-report.ts";
+import { parseOptions, type BenchOptions, type ScenarioName } from "./run/options.ts";
+import { say } from "./run/progress.ts";
+import type { ScenarioRun, TargetRun } from "./run/results.ts";
+import { runBurst } from "./run/scenarios/burst.ts";
+import { runCapacity } from "./run/scenarios/capacity.ts";
+import { runSignaling } from "./run/scenarios/signaling.ts";
+import { runThroughput } from "./run/scenarios/throughput.ts";
+import { Session } from "./run/session.ts";
+import { killAllOnExit } from "./targets/child-process.ts";
+import { TARGET_TITLES, type TargetName } from "./targets/launch.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+/** However long the servers take, a run never outlives this. */
+const DEADLINE_MS = { quick: 3 * 60_000, full: 30 * 60_000 };
+
+type Scenario = Exclude<ScenarioName, "scale-out">;
+const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f" };
+
+let current: Session | undefined;
+
+async function runOne(options: BenchOptions, scenario: Scenario, target: TargetName, processes: number): Promise<ScenarioRun> {
+  const { plan } = options;
+  const label = `(${processes > 1 ? "e" : LETTER[scenario]}) ${scenario}, ${TARGET_TITLES[target]}, ${processes} process${processes > 1 ? "es + Redis" : ""}`;
+  say(label);
+  const base = { target, processes, commands: [] as string[], baseRssBytes: 0, serverProblems: 0 };
+  let session: Session;
+  try {
+    session = current = await Session.open({ name: target, processes, workers: plan.workers, pairlineRoot: options.pairlineRoot, profileDir: options.profileDir });
+  } catch (error) {
+    const reason = String(error instanceof Error ? error.message : error).split("\n").find((l) => /REDIS|redis|Cannot find|not supported/i.test(l)) ?? String(error).split("\n")[0]!;
+    say(`  skipped: ${reason}`);
+    return skipped(scenario, { ...base, skipped: reason.slice(0, 300) });
+  }
+  const info = { ...base, commands: session.commands, baseRssBytes: session.baseRssBytes };
+  try {
+    switch (scenario) {
+      case "capacity":
+        return { kind: "capacity", ...info, steps: await runCapacity(session, plan), serverProblems: session.serverProblems() };
+      case "throughput":
+        return { kind: "throughput", ...info, ...(await runThroughput(session, plan)), serverProblems: session.serverProblems() };
+      case "burst":
+        return { kind: "burst", ...info, result: await runBurst(session, plan), serverProblems: session.serverProblems() };
+      case "signaling":
+        return { kind: "signaling", ...info, result: await runSignaling(session, plan), serverProblems: session.serverProblems() };
+    }
+  } finally {
+    await session.close();
+    current = undefined;
+  }
+}
+
+function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
+  if (scenario === "capacity") return { kind: "capacity", ...base, steps: [] };
+  if (scenario === "throughput") return { kind: "throughput", ...base, steps: [] };
+  return { kind: scenario, ...base };
+}
+
+async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
+  const runs: ScenarioRun[] = [];
+  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out");
+  // Baselines first within a scenario, so each Pairline figure has its references from minutes before.
+  const order = [...options.targets].reverse();
+  for (const scenario of single) for (const target of order) runs.push(await runOne(options, scenario, target, 1));
+  if (options.scenarios.includes("scale-out")) {
+    const scaled = order.filter((t) => t !== "bare-ws");
+    for (const scenario of ["capacity", "throughput", "burst"] as const) {
+      for (const target of scaled) runs.push(await runOne(options, scenario, target, options.plan.scaleOut.processes));
+    }
+  }
+  return runs;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), ROOT);
+  if (options.reportFrom) {
+    const results = JSON.parse(fs.readFileSync(options.reportFrom, "utf8")) as BenchResults;
+    writeReport(results, options.reportPath, options.assetsDir, ROOT);
+    say(`report rebuilt: ${path.relative(process.cwd(), options.reportPath)}`);
+    return;
+  }
+  killAllOnExit();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping`);
+      void (current?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
+  const deadline = setTimeout(() => {
+    say("deadline reached: stopping");
+    void (current?.close() ?? Promise.resolve()).finally(() => process.exit(2));
+  }, DEADLINE_MS[options.plan.mode]);
+  deadline.unref();
+
+  const startedAt = Date.now();
+  say(`${options.plan.mode} run: ${options.scenarios.join(", ")} on ${options.targets.join(", ")}; ${options.plan.workers} bot workers`);
+  const machineBefore = describeMachine(ROOT, options.pairlineRoot);
+  const runs = await runAll(options);
+  const results: BenchResults = {
+    plan: options.plan,
+    machine: machineBefore,
+    loadAverageAfter: describeMachine(ROOT, options.pairlineRoot).loadAverage,
+    durationSeconds: (Date.now() - startedAt) / 1000,
+    command: `npm run bench${options.plan.mode === "quick" ? " -- --quick" : ""}`,
+    runs,
+  };
+  writeReport(results, options.reportPath, options.assetsDir, ROOT);
+  say(`done in ${Math.round(results.durationSeconds)} s: ${path.relative(process.cwd(), options.reportPath)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    say(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+    void (current?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+  },
+);

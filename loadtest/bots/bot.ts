@@ -1,0 +1,225 @@
+import {
+  ChatClientMessage,
+  ChatServerMessage,
+  LobbyClientMessage,
+  LobbyServerMessage,
+  MessageKind,
+  type PublicProfile,
+} from "../../rooms/protocol.ts";
+import type { BotStats } from "./bot-stats.ts";
+import { epochMs } from "./clock.ts";
+import type { ChatLink, Connector, Identity, Matched, RoomLink } from "./link.ts";
+import type { CallScript } from "./call-script.ts";
+import { readSendTime, textWithSendTime } from "./text-payload.ts";
+
+export type BotState = "new" | "lobby" | "waiting" | "chatting" | "closed";
+
+/**
+ * One stranger: gets a token, sits in the lobby, asks for a partner, chats, calls,
+ * skips and drops when told to, and measures what it sees. It stays in the lobby
+ * while it chats, as a client that skips to the next stranger does.
+ */
+export class Bot {
+  state: BotState = "new";
+  identity?: Identity;
+  partner?: PublicProfile;
+  /** Per-bot send schedule, driven by the worker's ticker. */
+  nextSendAt = 0;
+  /** When this bot last sat down in a chat (epoch ms). */
+  seatedAt = 0;
+
+  readonly #connector: Connector;
+  readonly #stats: BotStats;
+  readonly #calls: CallScript;
+  #lobby?: RoomLink;
+  #chat?: ChatLink;
+  #matchRequestedAt = 0;
+  #rematchFrom = 0;
+  #rematchOnClose = false;
+  #droppedAt = 0;
+  #callStartedAt = 0;
+
+  constructor(connector: Connector, stats: BotStats, calls: CallScript) {
+    this.#connector = connector;
+    this.#stats = stats;
+    this.#calls = calls;
+  }
+
+  /** Token, then lobby; false (and counted) if either fails. */
+  async connect(): Promise<boolean> {
+    let step = "token";
+    try {
+      let startedAt = epochMs();
+      this.identity = await this.#connector.identify();
+      this.#stats.time("token", epochMs() - startedAt);
+      step = "lobby";
+      startedAt = epochMs();
+      const lobby = await this.#connector.enterLobby(this.identity);
+      this.#stats.time("lobby", epochMs() - startedAt);
+      this.#lobby = lobby;
+      this.state = "lobby";
+      lobby.onMessage((type, payload) => this.#onLobbyMessage(type, payload));
+      lobby.onClose((code) => {
+        if (this.state !== "closed") this.#stats.count(`lobby closed ${code}`);
+        this.state = "closed";
+      });
+      return true;
+    } catch (error) {
+      this.#stats.count(`${step} failed: ${describe(error)}`);
+      this.state = "closed";
+      return false;
+    }
+  }
+
+  requestMatch(): void {
+    if (this.state !== "lobby" || !this.#lobby) return;
+    this.state = "waiting";
+    this.#matchRequestedAt = epochMs();
+    this.#lobby.send(LobbyClientMessage.Match, {});
+  }
+
+  sendText(window: number, length: number): boolean {
+    if (this.state !== "chatting" || !this.#chat) return false;
+    const content = textWithSendTime(window, length);
+    this.#chat.send(ChatClientMessage.Message, { type: MessageKind.Text, content, clientMessageId: content.slice(0, content.indexOf(":", content.indexOf(":") + 1) + 1) });
+    return true;
+  }
+
+  /** Whether this bot opens the call of its pair: exactly one side does. */
+  get callsFirst(): boolean {
+    return !!this.identity && !!this.partner && this.identity.userId < this.partner.id;
+  }
+
+  startCall(): void {
+    if (this.state !== "chatting" || !this.#chat) return;
+    this.#callStartedAt = epochMs();
+    this.#stats.count("calls started");
+    this.#chat.send(ChatClientMessage.Offer, this.#calls.offer());
+    for (const candidate of this.#calls.candidates()) this.#chat.send(ChatClientMessage.IceCandidate, candidate);
+  }
+
+  /** Leaves this chat for the next stranger; the partner, told `partner:left`, looks for another too. */
+  skip(): void {
+    if (this.state !== "chatting" || !this.#chat) return;
+    this.#rematchFrom = epochMs();
+    this.#rematchOnClose = true;
+    this.#chat.send(ChatClientMessage.Leave, {});
+  }
+
+  drop(): void {
+    if (this.state !== "chatting" || !this.#chat) return;
+    this.#droppedAt = epochMs();
+    this.#chat.drop();
+  }
+
+  get dropped(): boolean {
+    return this.#droppedAt > 0;
+  }
+
+  get calling(): boolean {
+    return this.#callStartedAt > 0;
+  }
+
+  async close(): Promise<void> {
+    const links = [this.#chat, this.#lobby];
+    this.state = "closed";
+    this.#chat = undefined;
+    this.#lobby = undefined;
+    await Promise.all(links.map((link) => link?.leave().catch(() => undefined)));
+  }
+
+  #onLobbyMessage(type: string, payload: any): void {
+    if (type === LobbyServerMessage.Matched) {
+      void this.#takeSeat(payload as Matched);
+    } else if (type === LobbyServerMessage.Error) {
+      this.#stats.count(`server error ${payload?.code}`);
+    }
+  }
+
+  async #takeSeat(matched: Matched): Promise<void> {
+    try {
+      const chat = await this.#connector.takeSeat(this.identity!, matched);
+      if (this.state === "closed") return void chat.leave().catch(() => undefined);
+      const now = epochMs();
+      this.seatedAt = now;
+      this.#stats.time("match", now - this.#matchRequestedAt);
+      if (this.#rematchFrom > 0) this.#stats.time("rematch", now - this.#rematchFrom);
+      this.#rematchFrom = 0;
+      this.#rematchOnClose = false;
+      this.#chat = chat;
+      this.partner = matched.matchedUser;
+      this.state = "chatting";
+      chat.onMessage((type, payload) => this.#onChatMessage(type, payload));
+      chat.onReconnect(() => {
+        this.#stats.time("reconnect", epochMs() - this.#droppedAt);
+        this.#droppedAt = 0;
+      });
+      chat.onClose((code) => this.#onChatClosed(chat, code));
+    } catch (error) {
+      this.#stats.count(`seat failed: ${describe(error)}`);
+      if (this.state !== "closed") this.state = "lobby";
+    }
+  }
+
+  #onChatMessage(type: string, payload: any): void {
+    switch (type) {
+      case ChatServerMessage.Message: {
+        const stamped = readSendTime(payload?.content);
+        if (!stamped) return;
+        const window = this.#stats.window(stamped.window);
+        window.received += 1;
+        window.latency.record(epochMs() - stamped.sentAt);
+        return;
+      }
+      case ChatServerMessage.Ack: {
+        const stamped = readSendTime(payload?.clientMessageId);
+        if (!stamped) return;
+        const window = this.#stats.window(stamped.window);
+        window.acked += 1;
+        window.ackRtt.record(epochMs() - stamped.sentAt);
+        return;
+      }
+      case ChatServerMessage.Offer:
+        this.#chat?.send(ChatClientMessage.Answer, this.#calls.answer());
+        for (const candidate of this.#calls.candidates()) this.#chat?.send(ChatClientMessage.IceCandidate, candidate);
+        return;
+      case ChatServerMessage.Answer:
+        if (this.#callStartedAt > 0) this.#stats.time("callSetup", epochMs() - this.#callStartedAt);
+        this.#callStartedAt = 0;
+        return;
+      case ChatServerMessage.IceCandidate:
+        this.#stats.count("ice candidates received");
+        return;
+      case ChatServerMessage.PartnerLeft:
+        this.#rematchFrom = epochMs();
+        this.#rematchOnClose = true;
+        return;
+      case ChatServerMessage.Error:
+        this.#stats.count(`server error ${payload?.code}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onChatClosed(chat: ChatLink, code: number): void {
+    if (chat !== this.#chat) return;
+    this.#chat = undefined;
+    this.partner = undefined;
+    if (this.state === "closed") return;
+    this.state = "lobby";
+    if (this.#rematchOnClose) {
+      this.#rematchOnClose = false;
+      const from = this.#rematchFrom;
+      this.requestMatch();
+      this.#rematchFrom = from;
+    } else {
+      this.#stats.count(`chat closed ${code}`);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/[0-9a-f]{8,}/gi, "…").slice(0, 120);
+}

@@ -1,0 +1,53 @@
+import type { StatsSnapshot } from "./bot-stats.ts";
+import type { AuthMode } from "./link.ts";
+
+/** How a worker reaches the server under test. */
+export interface TargetAddress {
+  /** `sdk`: Pairline and bare Colyseus, through `@colyseus/sdk`; `ws`: the bare WebSocket baseline. */
+  client: "sdk" | "ws";
+  /** HTTP base URLs, one per server process; bots spread their requests over them. */
+  endpoints: string[];
+  auth: AuthMode;
+}
+
+/** What the coordinator asks of a worker; each is answered once, when done. */
+export type Command =
+  | { op: "connect"; count: number; perSecond: number; match: boolean }
+  | { op: "matchAll"; atEpochMs: number; timeoutMs: number }
+  | { op: "awaitPairs"; timeoutMs: number }
+  | { op: "chat"; window: number; perSecond: number; durationMs: number; length: number }
+  | { op: "call"; timeoutMs: number }
+  | { op: "skip"; fraction: number; timeoutMs: number }
+  | { op: "drop"; fraction: number; timeoutMs: number }
+  | { op: "status" }
+  | { op: "take" }
+  | { op: "close" };
+
+export interface FleetStatus {
+  bots: number;
+  lobby: number;
+  waiting: number;
+  chatting: number;
+  closed: number;
+}
+
+export interface LoopLag {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export type Reply =
+  | { op: "connect"; connected: number; failed: number }
+  | { op: "matchAll"; requested: number; matched: number; lastSeatedAt: number }
+  | { op: "awaitPairs"; status: FleetStatus }
+  | { op: "status"; status: FleetStatus }
+  | { op: "close"; status: FleetStatus }
+  | { op: "chat"; sent: number; missed: number }
+  | { op: "call"; started: number; finished: number }
+  | { op: "skip"; started: number; finished: number }
+  | { op: "drop"; started: number; finished: number }
+  | { op: "take"; stats: StatsSnapshot; lag: LoopLag };
+
+export type ToWorker = { init: TargetAddress } | { id: number; command: Command };
+export type FromWorker = { ready: true } | { id: number; reply: Reply } | { id: number; error: string };

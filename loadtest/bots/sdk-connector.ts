@@ -1,0 +1,47 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { RoomName } from "../../rooms/protocol.ts";
+import { identityFrom, identityRequest, type AuthMode, type ChatLink, type Connector, type Identity, type RoomLink } from "./link.ts";
+
+/** A room of the official SDK, seen as a link. */
+function roomLink(room: Room): ChatLink {
+  return {
+    send: (type, payload) => room.send(type, payload),
+    onMessage: (handler) => void room.onMessage("*", (type, payload) => handler(String(type), payload)),
+    onClose: (handler) => void room.onLeave((code) => handler(code)),
+    onReconnect: (handler) => void room.onReconnect(() => handler()),
+    leave: async () => {
+      await room.leave(true);
+    },
+    // 4010 is what the SDK itself uses when the browser goes offline: the server sees a drop.
+    drop: () => room.connection.close(4010, "network lost"),
+  };
+}
+
+/**
+ * Bots on `@colyseus/sdk`, for Pairline and the bare Colyseus baseline. Requests go
+ * to the endpoints in turn, as a load balancer would send them; a seat is taken on
+ * whichever process holds the room (the SDK follows the reservation).
+ */
+export function sdkConnector(endpoints: string[], auth: AuthMode): Connector {
+  let turn = 0;
+  let tags = 0;
+  const nextClient = (token?: string) => {
+    const client = new Client(endpoints[turn++ % endpoints.length]!);
+    if (token) client.auth.token = token;
+    return client;
+  };
+  return {
+    async identify(): Promise<Identity> {
+      const { path, body } = identityRequest(auth, `${process.pid}_${++tags}`);
+      const response = await nextClient().http.post(path, { body });
+      return identityFrom(response.data);
+    },
+    async enterLobby(identity): Promise<RoomLink> {
+      return roomLink(await nextClient(identity.token).joinOrCreate(RoomName.Lobby));
+    },
+    async takeSeat(identity, matched): Promise<ChatLink> {
+      return roomLink(await nextClient(identity.token).consumeSeatReservation(matched.reservation as never));
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * A bot worker process: receives its target over IPC, then runs commands on its
+ * fleet one at a time and answers each. Exits with the coordinator.
+ */
+import type { FromWorker, TargetAddress, ToWorker } from "./commands.ts";
+import { BotFleet } from "./fleet.ts";
+import type { Connector } from "./link.ts";
+import { sdkConnector } from "./sdk-connector.ts";
+import { wsConnector } from "./ws-connector.ts";
+
+// The SDK narrates every reconnection and every closed socket on the console; at thousands of bots that is noise.
+console.info = () => undefined;
+console.warn = () => undefined;
+
+const reply = (message: FromWorker) => process.send?.(message);
+
+function connectorFor(target: TargetAddress): Connector {
+  return target.client === "ws" ? wsConnector(target.endpoints[0]!) : sdkConnector(target.endpoints, target.auth);
+}
+
+let fleet: BotFleet | undefined;
+let queue = Promise.resolve();
+
+process.on("disconnect", () => process.exit(0));
+process.on("message", (message: ToWorker) => {
+  if ("init" in message) {
+    fleet = new BotFleet(connectorFor(message.init));
+    reply({ ready: true });
+    return;
+  }
+  const { id, command } = message;
+  // A status question is answered at once, even while a long command runs; the rest go in order.
+  if (command.op === "status" && fleet) return void reply({ id, reply: { op: "status", status: fleet.status() } });
+  queue = queue.then(async () => {
+    try {
+      if (!fleet) throw new Error("worker not initialised");
+      reply({ id, reply: await fleet.run(command) });
+    } catch (error) {
+      reply({ id, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    }
+  });
+});

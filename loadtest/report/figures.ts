@@ -1,0 +1,74 @@
+import type { Plan } from "../run/plan.ts";
+import type { BurstRun, CapacityRun, CapacityStep, ChatWindow, PhaseCost, ScenarioRun, ThroughputRun } from "../run/results.ts";
+import { meetsGoal } from "../run/scenarios/chat-window.ts";
+import type { TargetName } from "../targets/launch.ts";
+
+/** The headline figures of one target in one configuration, read from its runs. */
+export interface KeyFigures {
+  /** (a) the largest step that met the goal, and whether a bigger one was tried and failed. */
+  capacity?: { clients: number; p99: number; saturated: boolean; window?: ChatWindow; failed?: ChatWindow };
+  /** (b) the best delivered rate that met the goal. */
+  throughput?: { delivered: number; p99: number; saturated: boolean; window?: ChatWindow; failed?: ChatWindow };
+  /** (c) */
+  burst?: { pairsPerSecond: number; p50: number; p99: number; unmatched: number; cost: PhaseCost };
+  /** (d) bytes per client above the empty server, at the largest step; and the slope between first and last step. */
+  memory?: { perClient: number; slope: number; clients: number };
+}
+
+function find<K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K, target: TargetName, processes: number) {
+  return runs.find((r) => r.kind === kind && r.target === target && r.processes === processes && !r.skipped) as Extract<ScenarioRun, { kind: K }> | undefined;
+}
+
+function capacityOf(run: CapacityRun, plan: Plan): KeyFigures["capacity"] {
+  const passing = run.steps.filter((s) => meetsGoal(s.steady, plan));
+  const best = passing.at(-1);
+  const failed = run.steps.find((s) => !meetsGoal(s.steady, plan) && s.clients > (best?.clients ?? 0));
+  return { clients: best?.clients ?? 0, p99: best?.steady.latency.p99 ?? 0, saturated: !!failed, window: best?.steady, failed: failed?.steady };
+}
+
+function throughputOf(run: ThroughputRun, plan: Plan): KeyFigures["throughput"] {
+  const passing = run.steps.filter((s) => meetsGoal(s, plan));
+  const best = passing.reduce<ChatWindow | undefined>((top, s) => (!top || s.deliveredPerSecond > top.deliveredPerSecond ? s : top), undefined);
+  const failed = run.steps.find((s) => !meetsGoal(s, plan) && s.offeredPerSecond > (best?.offeredPerSecond ?? 0));
+  return { delivered: best?.deliveredPerSecond ?? 0, p99: best?.latency.p99 ?? 0, saturated: !!failed, window: best, failed };
+}
+
+function burstOf(run: BurstRun): KeyFigures["burst"] {
+  const r = run.result;
+  if (!r) return undefined;
+  return { pairsPerSecond: r.pairsPerSecond, p50: r.timeToMatch.p50, p99: r.timeToMatch.p99, unmatched: r.requested - r.matched, cost: r.cost };
+}
+
+function memoryOf(run: CapacityRun): KeyFigures["memory"] {
+  const steps: CapacityStep[] = run.steps;
+  const last = steps.at(-1);
+  const first = steps[0];
+  if (!last || !first) return undefined;
+  const perClient = (last.idleRssBytes - run.baseRssBytes) / last.clients;
+  const slope = last.clients > first.clients ? (last.idleRssBytes - first.idleRssBytes) / (last.clients - first.clients) : perClient;
+  return { perClient, slope, clients: last.clients };
+}
+
+export function keyFigures(runs: ScenarioRun[], target: TargetName, processes: number, plan: Plan): KeyFigures {
+  const capacity = find(runs, "capacity", target, processes);
+  const throughput = find(runs, "throughput", target, processes);
+  const burst = find(runs, "burst", target, processes);
+  return {
+    capacity: capacity && capacityOf(capacity, plan),
+    throughput: throughput && throughputOf(throughput, plan),
+    burst: burst && burstOf(burst),
+    memory: capacity && memoryOf(capacity),
+  };
+}
+
+/** What held a phase back, judged from where the CPU went. */
+export function limitOf(cost: PhaseCost | undefined, cores: number): string {
+  if (!cost) return "–";
+  const { server, generator, other, machine } = cost.cpu;
+  const full = 100 * cores;
+  const reasons: string[] = [];
+  if (server >= 85) reasons.push(`server CPU (${server.toFixed(0)}% of one core; the event loop is single-threaded)`);
+  if (cost.generatorLag.p99 >= 50) reasons.push(`generator event loop (lag p99 ${cost.generatorLag.p99.toFixed(0)} ms)`);
+  if (machine >= 0.9 * full) reasons.push(`machine CPU (${machine.toFixed(0)}% of ${full}%: server ${server.toFixed(0)}%, bots ${generator.toFixed(0)}%, other ${other.toFixed(0)}%)`);
+  return reasons.length > 0 ? reasons.join("; ") : `none saturated (server ${server.toFixed(0)}%, bots ${generator.toFixed(0)}%, other ${other.toFixed(0)}% CPU)`;
+}

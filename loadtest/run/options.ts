@@ -1,0 +1,70 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { TARGETS, type TargetName } from "../targets/launch.ts";
+import { FULL_PLAN, QUICK_PLAN, type Plan } from "./plan.ts";
+
+export const SCENARIOS = ["capacity", "throughput", "burst", "signaling", "scale-out"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  plan: Plan;
+  scenarios: ScenarioName[];
+  targets: TargetName[];
+  pairlineRoot: string;
+  /** The Markdown report, and the folder (beside it or below) for its charts and raw results. */
+  reportPath: string;
+  assetsDir: string;
+  profileDir?: string;
+  /** Rebuild the report from a results file instead of running. */
+  reportFrom?: string;
+}
+
+export const USAGE = `npm run bench -- [options]
+  --quick                 small and short (under a minute), for development
+  --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all)
+  --targets <list>        ${TARGETS.join(",")} (default: all)
+  --workers <n>           bot worker processes
+  --pairline-root <dir>   run Pairline from this folder (default: this repository)
+  --profile               write a CPU profile of every server process to loadtest/results/profiles
+  --report-from <json>    only rebuild the report from a results file`;
+
+function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
+  if (!raw) return [...allowed];
+  const picked = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of picked) if (!allowed.includes(name as T)) throw new Error(`unknown ${what} "${name}"; expected ${allowed.join(", ")}`);
+  return picked as T[];
+}
+
+export function parseOptions(argv: string[], root: string): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      targets: { type: "string" },
+      workers: { type: "string" },
+      "pairline-root": { type: "string" },
+      profile: { type: "boolean", default: false },
+      "report-from": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const base = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const workers = values.workers ? Number(values.workers) : base.workers;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers must be a positive integer");
+  const results = path.join(root, "loadtest/results");
+  return {
+    plan: { ...base, workers },
+    scenarios: list(values.only, SCENARIOS, "scenario"),
+    targets: list(values.targets, TARGETS, "target"),
+    pairlineRoot: path.resolve(values["pairline-root"] ?? root),
+    reportPath: values.quick ? path.join(results, "BENCHMARKS.quick.md") : path.join(root, "BENCHMARKS.md"),
+    assetsDir: values.quick ? path.join(results, "quick") : path.join(root, "loadtest/benchmarks"),
+    profileDir: values.profile ? path.join(results, "profiles") : undefined,
+    reportFrom: values["report-from"],
+  };
+}

@@ -1,0 +1,47 @@
+/** How big and how long each scenario runs; `quick` is for development, `full` for the report. */
+export interface Plan {
+  mode: "quick" | "full";
+  workers: number;
+  /** Joins per second while clients are added (a join is a token request, a matchmaking request and a WebSocket). */
+  rampPerSecond: number;
+  /** Characters per chat message (the send time included). */
+  messageLength: number;
+  /** The latency a step must stay under (p99) to count. */
+  latencyGoalMs: number;
+  /** A chat window: warm-up (not counted), measured part, and the pause that lets in-flight messages arrive. */
+  window: { warmupMs: number; measureMs: number; drainMs: number };
+  capacity: { steps: number[]; perClient: number };
+  throughput: { clients: number; perClient: number[] };
+  burst: { clients: number };
+  signaling: { clients: number };
+  /** Server processes of the scale-out runs (with Redis). */
+  scaleOut: { processes: number };
+}
+
+export const FULL_PLAN: Plan = {
+  mode: "full",
+  workers: 3,
+  rampPerSecond: 250,
+  messageLength: 64,
+  latencyGoalMs: 100,
+  window: { warmupMs: 2000, measureMs: 8000, drainMs: 1500 },
+  capacity: { steps: [1000, 2500, 4000, 5000, 6000, 7000], perClient: 1 },
+  throughput: { clients: 1000, perClient: [10, 20, 30, 40, 50, 60] },
+  burst: { clients: 2000 },
+  signaling: { clients: 1000 },
+  scaleOut: { processes: 2 },
+};
+
+export const QUICK_PLAN: Plan = {
+  mode: "quick",
+  workers: 2,
+  rampPerSecond: 200,
+  messageLength: 64,
+  latencyGoalMs: 100,
+  window: { warmupMs: 500, measureMs: 2000, drainMs: 500 },
+  capacity: { steps: [100, 200], perClient: 1 },
+  throughput: { clients: 100, perClient: [10, 40] },
+  burst: { clients: 200 },
+  signaling: { clients: 60 },
+  scaleOut: { processes: 2 },
+};

@@ -1,0 +1,106 @@
+import type { LoopLag } from "../bots/commands.ts";
+import type { CpuUsage } from "../metrics/cpu-meter.ts";
+import type { LatencySummary } from "../metrics/histogram.ts";
+import type { TargetName } from "../targets/launch.ts";
+
+/** What the machine spent over a phase, and whether the generator kept up. */
+export interface PhaseCost {
+  seconds: number;
+  cpu: CpuUsage;
+  /** The worst bot worker's event-loop delay. */
+  generatorLag: LoopLag;
+}
+
+export interface RampResult extends PhaseCost {
+  clients: number;
+  /** Joins asked for per second, and achieved (token + lobby, over the ramp's duration). */
+  targetPerSecond: number;
+  achievedPerSecond: number;
+  failed: number;
+  token: LatencySummary;
+  lobby: LatencySummary;
+  match: LatencySummary;
+  /** Failures and server errors the bots saw, by kind. */
+  problems: Record<string, number>;
+}
+
+export interface ChatWindow extends PhaseCost {
+  clients: number;
+  /** Messages per second per client asked of the bots. */
+  perClient: number;
+  offeredPerSecond: number;
+  sentPerSecond: number;
+  deliveredPerSecond: number;
+  sent: number;
+  received: number;
+  /** Sent but never received (checked after a drain pause). */
+  lost: number;
+  /** Sends the generator was too busy to make. */
+  missed: number;
+  latency: LatencySummary;
+  ackRtt: LatencySummary;
+  serverRssBytes: number;
+  problems: Record<string, number>;
+}
+
+export interface CapacityStep {
+  clients: number;
+  ramp: RampResult;
+  /** Server RSS with every client connected and paired, before any chat traffic. */
+  idleRssBytes: number;
+  serverFds: number;
+  steady: ChatWindow;
+}
+
+export interface BurstResult {
+  clients: number;
+  ramp: RampResult;
+  requested: number;
+  matched: number;
+  pairs: number;
+  /** From the go signal to the last bot seated. */
+  seconds: number;
+  pairsPerSecond: number;
+  timeToMatch: LatencySummary;
+  cost: PhaseCost;
+  problems: Record<string, number>;
+}
+
+export interface SignalingResult {
+  clients: number;
+  ramp: RampResult;
+  calls: { started: number; finished: number; setup: LatencySummary; iceExpected: number; iceReceived: number; cost: PhaseCost };
+  reconnects: { started: number; finished: number; time: LatencySummary; cost: PhaseCost };
+  skips: { started: number; finished: number; rematch: LatencySummary; cost: PhaseCost };
+  problems: Record<string, number>;
+}
+
+export interface TargetRun {
+  target: TargetName;
+  processes: number;
+  commands: string[];
+  /** RSS of the freshly started server(s), before any client. */
+  baseRssBytes: number;
+  /** Set when the target could not be run in this configuration, with the reason. */
+  skipped?: string;
+  serverProblems: number;
+}
+
+export interface CapacityRun extends TargetRun {
+  kind: "capacity";
+  steps: CapacityStep[];
+}
+export interface ThroughputRun extends TargetRun {
+  kind: "throughput";
+  ramp?: RampResult;
+  steps: ChatWindow[];
+}
+export interface BurstRun extends TargetRun {
+  kind: "burst";
+  result?: BurstResult;
+}
+export interface SignalingRun extends TargetRun {
+  kind: "signaling";
+  result?: SignalingResult;
+}
+export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun;

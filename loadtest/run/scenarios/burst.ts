@@ -1,0 +1,39 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Reply } from "../../bots/commands.ts";
+import { epochMs } from "../../bots/clock.ts";
+import type { Plan } from "../plan.ts";
+import { say } from "../progress.ts";
+import type { BurstResult } from "../results.ts";
+import type { Session } from "../session.ts";
+
+const GO_DELAY_MS = 1000;
+const MATCH_TIMEOUT_MS = 30_000;
+
+/** (c): everyone waits in the lobby, then all ask for a partner at the same instant. */
+export async function runBurst(session: Session, plan: Plan): Promise<BurstResult> {
+  const ramp = await session.ramp(plan.burst.clients, plan.rampPerSecond, false);
+  say(`  ${ramp.clients - ramp.failed} clients in the lobby (${ramp.achievedPerSecond.toFixed(0)} joins/s)`);
+  await sleep(1000);
+  const go = epochMs() + GO_DELAY_MS;
+  const { value, cost, stats } = await session.measure(() =>
+    session.pool.all<Extract<Reply, { op: "matchAll" }>>({ op: "matchAll", atEpochMs: go, timeoutMs: MATCH_TIMEOUT_MS }));
+  const requested = value.reduce((sum, r) => sum + r.requested, 0);
+  const matched = value.reduce((sum, r) => sum + r.matched, 0);
+  const lastSeatedAt = Math.max(...value.map((r) => r.lastSeatedAt));
+  const seconds = matched > 0 ? (lastSeatedAt - go) / 1000 : cost.seconds;
+  const pairs = Math.floor(matched / 2);
+  const result: BurstResult = {
+    clients: plan.burst.clients,
+    ramp,
+    requested,
+    matched,
+    pairs,
+    seconds,
+    pairsPerSecond: seconds > 0 ? pairs / seconds : 0,
+    timeToMatch: stats.timings.match.summary(),
+    cost: { ...cost, seconds },
+    problems: stats.counts,
+  };
+  say(`  ${pairs} pairs in ${seconds.toFixed(2)} s = ${result.pairsPerSecond.toFixed(0)} pairs/s; time to match p50 ${result.timeToMatch.p50.toFixed(0)} / p99 ${result.timeToMatch.p99.toFixed(0)} ms; ${requested - matched} unmatched`);
+  return result;
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TargetAddress } from "../bots/commands.ts";
+import { supervise, whenReady, type Supervised } from "./child-process.ts";
+import { freePort } from "./free-port.ts";
+
+export const TARGETS = ["pairline", "bare-colyseus", "bare-ws"] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export const TARGET_TITLES: Record<TargetName, string> = {
+  pairline: "Pairline",
+  "bare-colyseus": "bare Colyseus",
+  "bare-ws": "bare ws",
+};
+
+export interface LaunchOptions {
+  name: TargetName;
+  processes: number;
+  redisUrl?: string;
+  /** Where Pairline's sources are (the repository root, or an exported commit). */
+  pairlineRoot: string;
+  /** Write a CPU profile of each server process into this folder when it stops. */
+  profileDir?: string;
+}
+
+export interface RunningTarget {
+  name: TargetName;
+  address: TargetAddress;
+  servers: Supervised[];
+  /** The command line of each server process, environment included, as a reader would type it. */
+  commands: string[];
+  stop(): Promise<void>;
+}
+
+const HERE = import.meta.dirname;
+const EXIT_WITH_PARENT = path.join(HERE, "exit-with-parent.ts");
+
+/** Pairline as deployed, with the limits that would throttle a benchmark from one address lifted. */
+function pairlineEnv(port: number, dataDir: string, redisUrl: string | undefined, multi: boolean): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    DATA_DIR: dataDir,
+    LOG_DIR: path.join(dataDir, "logs"),
+    LOG_LEVEL: "warn",
+    RATE_LIMIT_AUTH_MAX: "1000000",
+    RATE_LIMIT_API_MAX: "1000000",
+    RATE_LIMIT_MATCHMAKE_MAX: "1000000",
+    RATE_LIMIT_ROOM_MESSAGES: "1000000",
+    ...(multi ? { PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+}
+
+function entryOf(name: TargetName, pairlineRoot: string): string {
+  if (name === "pairline") return path.join(pairlineRoot, "src/server.ts");
+  return path.join(HERE, name === "bare-ws" ? "bare-ws-server.ts" : "bare-colyseus-server.ts");
+}
+
+function shellLine(env: Record<string, string>, args: string[]): string {
+  const shown = Object.entries(env)
+    .map(([k, v]) => `${k}=${k === "JWT_SECRET" ? "<random 64 hex>" : k.endsWith("_DIR") ? "<temp dir>" : v}`)
+    .join(" ");
+  return `${shown} node ${args.map((a) => path.relative(process.cwd(), a).startsWith("..") ? a : path.relative(process.cwd(), a) || a).join(" ")}`;
+}
+
+/** Starts the target's server processes, fresh, and waits until each is ready. */
+export async function launchTarget(options: LaunchOptions): Promise<RunningTarget> {
+  const { name, processes, redisUrl, pairlineRoot, profileDir } = options;
+  if (processes > 1 && !redisUrl) throw new Error("several processes need Redis");
+  if (name === "bare-ws" && processes > 1) throw new Error("the bare ws baseline is one process");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pairline-bench-"));
+  const servers: Supervised[] = [];
+  const commands: string[] = [];
+  const endpoints: string[] = [];
+  try {
+    for (let i = 0; i < processes; i++) {
+      const port = await freePort();
+      const env = name === "pairline"
+        ? pairlineEnv(port, path.join(dataDir, String(i)), redisUrl, processes > 1)
+        : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) };
+      const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${processes}p-${i}-${Date.now()}.cpuprofile`] : [];
+      const args = [...profile, "--import", EXIT_WITH_PARENT, entryOf(name, pairlineRoot)];
+      const server = supervise(process.execPath, args, { cwd: name === "pairline" ? pairlineRoot : process.cwd(), env: { ...process.env, ...env } });
+      servers.push(server);
+      commands.push(shellLine(env, args));
+      endpoints.push(`http://127.0.0.1:${port}`);
+    }
+    await Promise.all(servers.map((server) => whenReady(server, 30_000)));
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.stop(1000)));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    name,
+    address: { client: name === "bare-ws" ? "ws" : "sdk", endpoints, auth: "guest" },
+    servers,
+    commands,
+    async stop() {
+      await Promise.all(servers.map((server) => server.stop()));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { readSendTime, textWithSendTime } from "../../loadtest/bots/text-payload.ts";
+import { LatencyHistogram } from "../../loadtest/metrics/histogram.ts";
+
+describe("load-test measurements", () => {
+  it("percentiles of 1..1000 ms are within 1% of the exact nearest rank", () => {
+    const histogram = new LatencyHistogram();
+    for (let ms = 1; ms <= 1000; ms++) histogram.record(ms);
+    for (const [percent, exact] of [[50, 500], [95, 950], [99, 990]] as const) {
+      const got = histogram.percentile(percent);
+      assert.ok(got >= exact && got <= exact * 1.01, `p${percent}: ${got} for ${exact}`);
+    }
+    assert.equal(histogram.percentile(100), 1000);
+  });
+
+  it("is exact to 0.01 ms under a millisecond, and never reports more than the largest sample", () => {
+    const histogram = new LatencyHistogram();
+    for (const ms of [0.25, 0.5, 0.75]) histogram.record(ms);
+    assert.equal(histogram.percentile(50), 0.51);
+    assert.equal(histogram.percentile(99), 0.75);
+  });
+
+  it("merging the halves gives the percentiles of the whole", () => {
+    const whole = new LatencyHistogram();
+    const [a, b] = [new LatencyHistogram(), new LatencyHistogram()];
+    for (let i = 0; i < 2000; i++) {
+      const ms = (i * 7919) % 300;
+      whole.record(ms);
+      (i % 2 ? a : b).record(ms);
+    }
+    const merged = LatencyHistogram.from(a.toJSON()).merge(b.toJSON());
+    assert.deepEqual(merged.summary(), whole.summary());
+  });
+
+  it("a chat text carries its window and send time to the receiver", () => {
+    const before = performance.timeOrigin + performance.now();
+    const text = textWithSendTime(7, 64);
+    assert.equal(text.length, 64);
+    const stamped = readSendTime(text)!;
+    assert.equal(stamped.window, 7);
+    assert.ok(stamped.sentAt >= before - 0.01 && stamped.sentAt <= before + 1000);
+    assert.equal(readSendTime("hello: there"), undefined);
+  });
+});
