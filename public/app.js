@@ -2,22 +2,20 @@
 
 import { createApi } from "./api.js";
 import { CallPanel } from "./call-panel.js";
+import { Composer } from "./composer.js";
 import {
   ChatClientMessage,
   ChatServerMessage,
   LobbyClientMessage,
   LobbyServerMessage,
-  MessageKind,
   PartnerLeftReason,
   RoomName,
 } from "./protocol.js";
 import { Transcript } from "./transcript.js";
-import { VoiceRecorder } from "./voice-recorder.js";
 
 const $ = (id) => document.getElementById(id);
 
 const TOKEN_KEY = "pairline.token";
-const TYPING_IDLE_MS = 2500;
 /** A report quotes at most this many of the partner's messages, each with the server's signature. */
 const QUOTED_MESSAGES_MAX = 50;
 const QUOTED_FIELDS = ["id", "from", "timestamp", "type", "content", "fileId", "signature"];
@@ -42,7 +40,7 @@ const api = createApi(() => session.token);
 const client = new window.Colyseus.Client(location.origin);
 const transcript = new Transcript($("messages"), { download: (fileId) => api.download(fileId) });
 const calls = new CallPanel({ iceServers: () => api.iceServers(), notify: (text) => transcript.addNotice(text) });
-const recorder = new VoiceRecorder();
+const composer = new Composer({ api, transcript });
 
 /**
  * `window.pairline`: a read-only view of the page for tests and curious developers.
@@ -78,6 +76,8 @@ function setState(state) {
   $("cancel").hidden = state !== "searching";
   $("lobby-status").textContent = state === "searching" ? "Looking for a stranger…" : "";
   if (state !== "chatting") setComposerEnabled(false);
+  $("chat").classList.toggle("ended", state !== "chatting");
+  $("chat-title").textContent = state === "chatting" ? "Talking to" : "You talked to";
 }
 
 function setComposerEnabled(enabled) {
@@ -151,12 +151,13 @@ async function enterLobby({ search = false } = {}) {
     setState("lobby");
     $("lobby-status").textContent = message;
   });
-  lobby.onMessage(LobbyServerMessage.SessionReplaced, () => (lobby.replaced = true));
+  let replaced = false;
+  lobby.onMessage(LobbyServerMessage.SessionReplaced, () => (replaced = true));
   lobby.onLeave(() => {
     if (session.lobby !== lobby) return;
     session.lobby = null;
     setState("lobby");
-    $("lobby-status").textContent = lobby.replaced
+    $("lobby-status").textContent = replaced
       ? "Pairline was opened in another window. Press Find a stranger to continue here."
       : "Lost the connection to the lobby. Press Find a stranger to try again.";
   });
@@ -197,6 +198,7 @@ async function startChat({ reservation, roomId, matchedUser }) {
   $("chat").hidden = false;
   setState("chatting");
   setComposerEnabled(true);
+  composer.attach(session.chat);
   transcript.addNotice(`You are now chatting with ${matchedUser.username}. Say hi!`);
 }
 
@@ -245,7 +247,7 @@ async function endChat(chat) {
   if (session.chat !== chat) return;
   session.chat = null;
   calls.reset();
-  stopTyping();
+  composer.detach();
   transcript.addNotice(chat.endNotice ?? "The connection was lost.");
   if (session.user) await enterLobby({ search: chat.searchNext });
 }
@@ -256,87 +258,6 @@ function skip() {
   chat.endNotice = "You left the chat.";
   chat.searchNext = true;
   chat.room.send(ChatClientMessage.Leave, {});
-}
-
-// ─── sending ────────────────────────────────────────────────────────────────
-
-let messageCounter = 0;
-const nextClientMessageId = () => `${Date.now().toString(36)}-${(messageCounter += 1)}`;
-
-function sendMessage(message) {
-  const clientMessageId = nextClientMessageId();
-  session.chat.room.send(ChatClientMessage.Message, { ...message, clientMessageId, timestamp: Date.now() });
-  return clientMessageId;
-}
-
-function sendText(event) {
-  event.preventDefault();
-  const content = $("text").value.trim();
-  if (!content || !session.chat) return;
-  const clientMessageId = sendMessage({ type: MessageKind.Text, content });
-  transcript.addMine({ clientMessageId, kind: MessageKind.Text, text: content });
-  $("text").value = "";
-  stopTyping();
-}
-
-async function sendUpload(kind, blob, name) {
-  const chat = session.chat;
-  $("chat-status").textContent = `Uploading ${name}…`;
-  try {
-    const upload = await api.upload(kind, chat.roomId, blob, name);
-    if (session.chat !== chat) return;
-    const clientMessageId = sendMessage({ type: kind, fileId: upload.fileId });
-    transcript.addMine({ clientMessageId, kind, name: upload.name, size: upload.size, audio: blob });
-  } catch (error) {
-    transcript.addNotice(`⚠ ${name} was not sent: ${error.message}`);
-  } finally {
-    $("chat-status").textContent = "";
-  }
-}
-
-async function sendChosenFile() {
-  const file = $("file").files[0];
-  $("file").value = "";
-  if (file) await sendUpload(MessageKind.File, file, file.name);
-}
-
-let recordingTimer = null;
-async function toggleRecording() {
-  const button = $("record");
-  if (!recorder.recording) {
-    try {
-      await recorder.start();
-    } catch {
-      transcript.addNotice("⚠ No microphone available.");
-      return;
-    }
-    button.classList.add("recording");
-    button.textContent = "Stop & send";
-    button.setAttribute("aria-label", "Stop and send the voice note");
-    recordingTimer = setInterval(() => ($("chat-status").textContent = `Recording… ${recorder.elapsedSeconds} s`), 500);
-    return;
-  }
-  clearInterval(recordingTimer);
-  button.classList.remove("recording");
-  button.textContent = "Record";
-  button.setAttribute("aria-label", "Record a voice note");
-  const audio = await recorder.stop();
-  await sendUpload(MessageKind.Voice, audio, "voice-note.webm");
-}
-
-let typingTimer = null;
-function noteTyping() {
-  if (!session.chat) return;
-  if (!typingTimer) session.chat.room.send(ChatClientMessage.Typing, { typing: true });
-  clearTimeout(typingTimer);
-  typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
-}
-
-function stopTyping() {
-  if (!typingTimer) return;
-  clearTimeout(typingTimer);
-  typingTimer = null;
-  session.chat?.room.send(ChatClientMessage.Typing, { typing: false });
 }
 
 // ─── safety ─────────────────────────────────────────────────────────────────
@@ -384,10 +305,6 @@ $("report-dialog").addEventListener("close", () => {
   if ($("report-dialog").returnValue === "send") report($("report-category").value, $("report-reason").value.trim());
   $("report-form").reset();
 });
-$("composer").addEventListener("submit", sendText);
-$("text").addEventListener("input", noteTyping);
-$("file").addEventListener("change", sendChosenFile);
-$("record").addEventListener("click", toggleRecording);
 
 async function resume() {
   if (!session.token) return setState("signed-out");

@@ -52,7 +52,7 @@ export class CallPanel {
       this.#end({ tellPartner: false });
     }
     this.#incoming = { offer, kind: type };
-    this.#show(`Incoming ${type} call`, { ringing: true });
+    this.#show(`Incoming ${type} call`, { ringing: true, kind: type });
   }
 
   answered({ answer }) {
@@ -83,7 +83,7 @@ export class CallPanel {
 
   async #place(kind) {
     if (this.#call || !this.#send) return;
-    this.#show(`Calling (${kind})…`, { ringing: false });
+    this.#show(`Calling (${kind})…`, { ringing: false, kind });
     try {
       this.#call = await this.#newCall(kind);
       await this.#call.start();
@@ -95,7 +95,7 @@ export class CallPanel {
   async #accept() {
     const { offer, kind } = this.#incoming;
     this.#incoming = null;
-    this.#show("Connecting…", { ringing: false });
+    this.#show("Connecting…", { ringing: false, kind });
     try {
       this.#call = await this.#newCall(kind);
       await this.#call.accept(offer);
@@ -117,7 +117,6 @@ export class CallPanel {
     call.addEventListener("statechange", ({ detail }) => {
       if (STATE_TEXT[detail]) $("call-status").textContent = `${STATE_TEXT[detail]} · ${kind} call`;
     });
-    $("call").classList.toggle("audio-only", kind === CallKind.Audio);
     return call;
   }
 
@@ -138,8 +137,10 @@ export class CallPanel {
     this.#setCallButtons(false);
   }
 
-  #show(status, { ringing }) {
+  /** Video shows only in an answered or outgoing video call; the audio plays either way. */
+  #show(status, { ringing, kind }) {
     $("call").hidden = false;
+    $("call").classList.toggle("no-video", ringing || kind === CallKind.Audio);
     $("call-status").textContent = status;
     $("accept-call").hidden = !ringing;
     $("decline-call").hidden = !ringing;

@@ -133,6 +133,8 @@ describe("demo page: two strangers chat in real browsers", function () {
     await alice.page.waitForFunction(() => (globalThis as any).pairline.partnerPresence === "here");
     assert.equal(await alice.page.locator("#chat-status").textContent(), "");
     assert.equal(await bob.page.locator("#chat-status").textContent(), "");
+    // Retries made while offline fail, and the browser says so in its console.
+    bob.problems = bob.problems.filter((problem) => !problem.includes("net::ERR_INTERNET_DISCONNECTED"));
   });
 
   it("shows the partner's country when the partner shares it, and only then", async () => {
@@ -182,7 +184,7 @@ describe("demo page: two strangers chat in real browsers", function () {
     await waitForState(bob.page, "lobby");
     await bob.page.getByText("The stranger left the chat.").waitFor();
     assert.ok(await bob.page.getByRole("button", { name: "Find a stranger" }).isVisible());
-    assert.ok(await bob.page.getByRole("textbox", { name: "Message" }).isDisabled());
+    assert.ok(await bob.page.getByRole("textbox", { name: "Message" }).isHidden());
 
     await alice.page.getByRole("button", { name: "Stop looking" }).click();
     await waitForState(alice.page, "lobby");

@@ -51,13 +51,13 @@ export async function openDemoPage(browser: Browser, baseUrl: string, options: {
     extraHTTPHeaders: options.forwardedFor ? { "x-forwarded-for": options.forwardedFor } : {},
   });
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(error.message));
+  const user: PageUser = { page, context, problems: [] };
+  page.on("pageerror", (error) => user.problems.push(error.message));
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(message.text());
+    if (message.type() === "error") user.problems.push(message.text());
   });
   await page.goto(baseUrl);
-  return { page, context, problems };
+  return user;
 }
 
 /** The page's own account of where the user is (`window.pairline.state`). */
