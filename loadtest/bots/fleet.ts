@@ -11,6 +11,7 @@ const SEND_TICK_MS = 5;
 /** A bot that fell behind its schedule sends at most this many at once; the rest count as missed. */
 const MAX_CATCH_UP = 3;
 const POLL_MS = 50;
+const STALL_MS = 3000;
 
 /** The bots of one worker process, run by the coordinator's commands. */
 export class BotFleet {
@@ -124,7 +125,8 @@ export class BotFleet {
     const skippers = this.#pick(fraction);
     for (const bot of skippers) bot.skip();
     await sleep(POLL_MS);
-    await this.#until(() => this.status().waiting === 0 && skippers.every((bot) => bot.state === "chatting"), timeoutMs);
+    // Pairline never pairs two who just left each other: in a small crowd the last ones may wait for good.
+    await this.#until(() => this.status().waiting === 0 && skippers.every((bot) => bot.state === "chatting"), timeoutMs, () => this.status().waiting);
     return { started: skippers.length, finished: skippers.filter((bot) => bot.state === "chatting").length };
   }
 
@@ -141,9 +143,18 @@ export class BotFleet {
     return candidates.slice(0, Math.round(candidates.length * fraction));
   }
 
-  async #until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  /** Polls until `condition` holds or time is up; with `progress`, also gives up once it stops changing for a while. */
+  async #until(condition: () => boolean, timeoutMs: number, progress?: () => number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
-    while (!condition() && performance.now() < deadline) await sleep(POLL_MS);
+    let last = progress?.();
+    let changedAt = performance.now();
+    while (!condition() && performance.now() < deadline) {
+      await sleep(POLL_MS);
+      if (!progress) continue;
+      const now = progress();
+      if (now !== last) [last, changedAt] = [now, performance.now()];
+      else if (performance.now() - changedAt > STALL_MS) return;
+    }
   }
 
   #takeLag(): LoopLag {

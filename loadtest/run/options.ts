@@ -21,15 +21,15 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
   --quick                 small and short (under a minute), for development
-  --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all)
-  --targets <list>        ${TARGETS.join(",")} (default: all)
+  --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all; --quick leaves out scale-out)
+  --targets <list>        ${TARGETS.join(",")} (default: all; --quick runs pairline,bare-colyseus)
   --workers <n>           bot worker processes
   --pairline-root <dir>   run Pairline from this folder (default: this repository)
   --profile               write a CPU profile of every server process to loadtest/results/profiles
   --report-from <json>    only rebuild the report from a results file`;
 
-function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
-  if (!raw) return [...allowed];
+function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string, fallback: readonly T[]): T[] {
+  if (!raw) return [...fallback];
   const picked = raw.split(",").map((s) => s.trim()).filter(Boolean);
   for (const name of picked) if (!allowed.includes(name as T)) throw new Error(`unknown ${what} "${name}"; expected ${allowed.join(", ")}`);
   return picked as T[];
@@ -59,8 +59,8 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
   const results = path.join(root, "loadtest/results");
   return {
     plan: { ...base, workers },
-    scenarios: list(values.only, SCENARIOS, "scenario"),
-    targets: list(values.targets, TARGETS, "target"),
+    scenarios: list(values.only, SCENARIOS, "scenario", SCENARIOS.filter((s) => s !== "scale-out" || base.scaleOutByDefault)),
+    targets: list(values.targets, TARGETS, "target", base.targets),
     pairlineRoot: path.resolve(values["pairline-root"] ?? root),
     reportPath: values.quick ? path.join(results, "BENCHMARKS.quick.md") : path.join(root, "BENCHMARKS.md"),
     assetsDir: values.quick ? path.join(results, "quick") : path.join(root, "loadtest/benchmarks"),

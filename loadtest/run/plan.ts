@@ -1,6 +1,12 @@
+import type { TargetName } from "../targets/launch.ts";
+
 /** How big and how long each scenario runs; `quick` is for development, `full` for the report. */
 export interface Plan {
   mode: "quick" | "full";
+  /** Targets run when `--targets` is not given. */
+  targets: TargetName[];
+  /** Whether the scale-out scenario runs when `--only` is not given. */
+  scaleOutByDefault: boolean;
   workers: number;
   /** Joins per second while clients are added (a join is a token request, a matchmaking request and a WebSocket). */
   rampPerSecond: number;
@@ -10,6 +16,8 @@ export interface Plan {
   latencyGoalMs: number;
   /** A chat window: warm-up (not counted), measured part, and the pause that lets in-flight messages arrive. */
   window: { warmupMs: number; measureMs: number; drainMs: number };
+  /** Idle pause after a ramp before the server's memory is read. */
+  settleMs: number;
   capacity: { steps: number[]; perClient: number };
   throughput: { clients: number; perClient: number[] };
   burst: { clients: number };
@@ -20,11 +28,14 @@ export interface Plan {
 
 export const FULL_PLAN: Plan = {
   mode: "full",
+  targets: ["pairline", "bare-colyseus", "bare-ws"],
+  scaleOutByDefault: true,
   workers: 3,
   rampPerSecond: 250,
   messageLength: 64,
   latencyGoalMs: 100,
   window: { warmupMs: 2000, measureMs: 8000, drainMs: 1500 },
+  settleMs: 1500,
   capacity: { steps: [1000, 2500, 4000, 5000, 6000, 7000], perClient: 1 },
   throughput: { clients: 1000, perClient: [10, 20, 30, 40, 50, 60] },
   burst: { clients: 2000 },
@@ -32,16 +43,20 @@ export const FULL_PLAN: Plan = {
   scaleOut: { processes: 2 },
 };
 
+/** Under a minute: Pairline against the engine alone, one small step of each; `--targets`/`--only` add the rest. */
 export const QUICK_PLAN: Plan = {
   mode: "quick",
+  targets: ["pairline", "bare-colyseus"],
+  scaleOutByDefault: false,
   workers: 2,
   rampPerSecond: 200,
   messageLength: 64,
   latencyGoalMs: 100,
-  window: { warmupMs: 500, measureMs: 2000, drainMs: 500 },
-  capacity: { steps: [100, 200], perClient: 1 },
+  window: { warmupMs: 300, measureMs: 1500, drainMs: 300 },
+  settleMs: 500,
+  capacity: { steps: [200], perClient: 1 },
   throughput: { clients: 100, perClient: [10, 40] },
   burst: { clients: 200 },
-  signaling: { clients: 60 },
+  signaling: { clients: 40 },
   scaleOut: { processes: 2 },
 };

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 
 /** The fields of a relayed chat message that its signature covers. */
 export interface SignedFields {
@@ -21,8 +21,9 @@ export interface MessageSigner {
 }
 
 export function createMessageSigner(jwtSecret: string): MessageSigner {
-  // A key of its own, derived from the shared secret, so every process signs alike.
-  const key = createHmac("sha256", jwtSecret).update("pairline:message-signature:v1").digest();
+  // A key of its own, derived from the shared secret, so every process signs alike. Held as a
+  // KeyObject: given raw bytes, createHmac would import the key again for every message.
+  const key = createSecretKey(createHmac("sha256", jwtSecret).update("pairline:message-signature:v1").digest());
   const sign = (f: SignedFields) =>
     createHmac("sha256", key)
       .update(JSON.stringify([f.id, f.from, f.to, f.timestamp, f.type, f.content]))

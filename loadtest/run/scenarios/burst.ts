@@ -6,14 +6,14 @@ import { say } from "../progress.ts";
 import type { BurstResult } from "../results.ts";
 import type { Session } from "../session.ts";
 
-const GO_DELAY_MS = 1000;
+const GO_DELAY_MS = 500;
 const MATCH_TIMEOUT_MS = 30_000;
 
 /** (c): everyone waits in the lobby, then all ask for a partner at the same instant. */
 export async function runBurst(session: Session, plan: Plan): Promise<BurstResult> {
   const ramp = await session.ramp(plan.burst.clients, plan.rampPerSecond, false);
   say(`  ${ramp.clients - ramp.failed} clients in the lobby (${ramp.achievedPerSecond.toFixed(0)} joins/s)`);
-  await sleep(1000);
+  await sleep(plan.settleMs);
   const go = epochMs() + GO_DELAY_MS;
   const { value, cost, stats } = await session.measure(() =>
     session.pool.all<Extract<Reply, { op: "matchAll" }>>({ op: "matchAll", atEpochMs: go, timeoutMs: MATCH_TIMEOUT_MS }));

@@ -6,8 +6,6 @@ import type { Session } from "../session.ts";
 import { chatWindow, meetsGoal } from "./chat-window.ts";
 import { describeWindow, stopReason } from "./verdicts.ts";
 
-const IDLE_BEFORE_RSS_MS = 1500;
-
 /**
  * (a) and (d): clients are added step by step, each paired and chatting at
  * `perClient` messages per second; every step records the ramp, the server's memory
@@ -20,7 +18,7 @@ export async function runCapacity(session: Session, plan: Plan): Promise<Capacit
   for (const clients of plan.capacity.steps) {
     const ramp = await session.ramp(clients - current, plan.rampPerSecond, true);
     current = clients;
-    await sleep(IDLE_BEFORE_RSS_MS);
+    await sleep(plan.settleMs);
     const idleRssBytes = session.serverRss();
     const serverFds = session.serverFds();
     const steady = await chatWindow(session, plan, plan.capacity.perClient);
