@@ -249,7 +249,9 @@ async function endChat(chat) {
   calls.reset();
   composer.detach();
   transcript.addNotice(chat.endNotice ?? "The connection was lost.");
-  if (session.user) await enterLobby({ search: chat.searchNext });
+  if (!session.user) return;
+  setState("lobby");
+  await enterLobby({ search: chat.searchNext });
 }
 
 function skip() {

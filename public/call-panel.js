@@ -1,7 +1,7 @@
 // The call area of the chat: placing, ringing, answering and ending a call, and showing its video.
 
 import { Call } from "./call.js";
-import { CallKind, ChatClientMessage } from "./protocol.js";
+import { CallKind } from "./protocol.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,7 +19,8 @@ export class CallPanel {
   #send = null;
   #polite = false;
   #call = null;
-  #incoming = null;
+  /** The partner's offer while this side's phone rings. */
+  #ringingOffer = null;
 
   /** `iceServers()` resolves the STUN/TURN list; `notify(text)` adds a line to the chat. */
   constructor({ iceServers, notify }) {
@@ -32,7 +33,7 @@ export class CallPanel {
     $("hang-up").addEventListener("click", () => this.hangUp());
   }
 
-  /** The current call, if any. */
+  /** The current call (ringing, connecting or connected), if any. */
   get call() {
     return this.#call;
   }
@@ -51,57 +52,51 @@ export class CallPanel {
       if (!this.#polite) return;
       this.#end({ tellPartner: false });
     }
-    this.#incoming = { offer, kind: type };
+    this.#call = this.#newCall(type);
+    this.#ringingOffer = offer;
     this.#show(`Incoming ${type} call`, { ringing: true, kind: type });
   }
 
   answered({ answer }) {
-    this.#call?.receiveAnswer(answer).catch((error) => this.#fail(error));
+    const call = this.#call;
+    call?.receiveAnswer(answer).catch((error) => this.#fail(call, error));
   }
 
   candidate({ candidate }) {
-    this.#call?.receiveCandidate(candidate).catch((error) => this.#fail(error));
+    this.#call?.receiveCandidate(candidate);
   }
 
   endedByPartner() {
-    if (!this.#call && !this.#incoming) return;
+    if (!this.#call) return;
     this.#end({ tellPartner: false });
     this.#notify("The call ended.");
   }
 
   hangUp() {
-    if (!this.#call && !this.#incoming) return;
+    if (!this.#call) return;
     this.#end({ tellPartner: true });
     this.#notify("You ended the call.");
   }
 
   /** The chat is over: the call goes with it, without signaling. */
   reset() {
-    if (this.#call || this.#incoming) this.#end({ tellPartner: false });
+    if (this.#call) this.#end({ tellPartner: false });
     this.#send = null;
   }
 
   async #place(kind) {
     if (this.#call || !this.#send) return;
+    const call = (this.#call = this.#newCall(kind));
     this.#show(`Calling (${kind})…`, { ringing: false, kind });
-    try {
-      this.#call = await this.#newCall(kind);
-      await this.#call.start();
-    } catch (error) {
-      this.#fail(error);
-    }
+    await call.start().catch((error) => this.#fail(call, error));
   }
 
   async #accept() {
-    const { offer, kind } = this.#incoming;
-    this.#incoming = null;
-    this.#show("Connecting…", { ringing: false, kind });
-    try {
-      this.#call = await this.#newCall(kind);
-      await this.#call.accept(offer);
-    } catch (error) {
-      this.#fail(error);
-    }
+    const call = this.#call;
+    const offer = this.#ringingOffer;
+    this.#ringingOffer = null;
+    this.#show("Connecting…", { ringing: false, kind: call.kind });
+    await call.accept(offer).catch((error) => this.#fail(call, error));
   }
 
   #decline() {
@@ -109,9 +104,8 @@ export class CallPanel {
     this.#notify("You declined the call.");
   }
 
-  async #newCall(kind) {
-    const send = this.#send;
-    const call = new Call({ kind, iceServers: await this.#iceServers(), send });
+  #newCall(kind) {
+    const call = new Call({ kind, iceServers: this.#iceServers, send: this.#send });
     call.addEventListener("localstream", ({ detail }) => ($("local-video").srcObject = detail));
     call.addEventListener("remotestream", ({ detail }) => ($("remote-video").srcObject = detail));
     call.addEventListener("statechange", ({ detail }) => {
@@ -120,17 +114,18 @@ export class CallPanel {
     return call;
   }
 
-  #fail(error) {
+  /** A failure of a call that is still the current one ends it; a late one of an ended call is moot. */
+  #fail(call, error) {
+    if (call !== this.#call) return;
     const media = error?.name === "NotAllowedError" || error?.name === "NotFoundError";
     this.#notify(media ? "Camera or microphone unavailable." : `The call failed: ${error?.message ?? error}`);
     this.#end({ tellPartner: true });
   }
 
   #end({ tellPartner }) {
-    if (this.#call) this.#call.close({ tellPartner });
-    else if (tellPartner) this.#send?.(ChatClientMessage.EndCall, {});
+    this.#call?.close({ tellPartner });
     this.#call = null;
-    this.#incoming = null;
+    this.#ringingOffer = null;
     $("local-video").srcObject = null;
     $("remote-video").srcObject = null;
     $("call").hidden = true;

@@ -24,14 +24,16 @@ export class Call extends EventTarget {
   #iceServers;
   #pc = null;
   #localStream = null;
+  #closed = false;
   /** The caller tells the server how the call went, once, so that each call is counted once. */
   #outcomeToReport = false;
-  /** Candidates that arrive before the remote description is set. */
+  /** Candidates that arrive before the remote description is set (while ringing, say). */
   #earlyCandidates = [];
 
   /**
-   * `send(type, payload)` delivers a signaling message to the partner. Events:
-   * `localstream` and `remotestream` (detail: MediaStream), `statechange` (detail: connection state).
+   * `iceServers()` resolves the STUN/TURN list; `send(type, payload)` delivers a signaling
+   * message to the partner. Events: `localstream` and `remotestream` (detail: MediaStream),
+   * `statechange` (detail: the connection state).
    */
   constructor({ kind, iceServers, send }) {
     super();
@@ -51,48 +53,53 @@ export class Call extends EventTarget {
   /** Calls the partner. */
   async start() {
     this.#outcomeToReport = true;
-    await this.#open();
-    const offer = await this.#pc.createOffer();
-    await this.#pc.setLocalDescription(offer);
+    if (!(await this.#open())) return;
+    await this.#pc.setLocalDescription(await this.#pc.createOffer());
     this.#send(ChatClientMessage.Offer, { offer: plainDescription(this.#pc.localDescription), type: this.kind });
   }
 
   /** Answers the partner's offer. */
   async accept(offer) {
-    await this.#open();
+    if (!(await this.#open())) return;
     await this.#pc.setRemoteDescription(offer);
     await this.#addEarlyCandidates();
-    const answer = await this.#pc.createAnswer();
-    await this.#pc.setLocalDescription(answer);
+    await this.#pc.setLocalDescription(await this.#pc.createAnswer());
     this.#send(ChatClientMessage.Answer, { answer: plainDescription(this.#pc.localDescription) });
   }
 
   async receiveAnswer(answer) {
-    if (!this.#pc || this.#pc.signalingState !== "have-local-offer") return;
+    if (this.#pc?.signalingState !== "have-local-offer") return;
     await this.#pc.setRemoteDescription(answer);
     await this.#addEarlyCandidates();
   }
 
   async receiveCandidate(candidate) {
-    if (!candidate) return;
-    if (this.#pc?.remoteDescription) await this.#pc.addIceCandidate(candidate);
+    if (!candidate || this.#closed) return;
+    if (this.#pc?.remoteDescription) await this.#addCandidate(candidate);
     else this.#earlyCandidates.push(candidate);
   }
 
   /** Stops the media and the connection; the partner is told when `tellPartner`. */
   close({ tellPartner }) {
+    this.#closed = true;
     if (tellPartner) this.#send(ChatClientMessage.EndCall, {});
     for (const track of this.#localStream?.getTracks() ?? []) track.stop();
     this.#pc?.close();
     this.#dispatch("statechange", "closed");
   }
 
+  /** False when the call was closed while the camera, microphone or ICE servers were awaited. */
   async #open() {
-    this.#localStream = await navigator.mediaDevices.getUserMedia(mediaFor(this.kind));
-    this.#dispatch("localstream", this.#localStream);
-    const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
+    const [iceServers, stream] = await Promise.all([this.#iceServers(), navigator.mediaDevices.getUserMedia(mediaFor(this.kind))]);
+    if (this.#closed) {
+      for (const track of stream.getTracks()) track.stop();
+      return false;
+    }
+    this.#localStream = stream;
+    this.#dispatch("localstream", stream);
+    const pc = new RTCPeerConnection({ iceServers });
     this.#pc = pc;
-    for (const track of this.#localStream.getTracks()) pc.addTrack(track, this.#localStream);
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
     pc.addEventListener("icecandidate", ({ candidate }) => {
       if (candidate) this.#send(ChatClientMessage.IceCandidate, { candidate: candidate.toJSON() });
     });
@@ -101,6 +108,7 @@ export class Call extends EventTarget {
       this.#dispatch("statechange", pc.connectionState);
       this.#reportOutcome(pc.connectionState).catch(() => undefined); // a lost metric harms no one
     });
+    return true;
   }
 
   async #reportOutcome(state) {
@@ -111,8 +119,12 @@ export class Call extends EventTarget {
   }
 
   async #addEarlyCandidates() {
-    const early = this.#earlyCandidates.splice(0);
-    for (const candidate of early) await this.#pc.addIceCandidate(candidate);
+    for (const candidate of this.#earlyCandidates.splice(0)) await this.#addCandidate(candidate);
+  }
+
+  /** A candidate of an offer that lost to another (both called at once) is refused; the call goes on. */
+  async #addCandidate(candidate) {
+    await this.#pc.addIceCandidate(candidate).catch(() => undefined);
   }
 
   #dispatch(type, detail) {

@@ -80,4 +80,15 @@ describe("demo page: a video call between two real browsers", function () {
     assert.equal(await bob.page.evaluate(() => (globalThis as any).pairline.call), null);
     assert.ok(await bob.page.getByRole("region", { name: "Call" }).isHidden());
   });
+
+  it("when both call at the same moment, one of them rings and the call connects", async () => {
+    users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]);
+    // Forced: if one offer arrives first after all, the other's button is already disabled by the ringing.
+    await Promise.all(users.map((user) => user.page.getByRole("button", { name: "Audio call" }).click({ force: true })));
+    const accept = (user: PageUser) => user.page.getByRole("button", { name: "Accept" });
+    const callee = await Promise.race(users.map((user) => accept(user).waitFor().then(() => user)));
+    await accept(callee).click();
+    await Promise.all(users.map((user) => waitForCallState(user.page, "connected")));
+    assert.ok(await users.find((user) => user !== callee)!.page.getByRole("button", { name: "Accept" }).isHidden());
+  });
 });
