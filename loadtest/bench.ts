@@ -35,7 +35,7 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: TargetN
   try {
     session = current = await Session.open({ name: target, processes, workers: plan.workers, pairlineRoot: options.pairlineRoot, profileDir: options.profileDir });
   } catch (error) {
-    const reason = String(error instanceof Error ? error.message : error).split("\n").find((l) => /REDIS|redis|Cannot find|not supported/i.test(l)) ?? String(error).split("\n")[0]!;
+    const reason = skipReason(error);
     say(`  skipped: ${reason}`);
     return skipped(scenario, { ...base, skipped: reason.slice(0, 300) });
   }
@@ -55,6 +55,13 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: TargetN
     await session.close();
     current = undefined;
   }
+}
+
+/** The line of a failed start that says why: the server's own error message when it printed one. */
+function skipReason(error: unknown): string {
+  const lines = String(error instanceof Error ? error.message : error).split("\n").map((l) => l.trim());
+  const thrown = lines.find((l) => /^(\w*Error)(\s*\[\w+\])?: /.test(l)) ?? lines.find((l) => l.length > 0) ?? "unknown";
+  return thrown.replace(/^\w*Error(\s*\[\w+\])?: /, "");
 }
 
 function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {

@@ -4,6 +4,7 @@ import { LatencyHistogram, type HistogramData } from "../metrics/histogram.ts";
 export const TIMINGS = [
   "token", // POST for a token → answer
   "lobby", // joinOrCreate("lobby") → joined
+  "matchNotice", // user:match sent → user:matched received (the server's share of matching)
   "match", // user:match sent → seated in the chat room
   "rematch", // skip (or partner:left) → seated in the next chat
   "reconnect", // connection cut → reconnected

@@ -130,6 +130,7 @@ export class Bot {
 
   #onLobbyMessage(type: string, payload: any): void {
     if (type === LobbyServerMessage.Matched) {
+      this.#stats.time("matchNotice", epochMs() - this.#matchRequestedAt);
       void this.#takeSeat(payload as Matched);
     } else if (type === LobbyServerMessage.Error) {
       this.#stats.count(`server error ${payload?.code}`);

@@ -3,7 +3,12 @@
  * spent its time: the top functions by self time, and by total time (self plus
  * callees), each with its share of the busy (non-idle) samples.
  *
- *   node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text]
+ *   node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text] [--callers text] [--timeline] [--window from:to]
+ *
+ * `--callers` lists, for the functions whose label contains the text, the chains of
+ * callers their self time came from. `--timeline` prints busy time per half second,
+ * and `--window <from>:<to>` (seconds since the profile started) keeps only the
+ * samples of that stretch, e.g. one measured phase of a run.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,6 +25,32 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/** Sample times in seconds since the profile started. */
+function sampleTimes(profile: Profile): number[] {
+  let at = 0;
+  return profile.timeDeltas.map((delta) => (at += delta) / 1e6);
+}
+
+/** The same profile with only the samples taken between `from` and `to` seconds. */
+export function slice(profile: Profile, from: number, to: number): Profile {
+  const times = sampleTimes(profile);
+  const keep = times.map((t) => t >= from && t < to);
+  return { ...profile, samples: profile.samples.filter((_, i) => keep[i]), timeDeltas: profile.timeDeltas.filter((_, i) => keep[i]) };
+}
+
+/** Busy (not idle) milliseconds per half second. */
+export function timeline(profile: Profile): string {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  const buckets = new Map<number, number>();
+  const times = sampleTimes(profile);
+  profile.samples.forEach((id, i) => {
+    if (idle.has(id)) return;
+    const bucket = Math.floor(times[i]! * 2) / 2;
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([t, ms]) => `${t.toFixed(1).padStart(6)} s  ${"#".repeat(Math.round(ms / 10))} ${ms.toFixed(0)} ms`).join("\n");
+}
+
 const IDLE = new Set(["(idle)", "(program)", "(garbage collector)"]);
 
 function label(node: ProfileNode, root: string): string {
@@ -29,6 +60,30 @@ function label(node: ProfileNode, root: string): string {
     ? file.slice(file.lastIndexOf("node_modules/") + 13)
     : file.startsWith(root) ? path.relative(root, file) : file || "native";
   return `${functionName || "(anonymous)"} ${where}:${lineNumber + 1}`;
+}
+
+const CALLER_DEPTH = 12;
+
+/** Self time of the matching functions, by the chain of callers above them. */
+export function callers(profile: Profile, root: string, top: number, match: string): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const chains = new Map<string, number>();
+  let matched = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id)!;
+    if (!label(node, root).includes(match)) return;
+    const us = profile.timeDeltas[i] ?? 0;
+    matched += us;
+    const chain: string[] = [];
+    for (let at = parent.get(id); at !== undefined && chain.length < CALLER_DEPTH; at = parent.get(at)) chain.push(label(byId.get(at)!, root));
+    const key = chain.join("\n      ← ");
+    chains.set(key, (chains.get(key) ?? 0) + us);
+  });
+  const rows = [...chains.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([chain, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms  ← ${chain}`);
+  return [`"${match}": ${(matched / 1000).toFixed(0)} ms of self time, by caller:`, ...rows].join("\n");
 }
 
 export function summarize(profile: Profile, root: string, top: number, filter?: string): string {
@@ -77,14 +132,32 @@ export function summarize(profile: Profile, root: string, top: number, filter?: 
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "30" }, filter: { type: "string" } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      top: { type: "string", default: "30" },
+      filter: { type: "string" },
+      callers: { type: "string" },
+      timeline: { type: "boolean", default: false },
+      window: { type: "string" },
+    },
+  });
   if (positionals.length === 0) {
-    console.error("usage: node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text]");
+    console.error("usage: node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text] [--callers text] [--timeline] [--window from:to]");
     process.exit(1);
   }
   const root = path.resolve(import.meta.dirname, "../..");
   for (const file of positionals) {
     console.log(`# ${file}`);
-    console.log(summarize(JSON.parse(fs.readFileSync(file, "utf8")) as Profile, root, Number(values.top), values.filter));
+    let profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
+    if (values.window) {
+      const [from, to] = values.window.split(":").map(Number);
+      profile = slice(profile, from ?? 0, to ?? Infinity);
+    }
+    if (values.timeline) {
+      console.log(timeline(profile));
+      continue;
+    }
+    console.log(values.callers ? callers(profile, root, Number(values.top), values.callers) : summarize(profile, root, Number(values.top), values.filter));
   }
 }

@@ -62,6 +62,8 @@ export interface BurstResult {
   seconds: number;
   pairsPerSecond: number;
   timeToMatch: LatencySummary;
+  /** Request → `user:matched` received: the part of the time to match spent before the seat is taken. */
+  timeToNotice: LatencySummary;
   cost: PhaseCost;
   problems: Record<string, number>;
 }
