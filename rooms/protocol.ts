@@ -144,7 +144,7 @@ export const lobbyClientSchemas = {
   [LobbyClientMessage.Cancel]: noBody,
 };
 
-export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS) {
+function buildChatClientSchemas(limits: ProtocolLimits) {
   return {
     [ChatClientMessage.Message]: z.object({
       type: z.enum([MessageKind.Text, MessageKind.File, MessageKind.Voice]),
@@ -170,8 +170,23 @@ export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMI
   };
 }
 
+type ChatSchemas = ReturnType<typeof buildChatClientSchemas>;
+const chatSchemasByTextLimit = new Map<number, ChatSchemas>();
+
+/**
+ * The chat room's schemas for these limits. Built once per limit and shared by every
+ * chat room (zod schemas are immutable): building them costs more than a whole join.
+ */
+export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS): ChatSchemas {
+  let schemas = chatSchemasByTextLimit.get(limits.textMaxLength);
+  if (!schemas) {
+    schemas = buildChatClientSchemas(limits);
+    chatSchemasByTextLimit.set(limits.textMaxLength, schemas);
+  }
+  return schemas;
+}
+
 type LobbySchemas = typeof lobbyClientSchemas;
-type ChatSchemas = ReturnType<typeof chatClientSchemas>;
 export type LobbyClientPayload<K extends LobbyClientMessage> = z.infer<LobbySchemas[K]>;
 export type ChatClientPayload<K extends ChatClientMessage> = z.infer<ChatSchemas[K]>;
 
