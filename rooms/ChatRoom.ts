@@ -121,8 +121,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     await this.#deps.uploads.deleteRoom(this.roomId);
   }
 
+  /** The process is stopping: the chat ends, and both are told so before their connections close, so they can find a new partner. */
   override onBeforeShutdown(): void {
     this.#ended = true;
+    for (const client of this.clients) {
+      this.#send(client, ChatServerMessage.ServerShutdown, { message: "This server is restarting; the chat has ended, join the lobby to find a new partner" });
+    }
     super.onBeforeShutdown();
   }
 

@@ -65,6 +65,14 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     await this.#deps.online.disconnected(client.auth!.id);
   }
 
+  /** The process is stopping: waiting users are told, so they can join a lobby on another process and queue again. */
+  override onBeforeShutdown(): void {
+    for (const client of this.clients) {
+      this.#send(client, LobbyServerMessage.ServerShutdown, { message: "This server is restarting; join the lobby again to keep looking" });
+    }
+    super.onBeforeShutdown();
+  }
+
   override onUncaughtException(error: RoomException, method: RoomMethodName): void {
     reportRoomException(this.#deps.logger, this.roomName, error, method);
   }

@@ -21,6 +21,8 @@ export const LobbyServerMessage = {
   Matched: "user:matched",
   /** This user opened the lobby elsewhere; this connection is closed. */
   SessionReplaced: "session:replaced",
+  /** This process is stopping: the connection closes next; join the lobby again (another process serves it). */
+  ServerShutdown: "server:shutdown",
   Error: "error",
 } as const;
 export type LobbyServerMessage = (typeof LobbyServerMessage)[keyof typeof LobbyServerMessage];
@@ -52,6 +54,8 @@ export const ChatServerMessage = {
   PartnerReconnected: "partner:reconnected",
   PartnerLeft: "partner:left",
   ReportAccepted: "report:accepted",
+  /** This process is stopping: the chat ends for both, who may look for a new partner in the lobby. */
+  ServerShutdown: "server:shutdown",
   Error: "error",
 } as const;
 export type ChatServerMessage = (typeof ChatServerMessage)[keyof typeof ChatServerMessage];
@@ -215,6 +219,11 @@ export interface SeatReservation {
   publicAddress?: string;
 }
 
+/** Sent before a stopping process closes a room's connections. */
+export interface ServerShutdownNotice {
+  message: string;
+}
+
 /** Every relayed message carries these, stamped by the server. */
 export interface Stamp {
   id: string;
@@ -227,6 +236,7 @@ export interface LobbyServerPayloads {
   [LobbyServerMessage.Queued]: { position?: number };
   [LobbyServerMessage.Matched]: { reservation: SeatReservation; roomId: string; matchedUser: PublicProfile };
   [LobbyServerMessage.SessionReplaced]: Record<string, never>;
+  [LobbyServerMessage.ServerShutdown]: ServerShutdownNotice;
   [LobbyServerMessage.Error]: ErrorPayload;
 }
 
@@ -255,5 +265,6 @@ export interface ChatServerPayloads {
   [ChatServerMessage.PartnerReconnected]: { userId: string };
   [ChatServerMessage.PartnerLeft]: { userId: string; reason: PartnerLeftReason };
   [ChatServerMessage.ReportAccepted]: { reportId: string };
+  [ChatServerMessage.ServerShutdown]: ServerShutdownNotice;
   [ChatServerMessage.Error]: ErrorPayload;
 }

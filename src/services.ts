@@ -33,7 +33,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const { users } = stores;
   const tokens = createTokenService(config.jwt);
   const signer = createMessageSigner(config.jwt.secret);
-  const uploads = await openUploadStore(config);
+  const uploads = await openUploadStore(config, logger);
   const uploadSweeper = startSweeper(
     uploads,
     { maxAgeMs: config.uploads.maxAgeMs, intervalMs: config.uploads.sweepIntervalMs },

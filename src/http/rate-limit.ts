@@ -1,20 +1,36 @@
 import type { RequestHandler } from "express";
 import { MemoryStore, rateLimit, type Store } from "express-rate-limit";
+import type { Redis } from "ioredis";
 import type { Config } from "../config/index.ts";
 import { Errors } from "../errors.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
+import { connectRedis } from "../redis/connect.ts";
+import { redisRateLimitStore } from "./redis-rate-limit-store.ts";
 import { sendError } from "./respond.ts";
 
 /** The per-IP limits: auth (credential endpoints), api (everything under /api), upload, matchmake (Colyseus's HTTP routes). */
 export type LimiterName = "auth" | "api" | "upload" | "matchmake";
 export type RateLimits = Record<LimiterName, RequestHandler>;
 
+/** A rate limit check waits no longer than this for Redis; the request then passes uncounted (and it is logged). */
+const REDIS_RATE_LIMIT_TIMEOUT_MS = 500;
+
+/** One Redis connection per process for every limiter. */
+let sharedRedis: { url: string; client: Redis } | undefined;
+function rateLimitRedis(url: string, logger: Logger): Redis {
+  if (sharedRedis?.url !== url) {
+    sharedRedis = { url, client: connectRedis(url, logger, "rate-limits", { commandTimeoutMs: REDIS_RATE_LIMIT_TIMEOUT_MS }) };
+  }
+  return sharedRedis.client;
+}
+
 /**
  * The one place that decides where hit counts live. Each limiter gets its own
  * store; a shared one (Redis, keyed by `name`) makes the limits hold across processes.
  */
-export function rateLimitStore(_config: Pick<Config, "redisUrl">, _name: LimiterName): Store {
+export function rateLimitStore(config: Pick<Config, "redisUrl">, name: LimiterName, logger: Logger): Store {
+  if (config.redisUrl) return redisRateLimitStore(rateLimitRedis(config.redisUrl, logger), name);
   return new MemoryStore();
 }
 
@@ -43,7 +59,8 @@ export function createRateLimits(config: Pick<Config, "rateLimits" | "redisUrl">
       identifier: name,
       standardHeaders: "draft-8",
       legacyHeaders: false,
-      store: rateLimitStore(config, name),
+      store: rateLimitStore(config, name, logger),
+      passOnStoreError: true,
       skip: (req) => spec.method !== undefined && req.method !== spec.method,
       handler: (_req, res) => {
         metrics.rateLimited(name);

@@ -1,15 +1,39 @@
-import { LocalDriver, LocalPresence, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { LocalDriver, LocalPresence, matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
 import type { Config } from "../config/index.ts";
+import type { Logger } from "../logger/index.ts";
+import { connectRedis } from "../redis/connect.ts";
 
 export interface RealtimeBackends {
   presence: Presence;
   driver: MatchMakerDriver;
 }
 
-/** The one place that decides where shared realtime state lives: in this process, or (later) in Redis. */
-export function chooseBackends(config: Pick<Config, "redisUrl">): RealtimeBackends {
-  if (config.redisUrl) {
-    throw new Error("REDIS_URL is set, but Redis presence is not supported by this build yet; unset it to run one process");
-  }
+/**
+ * Redis presence and driver. When Redis comes back after an outage it may have lost
+ * everything (a restart without persistence): this process then lists its live rooms
+ * and its room count again, so they can be found and new rooms placed.
+ */
+function redisBackends(url: string, logger: Logger): RealtimeBackends {
+  const presenceConnection = connectRedis(url, logger, "presence");
+  const driverConnection = connectRedis(url, logger, "matchmaking");
+  let wasReady = false;
+  presenceConnection.on("ready", () => {
+    if (!wasReady) {
+      wasReady = true;
+      return;
+    }
+    if (matchMaker.state !== matchMaker.MatchMakerState.READY) return;
+    Promise.all([matchMaker.restoreMissingRoomCaches(), matchMaker.stats.persist(true)]).catch((error: unknown) => {
+      logger.warn("Could not list this process's rooms again after Redis came back", { error: String(error) });
+    });
+  });
+  return { presence: new RedisPresence(presenceConnection), driver: new RedisDriver(driverConnection) };
+}
+
+/** The one place that decides where shared realtime state lives: in this process, or in Redis (`REDIS_URL`). */
+export function chooseBackends(config: Pick<Config, "redisUrl">, logger: Logger): RealtimeBackends {
+  if (config.redisUrl) return redisBackends(config.redisUrl, logger);
   return { presence: new LocalPresence(), driver: new LocalDriver() };
 }

@@ -12,6 +12,7 @@ import type { ChatMembership } from "../uploads/membership.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
 import { chooseBackends } from "./backends.ts";
 import { presenceDirectory } from "./directory.ts";
+import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { LeaseTable } from "./leases.ts";
@@ -91,7 +92,7 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
 
 export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
   const { config } = services;
-  const { presence, driver } = chooseBackends(config);
+  const { presence, driver } = chooseBackends(config, services.logger);
   const gameServer = new Server({
     transport: new WebSocketTransport({
       server: httpServer,
@@ -107,7 +108,10 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   applyCorsPolicy(options.corsHeadersFor);
 
   const deps = createRoomDeps(services, presence);
-  const stopHousekeeping = startHousekeeping(presence, services.logger, pairlineTasks({ ...deps, users: services.users }));
+  const stopHousekeeping = startHousekeeping(presence, services.logger, [
+    ...pairlineTasks({ ...deps, users: services.users }),
+    forgetDeadProcesses(),
+  ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));
   const stopEvicting = evictBanned(presence);
   metrics.countRoomsOf(RoomName.Lobby, gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps }));

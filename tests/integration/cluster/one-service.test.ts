@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { Client } from "@colyseus/sdk";
+import { ChatServerMessage, type SeatReservation } from "../../../rooms/protocol.ts";
+import { registerGuest, request } from "../../helpers/http.ts";
+import { requireRedisServer } from "../../helpers/redis.ts";
+import { askForMatch, Inbox, say, takeSeat, type ChatSide, type LobbySession, type TestUser } from "../../helpers/realtime.ts";
+import { download, eventually, png, uploadFile } from "../../helpers/uploads.ts";
+import { startCluster, type Cluster, type Member } from "./cluster.ts";
+
+/** A guest who talks to the service through one process. */
+async function userOf(member: Member): Promise<TestUser> {
+  const guest = await registerGuest(member.baseUrl);
+  const client = new Client(member.baseUrl);
+  client.auth.token = guest.token;
+  return { ...guest, client };
+}
+
+/** Opens a lobby room for the user on a process the predicate accepts (new rooms go to the least busy process). */
+async function lobbyWhere(user: TestUser, accept: (address: string) => boolean): Promise<LobbySession & { address: string }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { data } = await user.client.http.post("/matchmake/create/lobby", { body: {} });
+    const reservation = data as unknown as SeatReservation;
+    if (accept(reservation.publicAddress!)) {
+      const room = await user.client.consumeSeatReservation(reservation as any);
+      return { user, room, inbox: new Inbox(room), address: reservation.publicAddress! };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("no lobby could be opened on another process");
+}
+
+describe("cluster: three processes and one Redis are one service", function () {
+  requireRedisServer(this.ctx);
+  this.timeout(60_000);
+  let cluster: Cluster;
+  before(async () => {
+    cluster = await startCluster(3);
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it("matches users whose lobbies are on different processes, and they chat through their chat room's process", async () => {
+    const [a, b] = await Promise.all([userOf(cluster.members[0]!), userOf(cluster.members[1]!)]);
+    const lobbyA = await lobbyWhere(a, () => true);
+    const lobbyB = await lobbyWhere(b, (address) => address !== lobbyA.address);
+    const [matchedA, matchedB] = await Promise.all([askForMatch(lobbyA), askForMatch(lobbyB)]);
+    assert.equal(matchedA.roomId, matchedB.roomId);
+    assert.equal(matchedA.matchedUser.id, b.id);
+    assert.equal(matchedA.reservation.publicAddress, matchedB.reservation.publicAddress, "both are sent to the process that owns the chat");
+    const [sideA, sideB] = await Promise.all([takeSeat(lobbyA, matchedA), takeSeat(lobbyB, matchedB)]);
+    const sent = await say(sideA, "hello across processes");
+    const received = await sideB.inbox.next(ChatServerMessage.Message);
+    assert.equal(received.id, sent.id);
+    assert.equal(received.content, "hello across processes");
+    await say(sideB, "hi back");
+    assert.equal((await sideA.inbox.next(ChatServerMessage.Message)).content, "hi back");
+    await Promise.all([sideA.room.leave(), sideB.room.leave()]);
+  });
+
+  it("counts the same users online on every process", async () => {
+    const users = await Promise.all(cluster.members.map((member) => userOf(member)));
+    const sessions = await Promise.all(users.map((user) => user.client.joinOrCreate("lobby")));
+    const token = users[0]!.token;
+    const onlineOn = async (member: Member) => (await request(member.baseUrl, "GET", "/api/users/stats", { token })).body.data.online;
+    await eventually(async () => {
+      const counts = await Promise.all(cluster.members.map(onlineOn));
+      assert.deepEqual(counts, cluster.members.map(() => users.length));
+    }, 5000);
+    const listed = (await request(cluster.members[2]!.baseUrl, "GET", "/api/users/online", { token })).body.data.users;
+    assert.deepEqual(listed.map((u: { id: string }) => u.id).sort(), users.map((u) => u.id).sort());
+    await Promise.all(sessions.map((room) => room.leave()));
+    await eventually(async () => {
+      assert.deepEqual(await Promise.all(cluster.members.map(onlineOn)), [0, 0, 0]);
+    }, 5000);
+  });
+
+  it("applies a rate limit consumed on one process on the others", async () => {
+    const from = { "x-forwarded-for": "203.0.113.77" };
+    const upload = (member: Member) => request(member.baseUrl, "POST", "/api/uploads", { headers: from, body: {} });
+    for (const member of cluster.members) assert.equal((await upload(member)).status, 401, "counted, then refused for want of a token");
+    const refused = await upload(cluster.members[0]!);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.code, "RATE_LIMITED");
+    assert.equal((await request(cluster.members[1]!.baseUrl, "POST", "/api/uploads", { body: {} })).status, 401, "other clients are not limited");
+  });
+
+  it("serves an upload posted to one process from another", async () => {
+    const [a, b] = await Promise.all([userOf(cluster.members[0]!), userOf(cluster.members[1]!)]);
+    const [lobbyA, lobbyB] = await Promise.all([a.client.joinOrCreate("lobby"), b.client.joinOrCreate("lobby")]);
+    const sessions = [lobbyA, lobbyB].map((room, i) => ({ user: [a, b][i]!, room, inbox: new Inbox(room) }));
+    const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+    const [sideA, sideB]: ChatSide[] = await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)));
+    const image = png(24, 24);
+    const posted = await uploadFile(cluster.members[0]!.baseUrl, a.token, { roomId: matched[0]!.roomId, bytes: image, name: "photo.png", type: "image/png" });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    const fileId = posted.body.data.fileId ?? posted.body.data.id;
+    for (const member of cluster.members.slice(1)) {
+      const fetched = await download(member.baseUrl, b.token, fileId);
+      assert.equal(fetched.status, 200);
+      assert.deepEqual(fetched.bytes, image);
+    }
+    await Promise.all([sideA!.room.leave(), sideB!.room.leave()]);
+    await eventually(async () => {
+      assert.equal((await download(cluster.members[2]!.baseUrl, b.token, fileId)).status, 404, "the upload ends with its chat");
+    }, 5000);
+  });
+});

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { Decoder, Encoder } from "@colyseus/schema";
+import { ChatState, Participant } from "../../rooms/state.ts";
+
+describe("chat room state", () => {
+  it("encodes, largest names included, well inside the small buffers each chat room is given", () => {
+    const state = new ChatState();
+    for (const id of ["a", "b"]) {
+      const userId = `${id}${"0".repeat(35)}`;
+      state.participants.set(userId, new Participant({ userId, username: "x".repeat(30), connected: true }));
+    }
+    state.call.assign({ status: "active", kind: "video" });
+    const bytes = new Encoder(state).encodeAll();
+    assert.ok(Encoder.BUFFER_SIZE <= 4096, "the default 16 KB per buffer is not used");
+    assert.ok(bytes.byteLength < Encoder.BUFFER_SIZE / 4, `${bytes.byteLength} bytes`);
+
+    const copy = new ChatState();
+    new Decoder(copy).decode(bytes);
+    assert.deepEqual([...copy.participants.values()].map((p) => [p.username, p.connected]), [["x".repeat(30), true], ["x".repeat(30), true]]);
+    assert.equal(copy.call.kind, "video");
+  });
+});
