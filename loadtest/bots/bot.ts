@@ -14,10 +14,18 @@ import { readSendTime, textWithSendTime } from "./text-payload.ts";
 
 export type BotState = "new" | "lobby" | "waiting" | "chatting" | "closed";
 
+export interface BotOptions {
+  /**
+   * Stay in the lobby while chatting (two sockets per client). By default a bot does
+   * what Pairline's README and demo page do: it leaves the lobby once seated in its
+   * chat, and comes back to it to look for the next stranger.
+   */
+  keepLobby: boolean;
+}
+
 /**
  * One stranger: gets a token, sits in the lobby, asks for a partner, chats, calls,
- * skips and drops when told to, and measures what it sees. It stays in the lobby
- * while it chats, as a client that skips to the next stranger does.
+ * skips and drops when told to, and measures what it sees.
  */
 export class Bot {
   state: BotState = "new";
@@ -31,6 +39,7 @@ export class Bot {
   readonly #connector: Connector;
   readonly #stats: BotStats;
   readonly #calls: CallScript;
+  readonly #options: BotOptions;
   #lobby?: RoomLink;
   #chat?: ChatLink;
   #matchRequestedAt = 0;
@@ -39,43 +48,69 @@ export class Bot {
   #droppedAt = 0;
   #callStartedAt = 0;
 
-  constructor(connector: Connector, stats: BotStats, calls: CallScript) {
+  constructor(connector: Connector, stats: BotStats, calls: CallScript, options: BotOptions) {
     this.#connector = connector;
     this.#stats = stats;
     this.#calls = calls;
+    this.#options = options;
   }
 
   /** Token, then lobby; false (and counted) if either fails. */
   async connect(): Promise<boolean> {
-    let step = "token";
     try {
-      let startedAt = epochMs();
+      const startedAt = epochMs();
       this.identity = await this.#connector.identify();
       this.#stats.time("token", epochMs() - startedAt);
-      step = "lobby";
-      startedAt = epochMs();
-      const lobby = await this.#connector.enterLobby(this.identity);
+    } catch (error) {
+      this.#stats.count(`token failed: ${describe(error)}`);
+      this.state = "closed";
+      return false;
+    }
+    return this.#enterLobby();
+  }
+
+  async #enterLobby(): Promise<boolean> {
+    try {
+      const startedAt = epochMs();
+      const lobby = await this.#connector.enterLobby(this.identity!);
       this.#stats.time("lobby", epochMs() - startedAt);
+      if (this.state === "closed") {
+        void lobby.leave().catch(() => undefined);
+        return false;
+      }
       this.#lobby = lobby;
-      this.state = "lobby";
       lobby.onMessage((type, payload) => this.#onLobbyMessage(type, payload));
       lobby.onClose((code) => {
-        if (this.state !== "closed") this.#stats.count(`lobby closed ${code}`);
-        this.state = "closed";
+        if (lobby !== this.#lobby) return;
+        this.#lobby = undefined;
+        if (this.state === "closed") return;
+        this.#stats.count(`lobby closed ${code}`);
+        if (this.state !== "chatting") this.state = "closed";
       });
+      if (this.state !== "waiting") this.state = "lobby";
       return true;
     } catch (error) {
-      this.#stats.count(`${step} failed: ${describe(error)}`);
+      this.#stats.count(`lobby failed: ${describe(error)}`);
       this.state = "closed";
       return false;
     }
   }
 
+  /** Asks the lobby for a partner, coming back to the lobby first if this bot had left it. */
   requestMatch(): void {
-    if (this.state !== "lobby" || !this.#lobby) return;
+    if (this.state !== "lobby") return;
     this.state = "waiting";
     this.#matchRequestedAt = epochMs();
-    this.#lobby.send(LobbyClientMessage.Match, {});
+    if (this.#lobby) return this.#lobby.send(LobbyClientMessage.Match, {});
+    void this.#enterLobby().then((ok) => {
+      if (ok && this.state === "waiting") this.#lobby?.send(LobbyClientMessage.Match, {});
+    });
+  }
+
+  async #leaveLobby(): Promise<void> {
+    const lobby = this.#lobby;
+    this.#lobby = undefined;
+    await lobby?.leave().catch(() => undefined);
   }
 
   sendText(window: number, length: number): boolean {
@@ -156,6 +191,7 @@ export class Bot {
         this.#droppedAt = 0;
       });
       chat.onClose((code) => this.#onChatClosed(chat, code));
+      if (!this.#options.keepLobby) await this.#leaveLobby();
     } catch (error) {
       this.#stats.count(`seat failed: ${describe(error)}`);
       if (this.state !== "closed") this.state = "lobby";

@@ -12,7 +12,7 @@ export interface TargetAddress {
 
 /** What the coordinator asks of a worker; each is answered once, when done. */
 export type Command =
-  | { op: "connect"; count: number; perSecond: number; match: boolean }
+  | { op: "connect"; count: number; perSecond: number; match: boolean; keepLobby: boolean }
   | { op: "matchAll"; atEpochMs: number; timeoutMs: number }
   | { op: "awaitPairs"; timeoutMs: number }
   | { op: "chat"; window: number; perSecond: number; durationMs: number; length: number }

@@ -29,7 +29,7 @@ export class BotFleet {
   async run(command: Command): Promise<Reply> {
     switch (command.op) {
       case "connect":
-        return { op: "connect", ...(await this.#connect(command.count, command.perSecond, command.match)) };
+        return { op: "connect", ...(await this.#connect(command.count, command.perSecond, command.match, command.keepLobby)) };
       case "matchAll":
         return { op: "matchAll", ...(await this.#matchAll(command.atEpochMs, command.timeoutMs)) };
       case "awaitPairs":
@@ -60,14 +60,14 @@ export class BotFleet {
     return status;
   }
 
-  async #connect(count: number, perSecond: number, match: boolean): Promise<{ connected: number; failed: number }> {
+  async #connect(count: number, perSecond: number, match: boolean, keepLobby: boolean): Promise<{ connected: number; failed: number }> {
     const startedAt = performance.now();
     const attempts: Array<Promise<boolean>> = [];
     for (let i = 0; i < count; i++) {
       const due = startedAt + (i * 1000) / perSecond;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
-      const bot = new Bot(this.#connector, this.#stats, this.#calls);
+      const bot = new Bot(this.#connector, this.#stats, this.#calls, { keepLobby });
       this.#bots.push(bot);
       attempts.push(bot.connect().then((ok) => {
         if (ok && match) bot.requestMatch();

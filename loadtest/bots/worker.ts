@@ -2,6 +2,8 @@
  * A bot worker process: receives its target over IPC, then runs commands on its
  * fleet one at a time and answers each. Exits with the coordinator.
  */
+// First: it decides which WebSocket the SDK picks up when it loads.
+import "./sdk-websocket.ts";
 import type { FromWorker, TargetAddress, ToWorker } from "./commands.ts";
 import { BotFleet } from "./fleet.ts";
 import type { Connector } from "./link.ts";
@@ -22,6 +24,7 @@ let fleet: BotFleet | undefined;
 let queue = Promise.resolve();
 
 process.on("disconnect", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0));
 process.on("message", (message: ToWorker) => {
   if ("init" in message) {
     fleet = new BotFleet(connectorFor(message.init));

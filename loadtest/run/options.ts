@@ -25,6 +25,7 @@ export const USAGE = `npm run bench -- [options]
   --targets <list>        ${TARGETS.join(",")} (default: all; --quick runs pairline,bare-colyseus)
   --workers <n>           bot worker processes
   --pairline-root <dir>   run Pairline from this folder (default: this repository)
+  --keep-lobby            bots stay in the lobby while chatting (two sockets each)
   --profile               write a CPU profile of every server process to loadtest/results/profiles
   --report-from <json>    only rebuild the report from a results file`;
 
@@ -45,6 +46,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
       workers: { type: "string" },
       "pairline-root": { type: "string" },
       profile: { type: "boolean", default: false },
+      "keep-lobby": { type: "boolean", default: false },
       "report-from": { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -58,7 +60,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
   if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers must be a positive integer");
   const results = path.join(root, "loadtest/results");
   return {
-    plan: { ...base, workers },
+    plan: { ...base, workers, keepLobby: values["keep-lobby"] },
     scenarios: list(values.only, SCENARIOS, "scenario", SCENARIOS.filter((s) => s !== "scale-out" || base.scaleOutByDefault)),
     targets: list(values.targets, TARGETS, "target", base.targets),
     pairlineRoot: path.resolve(values["pairline-root"] ?? root),

@@ -10,6 +10,8 @@ export interface Plan {
   workers: number;
   /** Joins per second while clients are added (a join is a token request, a matchmaking request and a WebSocket). */
   rampPerSecond: number;
+  /** Bots stay in the lobby while they chat (two sockets each) instead of leaving it once seated. */
+  keepLobby: boolean;
   /** Characters per chat message (the send time included). */
   messageLength: number;
   /** The latency a step must stay under (p99) to count. */
@@ -32,6 +34,7 @@ export const FULL_PLAN: Plan = {
   scaleOutByDefault: true,
   workers: 3,
   rampPerSecond: 250,
+  keepLobby: false,
   messageLength: 64,
   latencyGoalMs: 100,
   window: { warmupMs: 2000, measureMs: 8000, drainMs: 1500 },
@@ -50,6 +53,7 @@ export const QUICK_PLAN: Plan = {
   scaleOutByDefault: false,
   workers: 2,
   rampPerSecond: 200,
+  keepLobby: false,
   messageLength: 64,
   latencyGoalMs: 100,
   window: { warmupMs: 300, measureMs: 1500, drainMs: 300 },

@@ -104,13 +104,13 @@ export class Session {
    * `match`, each asks for a partner as soon as it is in, and the ramp ends when all
    * are seated.
    */
-  async ramp(count: number, perSecond: number, match: boolean, pairTimeoutMs = 30_000): Promise<RampResult> {
+  async ramp(count: number, perSecond: number, match: boolean, keepLobby: boolean, pairTimeoutMs = 30_000): Promise<RampResult> {
     const share = this.pool.share(count);
     const { value, cost, stats } = await this.measure(async () => {
       const watching = this.#watch((s) => `joining: ${s.bots} started, ${s.lobby + s.waiting + s.chatting} in, ${s.chatting} chatting, ${s.closed} failed`);
       try {
         const startedAt = performance.now();
-        const replies = await this.pool.each<Of<"connect">>((w) => ({ op: "connect", count: share(w), perSecond: Math.max(1, perSecond / this.pool.size), match }));
+        const replies = await this.pool.each<Of<"connect">>((w) => ({ op: "connect", count: share(w), perSecond: Math.max(1, perSecond / this.pool.size), match, keepLobby }));
         const joinSeconds = (performance.now() - startedAt) / 1000;
         if (match) await this.pool.all({ op: "awaitPairs", timeoutMs: pairTimeoutMs });
         return { failed: replies.reduce((sum, r) => sum + r.failed, 0), joinSeconds };

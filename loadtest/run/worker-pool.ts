@@ -42,14 +42,17 @@ export class WorkerPool {
     return (worker) => base + (worker < extra ? 1 : 0);
   }
 
+  /** Kills the workers; a profiled worker gets SIGTERM, so that it can write its profile on the way out. */
   stop(): void {
-    for (const child of this.#children) if (child.exitCode === null) child.kill("SIGKILL");
+    const signal = process.env.BENCH_PROFILE_BOTS ? "SIGTERM" : "SIGKILL";
+    for (const child of this.#children) if (child.exitCode === null) child.kill(signal);
     for (const pending of this.#pending.values()) pending.reject(new Error("worker pool stopped"));
     this.#pending.clear();
   }
 
   #spawn(target: TargetAddress): Promise<void> {
-    const child = fork(WORKER_ENTRY, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--max-old-space-size=4096"] });
+    const profile = process.env.BENCH_PROFILE_BOTS ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_BOTS}`] : [];
+    const child = fork(WORKER_ENTRY, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--max-old-space-size=4096", ...profile] });
     this.#children.push(child);
     child.on("message", (message: FromWorker) => {
       if ("ready" in message) return;

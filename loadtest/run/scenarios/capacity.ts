@@ -16,7 +16,7 @@ export async function runCapacity(session: Session, plan: Plan): Promise<Capacit
   let current = 0;
   let failures = 0;
   for (const clients of plan.capacity.steps) {
-    const ramp = await session.ramp(clients - current, plan.rampPerSecond, true);
+    const ramp = await session.ramp(clients - current, plan.rampPerSecond, true, plan.keepLobby);
     current = clients;
     await sleep(plan.settleMs);
     const idleRssBytes = session.serverRss();
