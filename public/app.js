@@ -78,6 +78,14 @@ function setState(state) {
   if (state !== "chatting") setComposerEnabled(false);
   $("chat").classList.toggle("ended", state !== "chatting");
   $("chat-title").textContent = state === "chatting" ? "Talking to" : "You talked to";
+  if (state === "lobby" || state === "searching") keepFocusInView();
+}
+
+/** Keyboard users whose focused control just disappeared land on the lobby's button. */
+function keepFocusInView() {
+  const focused = document.activeElement;
+  const lost = !focused || focused === document.body || !focused.checkVisibility();
+  if (lost) $(session.state === "searching" ? "cancel" : "find").focus();
 }
 
 function setComposerEnabled(enabled) {
