@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import {
-  closeAll,
-  guestName,
-  launchChromium,
-  matchedPair,
-  requireChromium,
-  saveScreenshot,
-  type PageUser,
-} from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { demoSuite, guestName, matchedPair, saveScreenshot, type PageUser } from "../helpers/browser.ts";
 import { Scrape } from "../helpers/metrics.ts";
 import { eventually } from "../helpers/uploads.ts";
-import { bootServer, type TestServer } from "../helpers/server.ts";
 
 function waitForCallState(page: Page, state: string) {
   return page.waitForFunction((expected) => (globalThis as any).pairline.call?.connectionState === expected, state, { timeout: 15_000 });
@@ -40,27 +31,10 @@ async function waitForDecodedFrames(page: Page): Promise<number> {
 
 describe("demo page: a video call between two real browsers", function () {
   this.timeout(40_000);
-  let server: TestServer;
-  let browser: Browser;
-  let users: PageUser[] = [];
-
-  before(async function () {
-    requireChromium(this);
-    server = await bootServer({ STUN_URLS: "" });
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const user of users) assert.deepEqual(user.problems, [], "errors in the page");
-    await closeAll(users);
-    users = [];
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoSuite();
 
   it("connects on both sides, each decodes the other's video, and hanging up ends it for both", async () => {
-    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]));
+    const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]));
     await alice.page.getByRole("button", { name: "Video call" }).click();
     await bob.page.getByText("Incoming video call").waitFor();
     await bob.page.getByRole("button", { name: "Accept" }).click();
@@ -71,7 +45,7 @@ describe("demo page: a video call between two real browsers", function () {
     await bob.page.waitForFunction(() => (globalThis as any).document.getElementById("remote-video").videoWidth > 0);
     console.log(`      screenshot: ${await saveScreenshot(bob.page, "call")}`);
     await eventually(async () => {
-      const calls = await Scrape.of(server.baseUrl);
+      const calls = await Scrape.of(demo.server.baseUrl);
       assert.equal(calls.value("pairline_calls_total", { outcome: "direct" }), 1, "the caller reports one direct call");
     });
 
@@ -82,13 +56,13 @@ describe("demo page: a video call between two real browsers", function () {
   });
 
   it("when both call at the same moment, one of them rings and the call connects", async () => {
-    users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]);
+    demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]);
     // Forced: if one offer arrives first after all, the other's button is already disabled by the ringing.
-    await Promise.all(users.map((user) => user.page.getByRole("button", { name: "Audio call" }).click({ force: true })));
+    await Promise.all(demo.users.map((user) => user.page.getByRole("button", { name: "Audio call" }).click({ force: true })));
     const accept = (user: PageUser) => user.page.getByRole("button", { name: "Accept" });
-    const callee = await Promise.race(users.map((user) => accept(user).waitFor().then(() => user)));
+    const callee = await Promise.race(demo.users.map((user) => accept(user).waitFor().then(() => user)));
     await accept(callee).click();
-    await Promise.all(users.map((user) => waitForCallState(user.page, "connected")));
-    assert.ok(await users.find((user) => user !== callee)!.page.getByRole("button", { name: "Accept" }).isHidden());
+    await Promise.all(demo.users.map((user) => waitForCallState(user.page, "connected")));
+    assert.ok(await demo.users.find((user) => user !== callee)!.page.getByRole("button", { name: "Accept" }).isHidden());
   });
 });

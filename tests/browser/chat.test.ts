@@ -1,21 +1,18 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
 import {
-  closeAll,
+  demoSuite,
   guestName,
-  launchChromium,
   matchUp,
   matchedPair,
   openDemoPage,
-  requireChromium,
-  startAsGuest,
   saveScreenshot,
+  startAsGuest,
   waitForState,
   type PageUser,
 } from "../helpers/browser.ts";
-import { bootServer, type TestServer } from "../helpers/server.ts";
+import { registerUser } from "../helpers/http.ts";
 import { png } from "../helpers/uploads.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -24,29 +21,12 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 const LONDON = "81.2.69.142";
 const MOUNTAIN_VIEW = "8.8.8.8";
 
-describe("demo page: two strangers chat in real browsers", function () {
+describe("demo page: signing in and chatting in real browsers", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  let browser: Browser;
-  let users: PageUser[] = [];
-
-  before(async function () {
-    requireChromium(this);
-    server = await bootServer({ STUN_URLS: "", TRUST_PROXY: "true" });
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const user of users) assert.deepEqual(user.problems, [], "errors in the page");
-    await closeAll(users);
-    users = [];
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoSuite({ TRUST_PROXY: "true" });
 
   it("is served with a policy that takes scripts and connections from the server itself only", async () => {
-    const page = await fetch(`${server.baseUrl}/`);
+    const page = await fetch(`${demo.server.baseUrl}/`);
     assert.equal(page.status, 200);
     const policy = page.headers.get("content-security-policy") ?? "";
     assert.match(policy, /(^|;)script-src 'self'(;|$)/);
@@ -54,14 +34,33 @@ describe("demo page: two strangers chat in real browsers", function () {
     assert.match(policy, /(^|;)default-src 'self'(;|$)/);
     assert.doesNotMatch(await page.text(), /<script(?![^>]*\bsrc=)[^>]*>/, "an inline script");
 
-    const sdk = await fetch(`${server.baseUrl}/vendor/colyseus/colyseus.js`);
+    const sdk = await fetch(`${demo.server.baseUrl}/vendor/colyseus/colyseus.js`);
     assert.equal(sdk.status, 200);
     assert.match(sdk.headers.get("content-type") ?? "", /javascript/);
   });
 
+  it("an account holder logs in with email and password, and a reload keeps them signed in", async () => {
+    const account = await registerUser(demo.server.baseUrl);
+    const user = await openDemoPage(demo.browser, demo.server.baseUrl);
+    demo.users = [user];
+    await user.page.getByText("Log in with an account").click();
+    await user.page.getByLabel("Email").fill(account.email);
+    await user.page.getByLabel("Password").fill(account.password);
+    await user.page.getByRole("button", { name: "Log in" }).click();
+    await waitForState(user.page, "lobby");
+    assert.equal(await user.page.locator("#username").textContent(), account.username);
+
+    await user.page.reload();
+    await waitForState(user.page, "lobby");
+    assert.equal(await user.page.locator("#username").textContent(), account.username);
+    await user.page.getByRole("button", { name: "Sign out" }).click();
+    await waitForState(user.page, "signed-out");
+    assert.ok(await user.page.getByRole("button", { name: "Start as a guest" }).isVisible());
+  });
+
   it("two guests are matched, see each other's names, and chat both ways with typing and delivery ticks", async () => {
     const names: [string, string] = [guestName("alice"), guestName("bob")];
-    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, names));
+    const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, names));
     assert.equal(await alice.page.locator("#partner-name").textContent(), names[1]);
     assert.equal(await bob.page.locator("#partner-name").textContent(), names[0]);
 
@@ -84,7 +83,7 @@ describe("demo page: two strangers chat in real browsers", function () {
   });
 
   it("a file one sends is downloaded intact by the other, and a voice note plays", async () => {
-    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]));
+    const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]));
     const picture = png(96, 64);
     await alice.page.getByLabel("Attach a file").setInputFiles({ name: "gradient.png", mimeType: "image/png", buffer: picture });
     await alice.page.locator(".mine", { hasText: "gradient.png" }).getByLabel("Delivered").waitFor();
@@ -118,7 +117,7 @@ describe("demo page: two strangers chat in real browsers", function () {
 
   it("when one drops, the other sees them away and then back, and what was said meanwhile arrives", async () => {
     const names: [string, string] = [guestName("alice"), guestName("bob")];
-    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, names));
+    const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, names));
     await bob.page.waitForTimeout(5_500); // the SDK retries only connections that lived 5 s
 
     await bob.context.setOffline(true);
@@ -138,18 +137,18 @@ describe("demo page: two strangers chat in real browsers", function () {
   });
 
   it("shows the partner's country when the partner shares it, and only then", async () => {
-    users = await Promise.all([LONDON, MOUNTAIN_VIEW].map((forwardedFor) => openDemoPage(browser, server.baseUrl, { forwardedFor })));
-    const [briton, american] = users as [PageUser, PageUser];
+    demo.users = await Promise.all([LONDON, MOUNTAIN_VIEW].map((forwardedFor) => openDemoPage(demo.browser, demo.server.baseUrl, { forwardedFor })));
+    const [briton, american] = demo.users as [PageUser, PageUser];
     await Promise.all([startAsGuest(briton, guestName("briton")), startAsGuest(american, guestName("american"))]);
     await briton.page.getByLabel("Show my country to strangers").check();
-    await matchUp(users);
+    await matchUp(demo.users);
     assert.equal(await american.page.locator("#partner-country").textContent(), "from United Kingdom");
     assert.equal(await briton.page.locator("#partner-country").textContent(), "");
   });
 
   it("a report quoting what the partner said is accepted, and blocking ends the chat", async () => {
     const names: [string, string] = [guestName("alice"), guestName("spammer")];
-    const [alice, spammer] = (users = await matchedPair(browser, server.baseUrl, names));
+    const [alice, spammer] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, names));
     await spammer.page.getByRole("textbox", { name: "Message" }).fill("cheap pills at example.com");
     await spammer.page.getByRole("textbox", { name: "Message" }).press("Enter");
     await alice.page.locator(".theirs").getByText("cheap pills at example.com").waitFor();
@@ -161,7 +160,7 @@ describe("demo page: two strangers chat in real browsers", function () {
     await dialog.getByRole("button", { name: "Send report" }).click();
     await alice.page.getByText("Thank you, your report was sent.").waitFor();
     const [aliceId, spammerId] = await Promise.all([alice, spammer].map((user) => user.page.evaluate(() => (globalThis as any).pairline.user.id)));
-    const [filed] = await server.services.safety.reportsAgainst(spammerId);
+    const [filed] = await demo.server.services.safety.reportsAgainst(spammerId);
     assert.equal(filed?.category, "spam");
     assert.equal(filed?.reason, "links to a shop");
     assert.deepEqual(filed?.messages.map((m) => m.content), ["cheap pills at example.com"]);
@@ -171,12 +170,12 @@ describe("demo page: two strangers chat in real browsers", function () {
     await alice.page.getByText(`You blocked ${names[1]}.`).waitFor();
     await waitForState(alice.page, "searching");
     await spammer.page.getByText("The stranger left the chat.").waitFor();
-    assert.deepEqual(await server.services.safety.blockedEitherWay(aliceId), [spammerId]);
+    assert.deepEqual(await demo.server.services.safety.blockedEitherWay(aliceId), [spammerId]);
     await alice.page.getByRole("button", { name: "Stop looking" }).click();
   });
 
   it("skip ends the chat for both: the skipper looks for someone new, the partner is told and is back in the lobby", async () => {
-    const [alice, bob] = (users = await matchedPair(browser, server.baseUrl, [guestName("alice"), guestName("bob")]));
+    const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]));
     await alice.page.getByRole("button", { name: "Skip" }).click();
 
     await waitForState(alice.page, "searching");

@@ -1,7 +1,9 @@
+import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { ROOT } from "./process.ts";
+import { bootServer, type TestServer } from "./server.ts";
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -85,8 +87,35 @@ export async function matchedPair(browser: Browser, baseUrl: string, names: [str
   return users as [PageUser, PageUser];
 }
 
-export async function closeAll(users: PageUser[]): Promise<void> {
-  await Promise.all(users.map((user) => user.context.close()));
+/** What a suite of browser tests shares: one server, one Chromium, and the users of the running test. */
+export interface DemoSuite {
+  server: TestServer;
+  browser: Browser;
+  /** Checked for errors in their pages, then closed, after each test. */
+  users: PageUser[];
+}
+
+/** Registers the suite's hooks; the server gets `env`, and no STUN server (calls stay on this machine). */
+export function demoSuite(env: Record<string, string> = {}): DemoSuite {
+  const suite = { users: [] as PageUser[] } as DemoSuite;
+  before(async function () {
+    requireChromium(this);
+    suite.server = await bootServer({ STUN_URLS: "", ...env });
+    suite.browser = await launchChromium();
+  });
+  afterEach(async () => {
+    const users = suite.users.splice(0);
+    try {
+      for (const user of users) assert.deepEqual(user.problems, [], "errors in the page");
+    } finally {
+      await Promise.all(users.map((user) => user.context.close()));
+    }
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }
 
 /** Saves a screenshot under `test-artifacts/` and answers its path. */
