@@ -34,6 +34,8 @@ function saveBlob(blob, name) {
 export class Transcript {
   #list;
   #download;
+  /** Blob URLs of the players and previews shown, released when the transcript is cleared. */
+  #objectUrls = [];
 
   /** `download(fileId)` resolves with the file's Blob. */
   constructor(list, { download }) {
@@ -43,6 +45,7 @@ export class Transcript {
 
   clear() {
     this.#list.replaceChildren();
+    for (const url of this.#objectUrls.splice(0)) URL.revokeObjectURL(url);
   }
 
   /** A message this user sent, shown as "sending" until `markDelivered`. */
@@ -50,9 +53,10 @@ export class Transcript {
     const item = this.#item("mine", Date.now());
     item.dataset.clientMessageId = clientMessageId;
     if (kind === MessageKind.Text) item.prepend(element("p", "body", text));
-    else if (kind === MessageKind.Voice) item.prepend(this.#player(URL.createObjectURL(audio)));
+    else if (kind === MessageKind.Voice) item.prepend(this.#player(audio));
     else item.prepend(element("p", "body file", `${name} (${formatBytes(size)})`));
     const tick = element("span", "tick", "…");
+    tick.setAttribute("role", "img");
     tick.title = "Sending";
     tick.setAttribute("aria-label", "Sending");
     item.querySelector(".meta").append(tick);
@@ -91,17 +95,23 @@ export class Transcript {
     return item;
   }
 
-  #player(src) {
+  #player(blob) {
     const audio = element("audio");
     audio.controls = true;
-    audio.src = src;
+    audio.src = this.#objectUrl(blob);
     return audio;
+  }
+
+  #objectUrl(blob) {
+    const url = URL.createObjectURL(blob);
+    this.#objectUrls.push(url);
+    return url;
   }
 
   #voiceNote(message) {
     const box = element("p", "body voice", `Voice note, ${Math.round(message.duration ?? 0)} s…`);
     this.#download(message.fileId).then(
-      (blob) => box.replaceChildren(this.#player(URL.createObjectURL(blob))),
+      (blob) => box.replaceChildren(this.#player(blob)),
       (error) => (box.textContent = `Voice note unavailable: ${error.message}`),
     );
     return box;
@@ -120,7 +130,7 @@ export class Transcript {
         if (message.mime?.startsWith("image/")) {
           const preview = element("img", "preview");
           preview.alt = message.name;
-          preview.src = URL.createObjectURL(blob);
+          preview.src = this.#objectUrl(blob);
           box.append(preview);
         }
       } catch (error) {
