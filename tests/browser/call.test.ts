@@ -55,6 +55,19 @@ describe("demo page: a video call between two real browsers", function () {
     assert.ok(await bob.page.getByRole("region", { name: "Call" }).isHidden());
   });
 
+  it("without the ICE servers endpoint, a call still connects on one machine", async () => {
+    const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]));
+    for (const user of demo.users) {
+      await user.page.route("**/api/rtc/ice-servers", (route) =>
+        route.fulfill({ status: 404, json: { success: false, code: "NOT_FOUND", message: "Not found" } }));
+    }
+    await alice.page.getByRole("button", { name: "Audio call" }).click();
+    await bob.page.getByRole("button", { name: "Accept" }).click();
+    await Promise.all(demo.users.map((user) => waitForCallState(user.page, "connected")));
+    // The browser reports the refused request in its console; that is the point here.
+    for (const user of demo.users) user.problems = user.problems.filter((problem) => !problem.includes("status of 404"));
+  });
+
   it("when both call at the same moment, one of them rings and the call connects", async () => {
     demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]);
     // Forced: if one offer arrives first after all, the other's button is already disabled by the ringing.
