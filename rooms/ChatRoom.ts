@@ -4,10 +4,12 @@ import {
   ErrorCode,
   Protocol,
   Room,
+  SchemaSerializer,
   ServerError,
   getMessageBytes,
   type RoomException,
   type RoomMethodName,
+  type Serializer,
 } from "@colyseus/core";
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
 import { forgetChatMembers, publishChatMembers } from "../src/realtime/chat-members.ts";
@@ -16,6 +18,7 @@ import { AppError } from "../src/errors.ts";
 import type { ReportOutcome } from "../src/users/moderation.ts";
 import { asEvidence, signedContent } from "../src/users/report-schemas.ts";
 import { checkAttachment } from "./attachments.ts";
+import { ChatSerializer } from "./chat-serializer.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendError, type RoomClient } from "./inbound.ts";
@@ -119,6 +122,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     if (!this.#deps) return;
     await forgetChatMembers(this.presence, this.roomId);
     await this.#deps.uploads.deleteRoom(this.roomId);
+  }
+
+  /** Colyseus picks a serializer when the state is set; chats take the one that shares its handshake. */
+  override setSerializer(serializer: Serializer<ChatState>): void {
+    super.setSerializer(serializer instanceof SchemaSerializer ? new ChatSerializer() : serializer);
   }
 
   /** The process is stopping: the chat ends, and both are told so before their connections close, so they can find a new partner. */
