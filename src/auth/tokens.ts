@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
 import { Errors } from "../errors.ts";
@@ -21,9 +22,12 @@ export interface TokenService {
 }
 
 export function createTokenService(options: { secret: string; expiresIn: string }): TokenService {
+  // A KeyObject, made once: given the string, jsonwebtoken first tries it as a PEM key
+  // and fails, on every call, which makes each sign and verify about four times slower.
+  const key = createSecretKey(Buffer.from(options.secret));
   return {
     sign(user, expiresIn = options.expiresIn) {
-      return jwt.sign({ username: user.username, guest: user.isGuest }, options.secret, {
+      return jwt.sign({ username: user.username, guest: user.isGuest }, key, {
         algorithm: ALGORITHM,
         subject: user.id,
         expiresIn: expiresIn as jwt.SignOptions["expiresIn"],
@@ -32,7 +36,7 @@ export function createTokenService(options: { secret: string; expiresIn: string 
     verify(token) {
       let payload: unknown;
       try {
-        payload = jwt.verify(token, options.secret, { algorithms: [ALGORITHM] });
+        payload = jwt.verify(token, key, { algorithms: [ALGORITHM] });
       } catch (error) {
         if (error instanceof jwt.TokenExpiredError) throw Errors.unauthorized("Token expired");
         throw Errors.unauthorized("Invalid token");
