@@ -57,7 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return { port, httpServer, services, close };
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();

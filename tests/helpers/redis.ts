@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
+import { spawnRedisServer } from "../../scripts/redis-server.ts";
 import { freePort } from "./process.ts";
 
 /** A private redis-server on a free port, without persistence, that a test can stop, restart and freeze. */
@@ -8,13 +9,11 @@ export interface TestRedis {
   url: string;
   /** A fresh client of this server; the caller closes it. */
   client(): Redis;
-  /** Runs a redis-cli command against this server and answers its output. */
-  cli(...args: string[]): string;
   /** Kills the server; with `restart`, its data is gone (nothing is saved). */
   stop(): Promise<void>;
   restart(): Promise<void>;
-  /** Makes the server stop answering for `seconds` (it stays connected). */
-  freeze(seconds: number): void;
+  /** Makes the server stop answering for `seconds` (it stays connected); resolves once it no longer answers. */
+  freeze(seconds: number): Promise<void>;
 }
 
 /** Skips the suite when redis-server is missing, except in CI (`CI=true`), where it fails. */
@@ -26,34 +25,12 @@ export function requireRedisServer(suite: Mocha.Context): void {
   suite.skip();
 }
 
-async function untilAnswers(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if (probe.status !== "ready") await probe.connect();
-        if ((await probe.ping()) === "PONG") return;
-      } catch {
-        probe.disconnect();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-    throw new Error(`redis-server at ${url} did not answer`);
-  } finally {
-    probe.disconnect();
-  }
-}
-
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: "ignore",
-    });
-    await untilAnswers(url);
+    child = await spawnRedisServer(port);
   };
   const kill = async () => {
     const running = child;
@@ -68,14 +45,25 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     url,
     client: () => new Redis(url),
-    cli: (...args) => spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).stdout.trim(),
     stop: kill,
     async restart() {
       await kill();
       await launch();
     },
-    freeze(seconds) {
-      spawn("redis-cli", ["-p", String(port), "DEBUG", "SLEEP", String(seconds)], { stdio: "ignore" });
+    async freeze(seconds) {
+      const probe = new Redis(url, { lazyConnect: true, commandTimeout: 200, maxRetriesPerRequest: 0 });
+      probe.on("error", () => undefined);
+      try {
+        await probe.connect();
+        spawn("redis-cli", ["-p", String(port), "DEBUG", "SLEEP", String(seconds)], { stdio: "ignore" });
+        for (;;) {
+          const answered = await probe.ping().then(() => true, () => false);
+          if (!answered) return;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        probe.disconnect();
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { ChatServerMessage, type SeatReservation } from "../../../rooms/protocol.ts";
-import { registerGuest, request } from "../../helpers/http.ts";
+import { newAccount, registerGuest, registerUser, request } from "../../helpers/http.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
 import { askForMatch, Inbox, say, takeSeat, type ChatSide, type LobbySession, type TestUser } from "../../helpers/realtime.ts";
 import { download, eventually, png, uploadFile } from "../../helpers/uploads.ts";
@@ -104,5 +104,22 @@ describe("cluster: three processes and one Redis are one service", function () {
     await eventually(async () => {
       assert.equal((await download(cluster.members[2]!.baseUrl, b.token, fileId)).status, 404, "the upload ends with its chat");
     }, 5000);
+  });
+
+  it("shares one SQLite file: concurrent registrations through every process all land, and each can log in anywhere", async () => {
+    const token = (await registerGuest(cluster.members[0]!.baseUrl)).token;
+    const registered = async () => (await request(cluster.members[0]!.baseUrl, "GET", "/api/users/stats", { token })).body.data.registered;
+    const before = await registered();
+    const accounts = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => registerUser(cluster.members[i % 3]!.baseUrl, newAccount(`sq${i}`))),
+    );
+    assert.equal(new Set(accounts.map((account) => account.id)).size, 45);
+    assert.equal(await registered(), before + 45);
+    const logins = await Promise.all(
+      accounts.map((account, i) =>
+        request(cluster.members[(i + 1) % 3]!.baseUrl, "POST", "/api/auth/login", { body: { email: account.email, password: account.password } }),
+      ),
+    );
+    assert.deepEqual(logins.map((res) => res.status), accounts.map(() => 200));
   });
 });

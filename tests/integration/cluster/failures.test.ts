@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { Client } from "@colyseus/sdk";
+import { ChatServerMessage } from "../../../rooms/protocol.ts";
+import { request } from "../../helpers/http.ts";
+import { requireRedisServer } from "../../helpers/redis.ts";
+import {
+  askForMatch,
+  enterLobby,
+  newUser,
+  say,
+  takeSeat,
+  whenLeft,
+  type ChatSide,
+  type TestUser,
+} from "../../helpers/realtime.ts";
+import { eventually } from "../../helpers/uploads.ts";
+import { startCluster, type Cluster, type Member } from "./cluster.ts";
+
+/** Two users, registered through two processes, matched, and seated in their chat (on whichever process hosts it). */
+async function pairThrough(cluster: Cluster, a: Member, b: Member): Promise<{ sides: [ChatSide, ChatSide]; host: Member }> {
+  const sessions = await Promise.all([newUser(a.baseUrl).then(enterLobby), newUser(b.baseUrl).then(enterLobby)]);
+  const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+  const sides = (await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)))) as [ChatSide, ChatSide];
+  return { sides, host: cluster.hostOf(matched[0]!.reservation) };
+}
+
+/** The same user, now talking to the service through another process. */
+function through(member: Member, user: TestUser): TestUser {
+  const client = new Client(member.baseUrl);
+  client.auth.token = user.token;
+  return { ...user, client };
+}
+
+/** Both users go back to the lobby (through `member`) and ask for a partner; resolves once both are matched. */
+async function requeue(member: Member, users: TestUser[]) {
+  const sessions = await Promise.all(users.map((user) => enterLobby(through(member, user))));
+  return Promise.all(sessions.map((session) => askForMatch(session, undefined)));
+}
+
+/** Each side says `count` things; every one arrives at the partner, in order. */
+async function converse([a, b]: [ChatSide, ChatSide], count: number, tag: string): Promise<void> {
+  for (const [from, to] of [[a, b], [b, a]] as const) {
+    const sent = [];
+    for (let i = 0; i < count; i++) sent.push((await say(from, `${tag} ${i}`, `${tag}-${i}`)).id);
+    const received = [];
+    for (let i = 0; i < count; i++) received.push((await to.inbox.next(ChatServerMessage.Message)).id);
+    assert.deepEqual(received, sent);
+  }
+}
+
+function alive(member: Member): boolean {
+  return member.child.exitCode === null && member.child.signalCode === null;
+}
+
+/** Asks for a lobby seat over HTTP as the SDK does, timing the answer. */
+async function timedMatchmake(member: Member, token: string) {
+  const started = Date.now();
+  const res = await request(member.baseUrl, "POST", "/matchmake/joinOrCreate/lobby", { token, body: {} });
+  return { ...res, elapsedMs: Date.now() - started };
+}
+
+describe("cluster: failures and restarts", function () {
+  requireRedisServer(this.ctx);
+  this.timeout(90_000);
+  let cluster: Cluster;
+  let token: string;
+  before(async () => {
+    cluster = await startCluster(3);
+    token = (await newUser(cluster.members[0]!.baseUrl)).token;
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  for (const outage of ["restarted", "frozen"] as const) {
+    it(`answers matchmaking with a 503 within 5 s while Redis is ${outage}, and serves again once it is back`, async () => {
+      const [a, b, c] = cluster.members as [Member, Member, Member];
+      if (outage === "restarted") await cluster.redis.stop();
+      else await cluster.redis.freeze(8);
+      try {
+        const answer = await timedMatchmake(b, token);
+        assert.equal(answer.status, 503, JSON.stringify(answer.body));
+        assert.equal(answer.body.code, "SERVICE_UNAVAILABLE");
+        assert.ok(answer.elapsedMs < 5000, `answered after ${answer.elapsedMs} ms`);
+        assert.equal((await request(c.baseUrl, "GET", "/ready")).status, 503);
+      } finally {
+        if (outage === "restarted") await cluster.redis.restart();
+      }
+      await eventually(async () => {
+        for (const member of cluster.members) assert.equal((await request(member.baseUrl, "GET", "/ready")).status, 200);
+      }, 15_000);
+      const { sides } = await pairThrough(cluster, a, c);
+      await converse(sides, 2, `after-${outage}`);
+      assert.ok(cluster.members.every(alive), "every process stayed up");
+      await Promise.all(sides.map((side) => side.room.leave()));
+    });
+  }
+
+  it("keeps the chats of the other processes whole when one is killed, and re-matches the users of the dead one within 5 s", async () => {
+    const pairs: Array<{ sides: [ChatSide, ChatSide]; host: Member }> = [];
+    const hosts = () => new Set(pairs.map((pair) => pair.host));
+    while (hosts().size < 2) {
+      assert.ok(pairs.length < 12, "chats were spread over the processes");
+      const [a, b] = [cluster.members[pairs.length % 3]!, cluster.members[(pairs.length + 1) % 3]!];
+      pairs.push(await pairThrough(cluster, a, b));
+    }
+    const victim = pairs[0]!.host;
+    const survivors = pairs.filter((pair) => pair.host !== victim);
+    const orphans = pairs.filter((pair) => pair.host === victim);
+    const helper = cluster.members.find((member) => member !== victim)!;
+
+    victim.child.kill("SIGKILL");
+    const killedAt = Date.now();
+    await victim.exited;
+    const rematched = orphans.map((pair) => requeue(helper, pair.sides.map((side) => side.user)));
+    await Promise.all(survivors.map((pair, i) => converse(pair.sides, 5, `survivor-${i}`)));
+    for (const matched of await Promise.all(rematched)) {
+      assert.equal(matched.length, 2);
+    }
+    const elapsed = Date.now() - killedAt;
+    assert.ok(elapsed < 5000, `re-matched ${Date.now() - killedAt} ms after the kill`);
+    cluster.members.splice(cluster.members.indexOf(victim), 1);
+    await Promise.all(survivors.flatMap((pair) => pair.sides.map((side) => side.room.leave())));
+  });
+
+  it("drains a process on SIGTERM: its users are told and matched again elsewhere, the others keep chatting", async () => {
+    const [a, b] = cluster.members as [Member, Member];
+    const pairs = [await pairThrough(cluster, a, b)];
+    await cluster.add();
+    while (new Set(pairs.map((pair) => pair.host)).size < 2) {
+      assert.ok(pairs.length < 12, "a new process is given chats");
+      pairs.push(await pairThrough(cluster, a, b));
+    }
+    pairs.reverse();
+    const draining = pairs[0]!.host;
+    const drained = pairs.filter((pair) => pair.host === draining);
+    const others = pairs.filter((pair) => pair.host !== draining);
+    const helper = cluster.members.find((member) => member !== draining)!;
+    const notices = drained.flatMap((pair) => pair.sides.map((side) => side.inbox.next(ChatServerMessage.ServerShutdown, 10_000)));
+    const closes = drained.flatMap((pair) => pair.sides.map((side) => whenLeft(side.room)));
+
+    const signalledAt = Date.now();
+    draining.child.kill("SIGTERM");
+    for (const notice of await Promise.all(notices)) assert.match(notice.message, /restarting/);
+    assert.deepEqual(new Set(await Promise.all(closes)), new Set([4001]));
+    await Promise.all(others.map((pair, i) => converse(pair.sides, 3, `other-${i}`)));
+    const rematched = await Promise.all(drained.map((pair) => requeue(helper, pair.sides.map((side) => side.user))));
+    for (const matched of rematched) assert.ok(matched.every((m) => m.reservation.publicAddress !== draining.address));
+    assert.equal(await draining.exited, 0);
+    assert.ok(Date.now() - signalledAt < 10_000, "the process left within its shutdown timeout");
+    assert.match(draining.output(), /Pairline stopped/);
+    await Promise.all(others.flatMap((pair) => pair.sides.map((side) => side.room.leave())));
+  });
+});
