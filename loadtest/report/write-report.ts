@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Plan } from "../run/plan.ts";
-import type { BurstRun, CapacityRun, PhaseCost, RampResult, ScenarioRun, SignalingRun, ThroughputRun } from "../run/results.ts";
+import type { BurstRun, ChatWindow, PhaseCost, RampResult, ScenarioRun, SignalingRun } from "../run/results.ts";
 import { TARGET_TITLES, TARGETS, type TargetName } from "../targets/launch.ts";
 import { capacityChart, throughputChart } from "./charts.ts";
 import { keyFigures, limitOf, type KeyFigures } from "./figures.ts";
@@ -22,6 +22,8 @@ const title = (run: ScenarioRun) => `${TARGET_TITLES[run.target]}${run.processes
 const of = <K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K) => runs.filter((r) => r.kind === kind) as Array<Extract<ScenarioRun, { kind: K }>>;
 const cpuCells = (c: PhaseCost) => [pct(c.cpu.server), pct(c.cpu.generator), pct(c.cpu.other), ms(c.generatorLag.p99)];
 const CPU_HEADER = ["server CPU", "bots CPU", "other CPU", "bot loop lag p99 (ms)"];
+/** Server CPU time per delivered message, everything the server does in that window included. */
+const usPerMessage = (w: ChatWindow) => (w.deliveredPerSecond > 0 ? ((w.cpu.server / 100) * 1e6) / w.deliveredPerSecond : 0);
 
 function problemsLine(problems: Record<string, number>): string {
   const entries = Object.entries(problems).filter(([name]) => name !== "calls started" && name !== "ice candidates received");
@@ -46,7 +48,7 @@ function summarySection(results: BenchResults): string {
     ["(b) delivered msg/s at 1,000 clients, p99 < 100 ms", "≥ 30,000", ...TARGETS.map((t) => cell(figures[t], throughput)), ratio(p.throughput?.delivered ?? 0, b.throughput?.delivered ?? 0), met(p.throughput && p.throughput.delivered >= 30000)],
     [`(c) pairs/s, ${int(plan.burst.clients)} ask at once`, "≥ 1,000", ...TARGETS.map((t) => cell(figures[t], pairs)), ratio(p.burst?.pairsPerSecond ?? 0, b.burst?.pairsPerSecond ?? 0), met(p.burst && p.burst.pairsPerSecond >= 1000)],
     ["(c) time to match p50 / p99", "p99 < 2 s", ...TARGETS.map((t) => cell(figures[t], ttm)), ratio(p.burst?.p99 ?? 0, b.burst?.p99 ?? 0), met(p.burst && p.burst.p99 < 2000 && p.burst.unmatched === 0)],
-    ["(d) server RSS per connected client (lobby + chat)", "≤ 25 KB", ...TARGETS.map((t) => cell(figures[t], memory)), ratio(p.memory?.perClient ?? 0, b.memory?.perClient ?? 0), met(p.memory && p.memory.perClient <= 25 * 1024)],
+    ["(d) server RSS per connected client", "≤ 25 KB", ...TARGETS.map((t) => cell(figures[t], memory)), ratio(p.memory?.perClient ?? 0, b.memory?.perClient ?? 0), met(p.memory && p.memory.perClient <= 25 * 1024)],
   ];
   const n = plan.scaleOut.processes;
   const scaledCell = (t: TargetName, pick: (f: KeyFigures) => string | undefined) => {
@@ -146,10 +148,10 @@ function capacitySection(results: BenchResults, chart: string): string {
       continue;
     }
     parts.push(table(
-      ["clients", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "idle RSS (MB)", "server fds", ...CPU_HEADER],
+      ["clients", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "idle RSS (MB)", "server fds", ...CPU_HEADER, "server CPU µs/msg"],
       run.steps.map((s) => [
         int(s.clients), int(s.steady.deliveredPerSecond), ms(s.steady.latency.p50), ms(s.steady.latency.p95), `**${ms(s.steady.latency.p99)}**`, ms(s.steady.latency.max),
-        ms(s.steady.ackRtt.p99), int(s.steady.lost), mb(s.idleRssBytes), int(s.serverFds), ...cpuCells(s.steady),
+        ms(s.steady.ackRtt.p99), int(s.steady.lost), mb(s.idleRssBytes), int(s.serverFds), ...cpuCells(s.steady), int(usPerMessage(s.steady)),
       ]),
     ), "", "Ramp to each step:", "", table(RAMP_HEADER, run.steps.map((s) => rampRows(s.ramp))), "");
   }
@@ -166,10 +168,10 @@ function throughputSection(results: BenchResults, chart: string): string {
       continue;
     }
     parts.push(table(
-      ["msg/s per client", "offered msg/s", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "missed", ...CPU_HEADER],
+      ["msg/s per client", "offered msg/s", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "missed", ...CPU_HEADER, "server CPU µs/msg"],
       run.steps.map((s) => [
         String(s.perClient), int(s.offeredPerSecond), `**${int(s.deliveredPerSecond)}**`, ms(s.latency.p50), ms(s.latency.p95), `**${ms(s.latency.p99)}**`, ms(s.latency.max),
-        ms(s.ackRtt.p99), int(s.lost), int(s.missed), ...cpuCells(s),
+        ms(s.ackRtt.p99), int(s.lost), int(s.missed), ...cpuCells(s), int(usPerMessage(s)),
       ]),
     ), "");
     if (run.ramp) parts.push("Ramp:", "", table(RAMP_HEADER, [rampRows(run.ramp)]), "");
@@ -181,18 +183,20 @@ function burstSection(results: BenchResults): string {
   const runs = of(results.runs, "burst");
   const rows = runs.map((run: BurstRun) => {
     const r = run.result;
-    if (!r) return [title(run), `not run: ${run.skipped ?? "no result"}`, "", "", "", "", "", "", "", "", ""];
+    if (!r) return [title(run), `not run: ${run.skipped ?? "no result"}`, ...Array<string>(15).fill("")];
     return [
       title(run), int(r.requested), int(r.pairs), int(r.requested - r.matched), r.seconds.toFixed(2), `**${int(r.pairsPerSecond)}**`,
-      ms(r.timeToMatch.p50), ms(r.timeToMatch.p95), `**${ms(r.timeToMatch.p99)}**`, ms(r.timeToMatch.max), ...cpuCells(r.cost),
+      ms(r.timeToMatch.p50), ms(r.timeToMatch.p95), `**${ms(r.timeToMatch.p99)}**`, ms(r.timeToMatch.max),
+      r.timeToNotice ? `${ms(r.timeToNotice.p50)} / ${ms(r.timeToNotice.p99)}` : "–", ...cpuCells(r.cost),
+      r.pairs > 0 ? ms((r.cost.cpu.server / 100) * r.cost.seconds * 1000 / r.pairs) : "–",
     ];
   });
   return [
     `## (c) ${int(results.plan.burst.clients)} clients ask for a partner at the same instant`,
     "",
-    "Everyone joins the lobby first (not timed here); then every bot sends `user:match` at one agreed wall-clock instant. Time to match runs from a bot's request to its chat room being joined (`consumeSeatReservation` resolved). Pairs/s is the pairs formed divided by the time from the signal to the last bot seated.",
+    "Everyone joins the lobby first (not timed here); then every bot sends `user:match` at one agreed wall-clock instant. Time to match runs from a bot's request to its chat room being joined (`consumeSeatReservation` resolved). Pairs/s is the pairs formed divided by the time from the signal to the last bot seated. The `user:matched` column is the part of the wait before the seat is taken (the server's matching); the rest is taking the seat (a WebSocket and a join).",
     "",
-    table(["target", "asked", "pairs", "unmatched", "seconds", "pairs/s", "p50", "p95", "p99", "max (ms)", ...CPU_HEADER], rows),
+    table(["target", "asked", "pairs", "unmatched", "seconds", "pairs/s", "p50", "p95", "p99", "max (ms)", "`user:matched` p50 / p99 (ms)", ...CPU_HEADER, "server CPU ms/pair"], rows),
   ].join("\n");
 }
 
@@ -208,7 +212,7 @@ function memorySection(results: BenchResults): string {
   return [
     "## (d) Server memory per connected client",
     "",
-    "Each client holds a lobby seat and a chat seat (two sockets). With several processes the RSS is their sum, Redis included.",
+    `${results.plan.keepLobby ? "Each client holds a lobby seat and a chat seat (two sockets)." : "Each client is paired and holds its chat seat (one socket; it left the lobby once seated)."} RSS is what the kernel reports, garbage not yet collected included; with several processes it is their sum, Redis included.`,
     "",
     table(["target", "empty server RSS (MB)", "clients", "RSS with all paired (MB)", "KB per client above empty", "KB per client, first → last step"], rows),
   ].join("\n");
@@ -268,6 +272,8 @@ function signalingSection(results: BenchResults): string {
     "After pairing, every pair sets up a video call at once: the caller sends a `webrtc:offer` (a Chrome-shaped SDP of about 5 KB) and 6 trickled ICE candidates; the callee answers (about 5 KB) with 6 of its own. *Call setup* runs from the offer sent to the answer received. Then one side of half the pairs loses its chat connection (the SDK's offline close, code 4010) and reconnects by itself (*reconnect*: cut → reconnected). Then one side of half the pairs skips (`chat:leave`); both sides ask for a new partner (*rematch*: skip or `partner:left` → seated in the next chat).",
     "",
     table(["target", "clients", "calls set up: p50 / p99 (ms)", "ICE candidates delivered", "reconnected: p50 / p99 (ms)", "rematched: p50 / p99 (ms)", "problems seen by bots"], rows),
+    "",
+    "A rematch includes coming back to the lobby (an HTTP matchmaking request and a WebSocket) before asking. Pairline never pairs two users who just left each other (`REMATCH_COOLDOWN`), so when the crowd is small the last skippers can be left waiting for one another; they are counted as not rematched rather than waited for.",
   ].join("\n");
 }
 

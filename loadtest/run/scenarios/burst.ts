@@ -32,7 +32,7 @@ export async function runBurst(session: Session, plan: Plan): Promise<BurstResul
     pairsPerSecond: seconds > 0 ? pairs / seconds : 0,
     timeToMatch: stats.timings.match.summary(),
     timeToNotice: stats.timings.matchNotice.summary(),
-    cost: { ...cost, seconds },
+    cost,
     problems: stats.counts,
   };
   say(`  ${pairs} pairs in ${seconds.toFixed(2)} s = ${result.pairsPerSecond.toFixed(0)} pairs/s; time to match p50 ${result.timeToMatch.p50.toFixed(0)} / p99 ${result.timeToMatch.p99.toFixed(0)} ms (matched notice p50 ${result.timeToNotice.p50.toFixed(0)} / p99 ${result.timeToNotice.p99.toFixed(0)} ms); ${requested - matched} unmatched`);
