@@ -53,17 +53,48 @@ const MIGRATIONS = [
    CREATE INDEX devices_device ON devices (device_id);`,
 ];
 
+const SQLITE_BUSY = 5;
+
+/**
+ * Runs the migrations not yet applied, one transaction each. The version is read under
+ * the write lock: processes that start together on a fresh file wait for each other,
+ * and each migration runs once.
+ */
 function migrate(db: DatabaseSync): void {
-  const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
-  for (let i = version; i < MIGRATIONS.length; i++) {
+  for (;;) {
     db.exec("BEGIN IMMEDIATE");
+    const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
+    if (version >= MIGRATIONS.length) {
+      db.exec("COMMIT");
+      return;
+    }
     try {
-      db.exec(MIGRATIONS[i]!);
-      db.exec(`PRAGMA user_version = ${i + 1}`);
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
       db.exec("COMMIT");
     } catch (error) {
       db.exec("ROLLBACK");
       throw error;
+    }
+  }
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Switching a fresh file to WAL needs it alone for a moment, and SQLite answers "busy"
+ * at once instead of waiting: processes that start together on a new file take turns.
+ */
+function useWal(db: DatabaseSync): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (error) {
+      const busy = (error as { errcode?: number }).errcode === SQLITE_BUSY;
+      if (!busy || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
     }
   }
 }
@@ -73,8 +104,8 @@ export function openSqliteDatabase(file: string): DatabaseSync {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   // WAL + busy timeout let several processes on one machine share the file.
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  useWal(db);
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   migrate(db);
