@@ -37,15 +37,19 @@ export interface RunningTarget {
 const HERE = import.meta.dirname;
 const EXIT_WITH_PARENT = path.join(HERE, "exit-with-parent.ts");
 
-/** Pairline as deployed, with the limits that would throttle a benchmark from one address lifted. */
-function pairlineEnv(port: number, dataDir: string, redisUrl: string | undefined, multi: boolean): Record<string, string> {
+/**
+ * Pairline as deployed, with the limits that would throttle a benchmark from one
+ * address lifted. Its processes share what a deployment on one machine shares: the
+ * JWT secret, the SQLite file and uploads (DATA_DIR), and Redis.
+ */
+function pairlineEnv(port: number, shared: { dataDir: string; jwtSecret: string }, instance: number, redisUrl: string | undefined, multi: boolean): Record<string, string> {
   return {
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
-    JWT_SECRET: randomBytes(32).toString("hex"),
-    DATA_DIR: dataDir,
-    LOG_DIR: path.join(dataDir, "logs"),
+    JWT_SECRET: shared.jwtSecret,
+    DATA_DIR: shared.dataDir,
+    LOG_DIR: path.join(shared.dataDir, `logs-${instance}`),
     LOG_LEVEL: "warn",
     RATE_LIMIT_AUTH_MAX: "1000000",
     RATE_LIMIT_API_MAX: "1000000",
@@ -74,6 +78,7 @@ export async function launchTarget(options: LaunchOptions): Promise<RunningTarge
   if (processes > 1 && !redisUrl) throw new Error("several processes need Redis");
   if (name === "bare-ws" && processes > 1) throw new Error("the bare ws baseline is one process");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pairline-bench-"));
+  const shared = { dataDir, jwtSecret: randomBytes(32).toString("hex") };
   const servers: Supervised[] = [];
   const commands: string[] = [];
   const endpoints: string[] = [];
@@ -81,7 +86,7 @@ export async function launchTarget(options: LaunchOptions): Promise<RunningTarge
     for (let i = 0; i < processes; i++) {
       const port = await freePort();
       const env = name === "pairline"
-        ? pairlineEnv(port, path.join(dataDir, String(i)), redisUrl, processes > 1)
+        ? pairlineEnv(port, shared, i, redisUrl, processes > 1)
         : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) };
       const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${processes}p-${i}-${Date.now()}.cpuprofile`] : [];
       const args = [...profile, "--import", EXIT_WITH_PARENT, entryOf(name, pairlineRoot)];
