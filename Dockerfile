@@ -28,7 +28,7 @@ VOLUME ["/data"]
 EXPOSE 3001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3001) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# SIGTERM drains the process (rooms told, chats ended, requests finished); give it SHUTDOWN_TIMEOUT_MS + a margin:
-# `docker stop -t 15` (compose: stop_grace_period).
+# SIGTERM drains the process (rooms told, chats ended, requests finished); give it twice SHUTDOWN_TIMEOUT_MS
+# and a margin: `docker stop -t 25` (compose: stop_grace_period).
 STOPSIGNAL SIGTERM
 CMD ["node", "src/server.ts"]

@@ -20,8 +20,8 @@ export const apps = [
     // An instance counts as started once it listens (it sends "ready").
     wait_ready: true,
     listen_timeout: 30_000,
-    // SIGINT, then this long to drain (SHUTDOWN_TIMEOUT_MS is 10 s) before SIGKILL.
-    kill_timeout: 15_000,
+    // SIGINT, then this long before SIGKILL: rooms get SHUTDOWN_TIMEOUT_MS (10 s) to close, open requests as long again.
+    kill_timeout: 25_000,
     autorestart: true,
     max_memory_restart: "1G",
     merge_logs: true,

@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { Room, Server, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
+import { CloseCode, Room, Server, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { ChatRoom } from "../../rooms/ChatRoom.ts";
 import type { RoomDeps } from "../../rooms/deps.ts";
@@ -48,6 +48,25 @@ export interface Realtime {
 
 const MATCHING_LOCK_SECONDS = 10;
 
+/** Colyseus closes a room's connections only after its leave handlers ran: this closes them regardless. */
+class ClosableWebSocketTransport extends WebSocketTransport {
+  closeEveryConnection(code: number): void {
+    for (const socket of this.wss.clients) {
+      socket.close(code);
+      setTimeout(() => socket.terminate(), 1000).unref();
+    }
+  }
+}
+
+/** True if `work` settled within `ms`; it goes on either way. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([work.then(() => true, () => true), late]);
+  clearTimeout(timer);
+  return settled;
+}
+
 type RoomClass = new (...args: any[]) => Room<any>;
 
 /** The room class with a `static onAuth` that runs the same token check as REST. */
@@ -93,12 +112,13 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
 export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
   const { config } = services;
   const { presence, driver } = chooseBackends(config, services.logger);
+  const transport = new ClosableWebSocketTransport({
+    server: httpServer,
+    maxPayload: config.limits.maxPayloadBytes,
+    beforeUpgrade: options.beforeUpgrade,
+  });
   const gameServer = new Server({
-    transport: new WebSocketTransport({
-      server: httpServer,
-      maxPayload: config.limits.maxPayloadBytes,
-      beforeUpgrade: options.beforeUpgrade,
-    }),
+    transport,
     presence,
     driver,
     publicAddress: config.publicAddress,
@@ -137,8 +157,14 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
     shutdown: () =>
       (stopping ??= (async () => {
         stopHousekeeping();
-        (await stopEvicting)();
-        await gameServer.gracefullyShutdown(false);
+        const drained = (async () => {
+          (await stopEvicting)();
+          await gameServer.gracefullyShutdown(false);
+        })();
+        if (!(await settlesWithin(drained, config.limits.shutdownTimeoutMs))) {
+          services.logger.warn("Rooms did not close in time (is Redis reachable?); closing their connections");
+          transport.closeEveryConnection(CloseCode.SERVER_SHUTDOWN);
+        }
       })()),
   };
 }

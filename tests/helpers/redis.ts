@@ -25,8 +25,8 @@ export function requireRedisServer(suite: Mocha.Context): void {
   suite.skip();
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+export async function startRedis(port?: number): Promise<TestRedis> {
+  port ??= await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const launch = async () => {

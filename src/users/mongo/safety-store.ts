@@ -57,7 +57,7 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
   const Reports = connection.model<ReportDocument>("Report", reportSchema);
   const Bans = connection.model<BanDocument>("Ban", banSchema);
   const Devices = connection.model<Device & { lastSeen: Date }>("Device", deviceSchema);
-  await Promise.all([Blocks, Reports, Bans, Devices].map((model) => model.syncIndexes()));
+  await Promise.all([Blocks, Reports, Bans, Devices].map((model) => model.createIndexes()));
 
   return {
     async block(blockerId, blockedId) {

@@ -51,7 +51,8 @@ function isDuplicateKey(error: unknown): error is { code: number; keyPattern?: R
 
 export async function mongoUserStore(connection: mongoose.Connection): Promise<UserStore> {
   const Users = connection.model<UserDocument>("User", userSchema);
-  await Users.syncIndexes();
+  // createIndexes, not syncIndexes: processes of two versions side by side (a rolling restart) must not drop each other's indexes.
+  await Users.createIndexes();
   const valid = isObjectId;
   const find = async (filter: mongoose.QueryFilter<UserDocument>) => {
     const doc = await Users.findOne(filter).collation(CASE_INSENSITIVE).lean<UserDocument>();

@@ -152,3 +152,25 @@ describe("cluster: failures and restarts", function () {
     await Promise.all(others.flatMap((pair) => pair.sides.map((side) => side.room.leave())));
   });
 });
+
+describe("a process whose Redis is gone", function () {
+  requireRedisServer(this.ctx);
+  this.timeout(30_000);
+
+  it("still stops on SIGTERM, disconnecting its clients once SHUTDOWN_TIMEOUT_MS has passed", async () => {
+    const cluster = await startCluster(1, { SHUTDOWN_TIMEOUT_MS: "2000" });
+    try {
+      const [member] = cluster.members as [Member];
+      const session = await newUser(member.baseUrl).then(enterLobby);
+      const left = whenLeft(session.room);
+      await cluster.redis.stop();
+      const signalledAt = Date.now();
+      member.child.kill("SIGTERM");
+      assert.equal(await member.exited, 0);
+      assert.equal(await left, 4001);
+      assert.ok(Date.now() - signalledAt < 8000, `stopped after ${Date.now() - signalledAt} ms`);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
