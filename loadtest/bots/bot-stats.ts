@@ -29,13 +29,36 @@ export interface StatsSnapshot {
   windows: Record<string, WindowData>;
 }
 
-class Window {
+/** The counters of one window, in a worker or added up over all of them. */
+export class WindowCounts {
   sent = 0;
   missed = 0;
   received = 0;
   acked = 0;
   readonly latency = new LatencyHistogram();
   readonly ackRtt = new LatencyHistogram();
+
+  /** A message of this window reached its receiver, `ms` after it was sent. */
+  delivered(ms: number): void {
+    this.received += 1;
+    this.latency.record(ms);
+  }
+
+  /** The server acknowledged a message of this window, `ms` after it was sent. */
+  acknowledged(ms: number): void {
+    this.acked += 1;
+    this.ackRtt.record(ms);
+  }
+
+  add(data: WindowData): this {
+    this.sent += data.sent;
+    this.missed += data.missed;
+    this.received += data.received;
+    this.acked += data.acked;
+    this.latency.merge(data.latency);
+    this.ackRtt.merge(data.ackRtt);
+    return this;
+  }
 
   toJSON(): WindowData {
     return { sent: this.sent, missed: this.missed, received: this.received, acked: this.acked, latency: this.latency.toJSON(), ackRtt: this.ackRtt.toJSON() };
@@ -48,7 +71,7 @@ const freshTimings = () => Object.fromEntries(TIMINGS.map((t) => [t, new Latency
 export class BotStats {
   #timings = freshTimings();
   #counts = new Map<string, number>();
-  #windows = new Map<number, Window>();
+  #windows = new Map<number, WindowCounts>();
 
   time(timing: Timing, ms: number): void {
     this.#timings[timing].record(ms);
@@ -58,10 +81,10 @@ export class BotStats {
     this.#counts.set(name, (this.#counts.get(name) ?? 0) + by);
   }
 
-  window(id: number): Window {
+  window(id: number): WindowCounts {
     let window = this.#windows.get(id);
     if (!window) {
-      window = new Window();
+      window = new WindowCounts();
       this.#windows.set(id, window);
     }
     return window;
@@ -81,19 +104,10 @@ export class BotStats {
   }
 }
 
-export interface MergedWindow {
-  sent: number;
-  missed: number;
-  received: number;
-  acked: number;
-  latency: LatencyHistogram;
-  ackRtt: LatencyHistogram;
-}
-
 export interface MergedStats {
   timings: Record<Timing, LatencyHistogram>;
   counts: Record<string, number>;
-  windows: Map<number, MergedWindow>;
+  windows: Map<number, WindowCounts>;
 }
 
 /** Adds up the snapshots of every worker. */
@@ -103,14 +117,8 @@ export function mergeStats(snapshots: StatsSnapshot[]): MergedStats {
     for (const t of TIMINGS) merged.timings[t].merge(snapshot.timings[t]);
     for (const [name, n] of Object.entries(snapshot.counts)) merged.counts[name] = (merged.counts[name] ?? 0) + n;
     for (const [id, w] of Object.entries(snapshot.windows)) {
-      const into = merged.windows.get(Number(id)) ?? { sent: 0, missed: 0, received: 0, acked: 0, latency: new LatencyHistogram(), ackRtt: new LatencyHistogram() };
-      into.sent += w.sent;
-      into.missed += w.missed;
-      into.received += w.received;
-      into.acked += w.acked;
-      into.latency.merge(w.latency);
-      into.ackRtt.merge(w.ackRtt);
-      merged.windows.set(Number(id), into);
+      const into = merged.windows.get(Number(id)) ?? new WindowCounts();
+      merged.windows.set(Number(id), into.add(w));
     }
   }
   return merged;

@@ -202,18 +202,12 @@ export class Bot {
     switch (type) {
       case ChatServerMessage.Message: {
         const stamped = readSendTime(payload?.content);
-        if (!stamped) return;
-        const window = this.#stats.window(stamped.window);
-        window.received += 1;
-        window.latency.record(epochMs() - stamped.sentAt);
+        if (stamped) this.#stats.window(stamped.window).delivered(epochMs() - stamped.sentAt);
         return;
       }
       case ChatServerMessage.Ack: {
         const stamped = readSendTime(payload?.clientMessageId);
-        if (!stamped) return;
-        const window = this.#stats.window(stamped.window);
-        window.acked += 1;
-        window.ackRtt.record(epochMs() - stamped.sentAt);
+        if (stamped) this.#stats.window(stamped.window).acknowledged(epochMs() - stamped.sentAt);
         return;
       }
       case ChatServerMessage.Offer:

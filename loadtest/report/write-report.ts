@@ -138,45 +138,52 @@ function rampRows(ramp: RampResult): string[] {
 }
 const RAMP_HEADER = ["clients added", "joins/s achieved / asked", "failed", "token p50 / p99 (ms)", "lobby join p50 / p99 (ms)", "match p50 / p99 (ms)", "server CPU", "bots CPU"];
 
+/** A heading per run, then its tables, or why it was not run. */
+function perRun<R extends ScenarioRun>(runs: R[], tables: (run: R) => string[]): string[] {
+  return runs.flatMap((run) => [`### ${title(run)}`, "", ...(run.skipped ? [`Not run: ${run.skipped}`, ""] : tables(run))]);
+}
+
 function capacitySection(results: BenchResults, chart: string): string {
-  const runs = of(results.runs, "capacity");
-  const parts = ["## (a) Clients at 1 message/s each", "", `![p99 latency, server CPU and RSS against connected clients](${chart})`, ""];
-  for (const run of runs) {
-    parts.push(`### ${title(run)}`, "");
-    if (run.skipped) {
-      parts.push(`Not run: ${run.skipped}`, "");
-      continue;
-    }
-    parts.push(table(
-      ["clients", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "idle RSS (MB)", "server fds", ...CPU_HEADER, "server CPU µs/msg"],
-      run.steps.map((s) => [
-        int(s.clients), int(s.steady.deliveredPerSecond), ms(s.steady.latency.p50), ms(s.steady.latency.p95), `**${ms(s.steady.latency.p99)}**`, ms(s.steady.latency.max),
-        ms(s.steady.ackRtt.p99), int(s.steady.lost), mb(s.idleRssBytes), int(s.serverFds), ...cpuCells(s.steady), int(usPerMessage(s.steady)),
-      ]),
-    ), "", "Ramp to each step:", "", table(RAMP_HEADER, run.steps.map((s) => rampRows(s.ramp))), "");
-  }
-  return parts.join("\n");
+  return [
+    "## (a) Clients at 1 message/s each",
+    "",
+    `![p99 latency, server CPU and RSS against connected clients](${chart})`,
+    "",
+    ...perRun(of(results.runs, "capacity"), (run) => [
+      table(
+        ["clients", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "idle RSS (MB)", "server fds", ...CPU_HEADER, "server CPU µs/msg"],
+        run.steps.map((s) => [
+          int(s.clients), int(s.steady.deliveredPerSecond), ms(s.steady.latency.p50), ms(s.steady.latency.p95), `**${ms(s.steady.latency.p99)}**`, ms(s.steady.latency.max),
+          ms(s.steady.ackRtt.p99), int(s.steady.lost), mb(s.idleRssBytes), int(s.serverFds), ...cpuCells(s.steady), int(usPerMessage(s.steady)),
+        ]),
+      ),
+      "",
+      "Ramp to each step:",
+      "",
+      table(RAMP_HEADER, run.steps.map((s) => rampRows(s.ramp))),
+      "",
+    ]),
+  ].join("\n");
 }
 
 function throughputSection(results: BenchResults, chart: string): string {
-  const runs = of(results.runs, "throughput");
-  const parts = [`## (b) Messages per second at ${int(results.plan.throughput.clients)} clients`, "", `![p99 latency, delivered rate and server CPU against offered rate](${chart})`, ""];
-  for (const run of runs) {
-    parts.push(`### ${title(run)}`, "");
-    if (run.skipped) {
-      parts.push(`Not run: ${run.skipped}`, "");
-      continue;
-    }
-    parts.push(table(
-      ["msg/s per client", "offered msg/s", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "missed", ...CPU_HEADER, "server CPU µs/msg"],
-      run.steps.map((s) => [
-        String(s.perClient), int(s.offeredPerSecond), `**${int(s.deliveredPerSecond)}**`, ms(s.latency.p50), ms(s.latency.p95), `**${ms(s.latency.p99)}**`, ms(s.latency.max),
-        ms(s.ackRtt.p99), int(s.lost), int(s.missed), ...cpuCells(s), int(usPerMessage(s)),
-      ]),
-    ), "");
-    if (run.ramp) parts.push("Ramp:", "", table(RAMP_HEADER, [rampRows(run.ramp)]), "");
-  }
-  return parts.join("\n");
+  return [
+    `## (b) Messages per second at ${int(results.plan.throughput.clients)} clients`,
+    "",
+    `![p99 latency, delivered rate and server CPU against offered rate](${chart})`,
+    "",
+    ...perRun(of(results.runs, "throughput"), (run) => [
+      table(
+        ["msg/s per client", "offered msg/s", "delivered msg/s", "p50", "p95", "p99", "max (ms)", "ack RTT p99", "lost", "missed", ...CPU_HEADER, "server CPU µs/msg"],
+        run.steps.map((s) => [
+          String(s.perClient), int(s.offeredPerSecond), `**${int(s.deliveredPerSecond)}**`, ms(s.latency.p50), ms(s.latency.p95), `**${ms(s.latency.p99)}**`, ms(s.latency.max),
+          ms(s.ackRtt.p99), int(s.lost), int(s.missed), ...cpuCells(s), int(usPerMessage(s)),
+        ]),
+      ),
+      "",
+      ...(run.ramp ? ["Ramp:", "", table(RAMP_HEADER, [rampRows(run.ramp)]), ""] : []),
+    ]),
+  ].join("\n");
 }
 
 function burstSection(results: BenchResults): string {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TargetAddress } from "../bots/commands.ts";
 import { supervise, whenReady, type Supervised } from "./child-process.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../../tests/helpers/process.ts";
 
 export const TARGETS = ["pairline", "bare-colyseus", "bare-ws"] as const;
 export type TargetName = (typeof TARGETS)[number];

@@ -1,5 +1,5 @@
 import { supervise, whenReady, type Supervised } from "./child-process.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../../tests/helpers/process.ts";
 
 export interface RunningRedis {
   url: string;
