@@ -25,6 +25,8 @@ export interface RampResult extends PhaseCost {
 }
 
 export interface ChatWindow extends PhaseCost {
+  /** The id its messages carried. */
+  window: number;
   clients: number;
   /** Messages per second per client asked of the bots. */
   perClient: number;
@@ -33,7 +35,7 @@ export interface ChatWindow extends PhaseCost {
   deliveredPerSecond: number;
   sent: number;
   received: number;
-  /** Sent but never received (checked after a drain pause). */
+  /** Sent but never received (by the end of the scenario). */
   lost: number;
   /** Sends the generator was too busy to make. */
   missed: number;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { mergeStats, type MergedStats } from "../bots/bot-stats.ts";
+import { mergeStats, WindowCounts, type MergedStats } from "../bots/bot-stats.ts";
 import type { FleetStatus, LoopLag, Reply } from "../bots/commands.ts";
 import { CpuMeter } from "../metrics/cpu-meter.ts";
 import { openFds, rssBytes } from "../metrics/proc-stats.ts";
@@ -21,6 +21,8 @@ export class Session {
   readonly pool: WorkerPool;
   readonly redis?: RunningRedis;
   readonly baseRssBytes: number;
+  /** Every chat window's counters over the whole session: a message that arrives late still counts for its window. */
+  readonly windowTotals = new Map<number, WindowCounts>();
   readonly #meter: CpuMeter;
 
   private constructor(target: RunningTarget, pool: WorkerPool, redis: RunningRedis | undefined) {
@@ -85,7 +87,12 @@ export class Session {
   async take(): Promise<{ stats: MergedStats; lag: LoopLag }> {
     const replies = await this.pool.all<Of<"take">>({ op: "take" });
     const lag = replies.reduce<LoopLag>((worst, r) => ({ p50: Math.max(worst.p50, r.lag.p50), p99: Math.max(worst.p99, r.lag.p99), max: Math.max(worst.max, r.lag.max) }), { p50: 0, p99: 0, max: 0 });
-    return { stats: mergeStats(replies.map((r) => r.stats)), lag };
+    const stats = mergeStats(replies.map((r) => r.stats));
+    for (const [id, counts] of stats.windows) {
+      const total = this.windowTotals.get(id) ?? new WindowCounts();
+      this.windowTotals.set(id, total.add(counts.toJSON()));
+    }
+    return { stats, lag };
   }
 
   async status(): Promise<FleetStatus> {

@@ -3,7 +3,7 @@ import type { Plan } from "../plan.ts";
 import { say } from "../progress.ts";
 import type { CapacityStep } from "../results.ts";
 import type { Session } from "../session.ts";
-import { chatWindow, meetsGoal } from "./chat-window.ts";
+import { chatWindow, meetsGoal, settleWindows } from "./chat-window.ts";
 import { describeWindow, stopReason } from "./verdicts.ts";
 
 /**
@@ -31,5 +31,6 @@ export async function runCapacity(session: Session, plan: Plan): Promise<Capacit
       break;
     }
   }
+  await settleWindows(session, plan, steps.map((s) => s.steady));
   return steps;
 }

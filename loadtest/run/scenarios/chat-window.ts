@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { WindowCounts } from "../../bots/bot-stats.ts";
 import { LatencyHistogram } from "../../metrics/histogram.ts";
 import type { Plan } from "../plan.ts";
 import type { ChatWindow } from "../results.ts";
@@ -23,26 +25,43 @@ export async function chatWindow(session: Session, plan: Plan, perClient: number
     await chat(window, measureMs);
     serverRssBytes = session.serverRss();
   }, drainMs);
-  const counted = stats.windows.get(window);
-  const sent = counted?.sent ?? 0;
-  const received = counted?.received ?? 0;
-  const seconds = measureMs / 1000;
   return {
     ...cost,
+    window,
     clients,
     perClient,
     offeredPerSecond: clients * perClient,
+    ...countsOf(session.windowTotals.get(window), measureMs),
+    serverRssBytes,
+    problems: stats.counts,
+  };
+}
+
+function countsOf(counts: WindowCounts | undefined, measureMs: number) {
+  const sent = counts?.sent ?? 0;
+  const received = counts?.received ?? 0;
+  const seconds = measureMs / 1000;
+  return {
     sentPerSecond: sent / seconds,
     deliveredPerSecond: received / seconds,
     sent,
     received,
     lost: Math.max(0, sent - received),
-    missed: counted?.missed ?? 0,
-    latency: (counted?.latency ?? new LatencyHistogram()).summary(),
-    ackRtt: (counted?.ackRtt ?? new LatencyHistogram()).summary(),
-    serverRssBytes,
-    problems: stats.counts,
+    missed: counts?.missed ?? 0,
+    latency: (counts?.latency ?? new LatencyHistogram()).summary(),
+    ackRtt: (counts?.ackRtt ?? new LatencyHistogram()).summary(),
   };
+}
+
+/**
+ * A message that arrived after its window's drain pause counted as lost when the
+ * window was judged; once a scenario is over, each window gets what finally arrived
+ * for it (late ones in its latency, lost only what never came).
+ */
+export async function settleWindows(session: Session, plan: Plan, windows: ChatWindow[]): Promise<void> {
+  await sleep(plan.window.drainMs);
+  await session.take();
+  for (const window of windows) Object.assign(window, countsOf(session.windowTotals.get(window.window), plan.window.measureMs));
 }
 
 /** A window meets the goal when its p99 is under the limit and nothing was lost. */

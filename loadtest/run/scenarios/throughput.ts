@@ -2,7 +2,7 @@ import type { Plan } from "../plan.ts";
 import { say } from "../progress.ts";
 import type { ChatWindow, RampResult } from "../results.ts";
 import type { Session } from "../session.ts";
-import { chatWindow, meetsGoal } from "./chat-window.ts";
+import { chatWindow, meetsGoal, settleWindows } from "./chat-window.ts";
 import { describeWindow, stopReason } from "./verdicts.ts";
 
 /** (b): a fixed crowd of paired clients sends faster and faster; each rate is one measured window. */
@@ -22,5 +22,6 @@ export async function runThroughput(session: Session, plan: Plan): Promise<{ ram
       break;
     }
   }
+  await settleWindows(session, plan, steps);
   return { ramp, steps };
 }
