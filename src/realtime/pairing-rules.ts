@@ -35,13 +35,17 @@ export function pickPairs(entries: QueueEntry[], rules: PairingRule[], now: numb
   const waiting = [...entries].sort((x, y) => x.since - y.since);
   const taken = new Set<string>();
   const pairs: Array<[QueueEntry, QueueEntry]> = [];
-  for (const [i, a] of waiting.entries()) {
+  for (let i = 0; i < waiting.length; i++) {
+    const a = waiting[i]!;
     if (taken.has(a.userId)) continue;
-    const b = waiting.find((candidate, j) =>
-      j > i && !taken.has(candidate.userId) && rules.every((rule) => rule(a, candidate, now)));
-    if (!b) continue;
-    taken.add(a.userId).add(b.userId);
-    pairs.push([a, b]);
+    // Candidates are looked for after `a` only: a pass over a crowd that all fits costs one look each.
+    for (let j = i + 1; j < waiting.length; j++) {
+      const b = waiting[j]!;
+      if (taken.has(b.userId) || !rules.every((rule) => rule(a, b, now))) continue;
+      taken.add(a.userId).add(b.userId);
+      pairs.push([a, b]);
+      break;
+    }
   }
   return pairs;
 }

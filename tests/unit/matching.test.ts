@@ -22,6 +22,11 @@ describe("matching: who is paired with whom", () => {
     assert.deepEqual(names(pairs), [["a", "b"]]);
   });
 
+  it("pairs a crowd in waiting order, each with the next one free", () => {
+    const crowd = Array.from({ length: 6 }, (_, i) => waiting(`u${i}`, { since: NOW - 100 + i })).reverse();
+    assert.deepEqual(names(pickPairs(crowd, rules, NOW)), [["u0", "u1"], ["u2", "u3"], ["u4", "u5"]]);
+  });
+
   it("never pairs a user with themselves (two windows)", () => {
     assert.deepEqual(pickPairs([waiting("a"), waiting("a", { sessionId: "other" })], rules, NOW), []);
   });
