@@ -37,7 +37,7 @@ export const FULL_PLAN: Plan = {
   keepLobby: false,
   messageLength: 64,
   latencyGoalMs: 100,
-  window: { warmupMs: 1500, measureMs: 6000, drainMs: 1000 },
+  window: { warmupMs: 1000, measureMs: 5000, drainMs: 1000 },
   settleMs: 1500,
   capacity: { steps: [1000, 2500, 4000, 5000, 6000, 7500], perClient: 1 },
   throughput: { clients: 1000, perClient: [10, 20, 30, 40, 50, 60] },
