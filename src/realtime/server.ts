@@ -130,7 +130,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   const deps = createRoomDeps(services, presence);
   const stopHousekeeping = startHousekeeping(presence, services.logger, [
     ...pairlineTasks({ ...deps, users: services.users }),
-    forgetDeadProcesses(),
+    forgetDeadProcesses(presence),
   ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));
   const stopEvicting = evictBanned(presence);

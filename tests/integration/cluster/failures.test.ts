@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
+import { Client, MatchMakeError } from "@colyseus/sdk";
 import { ChatServerMessage } from "../../../rooms/protocol.ts";
 import { request } from "../../helpers/http.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
@@ -11,6 +11,7 @@ import {
   takeSeat,
   whenLeft,
   type ChatSide,
+  type LobbySession,
   type TestUser,
 } from "../../helpers/realtime.ts";
 import { eventually } from "../../helpers/uploads.ts";
@@ -31,9 +32,20 @@ function through(member: Member, user: TestUser): TestUser {
   return { ...user, client };
 }
 
+/** Joins the lobby as a client should: a 503 (the service is getting over a failure) is tried again. */
+async function enterLobbyPatiently(user: TestUser): Promise<LobbySession> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await enterLobby(user);
+    } catch (error) {
+      if (!(error instanceof MatchMakeError) || error.code !== 503 || attempt === 3) throw error;
+    }
+  }
+}
+
 /** Both users go back to the lobby (through `member`) and ask for a partner; resolves once both are matched. */
 async function requeue(member: Member, users: TestUser[]) {
-  const sessions = await Promise.all(users.map((user) => enterLobby(through(member, user))));
+  const sessions = await Promise.all(users.map((user) => enterLobbyPatiently(through(member, user))));
   return Promise.all(sessions.map((session) => askForMatch(session, undefined)));
 }
 
@@ -97,14 +109,15 @@ describe("cluster: failures and restarts", function () {
   }
 
   it("keeps the chats of the other processes whole when one is killed, and re-matches the users of the dead one within 5 s", async () => {
+    const lobbyHost = cluster.hostOf((await timedMatchmake(cluster.members[0]!, token)).body);
     const pairs: Array<{ sides: [ChatSide, ChatSide]; host: Member }> = [];
-    const hosts = () => new Set(pairs.map((pair) => pair.host));
-    while (hosts().size < 2) {
+    while (new Set(pairs.map((pair) => pair.host)).size < 2) {
       assert.ok(pairs.length < 12, "chats were spread over the processes");
       const [a, b] = [cluster.members[pairs.length % 3]!, cluster.members[(pairs.length + 1) % 3]!];
       pairs.push(await pairThrough(cluster, a, b));
     }
-    const victim = pairs[0]!.host;
+    // the worst case, when it can be had: the process that dies also hosts the lobby everyone joins
+    const victim = pairs.some((pair) => pair.host === lobbyHost) ? lobbyHost : pairs[0]!.host;
     const survivors = pairs.filter((pair) => pair.host !== victim);
     const orphans = pairs.filter((pair) => pair.host === victim);
     const helper = cluster.members.find((member) => member !== victim)!;
@@ -118,7 +131,7 @@ describe("cluster: failures and restarts", function () {
       assert.equal(matched.length, 2);
     }
     const elapsed = Date.now() - killedAt;
-    assert.ok(elapsed < 5000, `re-matched ${Date.now() - killedAt} ms after the kill`);
+    assert.ok(elapsed < 5000, `re-matched ${elapsed} ms after the kill`);
     cluster.members.splice(cluster.members.indexOf(victim), 1);
     await Promise.all(survivors.flatMap((pair) => pair.sides.map((side) => side.room.leave())));
   });
