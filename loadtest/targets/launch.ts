@@ -72,8 +72,31 @@ function shellLine(env: Record<string, string>, args: string[]): string {
   return `${shown} node ${args.map((a) => path.relative(process.cwd(), a).startsWith("..") ? a : path.relative(process.cwd(), a) || a).join(" ")}`;
 }
 
-/** Starts the target's server processes, fresh, and waits until each is ready. */
+/** Free ports, all different (a port just probed is free until someone binds it, so two probes can return the same one). */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+const LAUNCH_ATTEMPTS = 3;
+
+/**
+ * Starts the target's server processes, fresh, and waits until each is ready. A port
+ * found free can be taken by another program before the server binds it; the launch is
+ * then tried again on other ports.
+ */
 export async function launchTarget(options: LaunchOptions): Promise<RunningTarget> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(options);
+    } catch (error) {
+      if (attempt >= LAUNCH_ATTEMPTS || !String(error).includes("EADDRINUSE")) throw error;
+    }
+  }
+}
+
+async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
   const { name, processes, redisUrl, pairlineRoot, profileDir } = options;
   if (processes > 1 && !redisUrl) throw new Error("several processes need Redis");
   if (name === "bare-ws" && processes > 1) throw new Error("the bare ws baseline is one process");
@@ -83,8 +106,8 @@ export async function launchTarget(options: LaunchOptions): Promise<RunningTarge
   const commands: string[] = [];
   const endpoints: string[] = [];
   try {
-    for (let i = 0; i < processes; i++) {
-      const port = await freePort();
+    const ports = await distinctFreePorts(processes);
+    for (const [i, port] of ports.entries()) {
       const env = name === "pairline"
         ? pairlineEnv(port, shared, i, redisUrl, processes > 1)
         : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) };
