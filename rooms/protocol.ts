@@ -179,7 +179,7 @@ const chatSchemasByTextLimit = new Map<number, ChatSchemas>();
 
 /**
  * The chat room's schemas for these limits. Built once per limit and shared by every
- * chat room (zod schemas are immutable): building them was half the cost of opening a chat.
+ * chat room (zod schemas are immutable): building them costs as much as the rest of opening a chat.
  */
 export function chatClientSchemas(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS): ChatSchemas {
   let schemas = chatSchemasByTextLimit.get(limits.textMaxLength);
