@@ -298,6 +298,11 @@ function limitsSection(results: BenchResults): string {
     }
   }
   lines.push(table(["target", "figure", "limited by"], rows));
+  const fds = of(runs, "capacity").flatMap((run) => run.steps.map((step) => ({ run, step })));
+  const most = fds.reduce<(typeof fds)[number] | undefined>((top, x) => (!top || x.step.serverFds > top.step.serverFds ? x : top), undefined);
+  if (most) {
+    lines.push("", `File descriptors limited nothing: the most open at once in a target's server processes was ${int(most.step.serverFds)} (${title(most.run)}, ${int(most.step.clients)} clients), against a limit of ${machine.openFileLimit} per process.`);
+  }
   return lines.join("\n");
 }
 
