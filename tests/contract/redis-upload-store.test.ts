@@ -1,3 +1,5 @@
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import type { Redis } from "ioredis";
 import { RedisUploadStore } from "../../src/uploads/redis-store.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
@@ -16,4 +18,32 @@ describe("UploadStore contract: Redis", function () {
     await redis?.stop();
   });
   uploadStoreContract(async (quota) => new RedisUploadStore(client, { quota, maxAgeMs: 3_600_000 }));
+
+  it("keeps a room's quota when stores of different processes (own connections) save at once", async () => {
+    const clients = [redis.client(), redis.client(), redis.client()];
+    try {
+      const stores = clients.map((c) => new RedisUploadStore(c, { quota: { maxFiles: 4, maxBytes: 1000 }, maxAgeMs: 3_600_000 }));
+      const bytes = Buffer.from("shared");
+      const upload = { roomId: "room-shared-by-processes", ownerId: "u1", name: "a.txt", mime: "text/plain", size: bytes.length, duration: null };
+      const results = await Promise.allSettled(stores.flatMap((store) => [1, 2, 3].map(() => store.save(upload, Readable.from([bytes])))));
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 4);
+      assert.deepEqual(await stores[0]!.usage(upload.roomId), { files: 4, bytes: 4 * bytes.length });
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  });
+
+  it("lets Redis expire an upload after the longest a chat can last", async () => {
+    const store = new RedisUploadStore(client, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 300 });
+    const bytes = Buffer.from("short-lived");
+    const saved = await store.save({ roomId: "room-expiring", ownerId: "u1", name: "a.txt", mime: "text/plain", size: bytes.length, duration: null }, Readable.from([bytes]));
+    assert.ok(await store.get(saved.id));
+    const deadline = Date.now() + 5000;
+    while ((await store.get(saved.id)) !== null) {
+      assert.ok(Date.now() < deadline, "the upload expired");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(await store.read(saved.id), null);
+    assert.deepEqual(await store.usage("room-expiring"), { files: 0, bytes: 0 });
+  });
 });

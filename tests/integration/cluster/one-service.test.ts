@@ -1,19 +1,16 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
 import { ChatServerMessage, type SeatReservation } from "../../../rooms/protocol.ts";
 import { newAccount, registerGuest, registerUser, request } from "../../helpers/http.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
-import { askForMatch, Inbox, say, takeSeat, type ChatSide, type LobbySession, type TestUser } from "../../helpers/realtime.ts";
+import { askForMatch, enterLobby, Inbox, newUser, say, takeSeat, type ChatSide, type LobbySession, type TestUser } from "../../helpers/realtime.ts";
 import { download, eventually, png, uploadFile } from "../../helpers/uploads.ts";
 import { startCluster, type Cluster, type Member } from "./cluster.ts";
 
+const ADMIN_PASSWORD = "admin-password-for-cluster-tests";
+const adminAuth = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` };
+
 /** A guest who talks to the service through one process. */
-async function userOf(member: Member): Promise<TestUser> {
-  const guest = await registerGuest(member.baseUrl);
-  const client = new Client(member.baseUrl);
-  client.auth.token = guest.token;
-  return { ...guest, client };
-}
+const userOf = (member: Member): Promise<TestUser> => newUser(member.baseUrl);
 
 /** Opens a lobby room for the user on a process the predicate accepts (new rooms go to the least busy process). */
 async function lobbyWhere(user: TestUser, accept: (address: string) => boolean): Promise<LobbySession & { address: string }> {
@@ -34,7 +31,7 @@ describe("cluster: three processes and one Redis are one service", function () {
   this.timeout(60_000);
   let cluster: Cluster;
   before(async () => {
-    cluster = await startCluster(3);
+    cluster = await startCluster(3, { ADMIN_PASSWORD: ADMIN_PASSWORD });
   });
   after(async () => {
     await cluster?.stop();
@@ -87,8 +84,7 @@ describe("cluster: three processes and one Redis are one service", function () {
 
   it("serves an upload posted to one process from another", async () => {
     const [a, b] = await Promise.all([userOf(cluster.members[0]!), userOf(cluster.members[1]!)]);
-    const [lobbyA, lobbyB] = await Promise.all([a.client.joinOrCreate("lobby"), b.client.joinOrCreate("lobby")]);
-    const sessions = [lobbyA, lobbyB].map((room, i) => ({ user: [a, b][i]!, room, inbox: new Inbox(room) }));
+    const sessions = await Promise.all([a, b].map((user) => enterLobby(user)));
     const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
     const [sideA, sideB]: ChatSide[] = await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)));
     const image = png(24, 24);
@@ -121,5 +117,26 @@ describe("cluster: three processes and one Redis are one service", function () {
       ),
     );
     assert.deepEqual(logins.map((res) => res.status), accounts.map(() => 200));
+  });
+
+  it("applies a ban made through one process at once on the process that hosts the banned user's chat, and on every other", async () => {
+    const [a, b] = await Promise.all([userOf(cluster.members[0]!), userOf(cluster.members[1]!)]);
+    const sessions = await Promise.all([a, b].map((user) => enterLobby(user)));
+    const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+    const [sideA, sideB] = await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)));
+    const host = cluster.hostOf(matched[0]!.reservation);
+    const elsewhere = cluster.members.filter((member) => member !== host);
+    const banned = await request(elsewhere[0]!.baseUrl, "POST", `/api/admin/users/${a.id}/ban`, {
+      body: { reason: "abuse", hours: 1 },
+      headers: adminAuth,
+    });
+    assert.equal(banned.status, 200);
+    assert.equal((await sideA!.inbox.next(ChatServerMessage.Error)).code, "BANNED");
+    assert.equal((await sideB!.inbox.next(ChatServerMessage.PartnerLeft)).userId, a.id);
+    for (const member of cluster.members) {
+      const refused = await request(member.baseUrl, "GET", "/api/auth/me", { token: a.token });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.code, "BANNED");
+    }
   });
 });

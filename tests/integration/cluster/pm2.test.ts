@@ -3,12 +3,11 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@colyseus/sdk";
 import { ChatServerMessage } from "../../../rooms/protocol.ts";
-import { registerGuest, request } from "../../helpers/http.ts";
+import { request } from "../../helpers/http.ts";
 import { freePort, ROOT } from "../../helpers/process.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../../helpers/redis.ts";
-import { askForMatch, Inbox, say, takeSeat } from "../../helpers/realtime.ts";
+import { askForMatch, enterLobby, newUser, say, takeSeat } from "../../helpers/realtime.ts";
 import { tempDir } from "../../helpers/server.ts";
 import { eventually } from "../../helpers/uploads.ts";
 
@@ -74,16 +73,8 @@ describe("PM2: ecosystem.config.js starts one service", function () {
       for (const url of urls) assert.equal((await request(url, "GET", "/ready")).status, 200);
     }, 20_000);
 
-    const users = await Promise.all(urls.map(async (url) => {
-      const guest = await registerGuest(url);
-      const client = new Client(url);
-      client.auth.token = guest.token;
-      return { ...guest, client };
-    }));
-    const sessions = await Promise.all(users.map(async (user) => {
-      const room = await user.client.joinOrCreate("lobby");
-      return { user, room, inbox: new Inbox(room) };
-    }));
+    const users = await Promise.all(urls.map((url) => newUser(url)));
+    const sessions = await Promise.all(users.map((user) => enterLobby(user)));
     const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
     assert.equal(matched[0]!.matchedUser.id, users[1]!.id);
     assert.ok([`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`].includes(matched[0]!.reservation.publicAddress!));
