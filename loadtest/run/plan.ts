@@ -39,7 +39,7 @@ export const FULL_PLAN: Plan = {
   latencyGoalMs: 100,
   window: { warmupMs: 1000, measureMs: 5000, drainMs: 1000 },
   settleMs: 1500,
-  capacity: { steps: [1000, 2500, 4000, 5000, 6000, 7500, 10000], perClient: 1 },
+  capacity: { steps: [1000, 3000, 5000, 6000, 7500, 10000], perClient: 1 },
   throughput: { clients: 1000, perClient: [10, 20, 30, 40, 50, 60] },
   burst: { clients: 2000 },
   signaling: { clients: 1000 },
