@@ -2,6 +2,8 @@ import { CloseCode, Room, type RoomException, type RoomMethodName } from "@colys
 import { lobbyChannel, notifyLobby, type LobbyNotice } from "../src/realtime/lobby-channel.ts";
 import { claimLobbySession, releaseLobbySession } from "../src/realtime/lobby-sessions.ts";
 import { recentPartner } from "../src/realtime/pairs.ts";
+import { PresenceEpoch } from "../src/realtime/presence-epoch.ts";
+import type { QueueEntry } from "../src/realtime/queue.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendError, type RoomClient } from "./inbound.ts";
@@ -19,6 +21,8 @@ import { initConnection, reportRoomException } from "./room-support.ts";
 const LOBBY_CAPACITY = 1000;
 /** How often a lobby with waiting users asks for a matching pass, so that preferences widen with time. */
 const REMATCH_INTERVAL_MS = 1000;
+/** How often a lobby checks that the presence still holds the queue (it does, unless Redis restarted empty). */
+const PRESENCE_CHECK_INTERVAL_MS = 3000;
 
 /**
  * Where users wait for a partner. The queue lives in presence, so a user here may be
@@ -28,8 +32,10 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   override maxClients = LOBBY_CAPACITY;
 
   #deps!: RoomDeps;
-  /** Sessions of this room that are in the queue. */
-  readonly #waiting = new Set<string>();
+  /** Sessions of this room that are in the queue, with their entries (to put back if the presence lost them). */
+  readonly #waiting = new Map<string, QueueEntry>();
+  #epoch!: PresenceEpoch;
+  #checkingEpoch = false;
 
   readonly #inbound = createInbound(lobbyClientSchemas, {
     [LobbyClientMessage.Match]: (client, payload) =>
@@ -44,6 +50,9 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     this.clock.setInterval(() => {
       if (this.#waiting.size > 0) this.#requestPass();
     }, REMATCH_INTERVAL_MS);
+    this.#epoch = new PresenceEpoch(this.presence);
+    void this.#requeueIfPresenceWasLost();
+    this.clock.setInterval(() => void this.#requeueIfPresenceWasLost(), PRESENCE_CHECK_INTERVAL_MS);
   }
 
   override async onJoin(client: RoomClient): Promise<void> {
@@ -92,7 +101,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
       recentPartner(this.presence, id),
       this.#deps.safety.blockedEitherWay(id),
     ]);
-    const added = await this.#deps.queue.add({
+    const entry: QueueEntry = {
       userId: id,
       username,
       sessionId: client.sessionId,
@@ -102,12 +111,12 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
       shareCountry,
       avoidUserIds: partner ? [partner, ...blocked] : blocked,
       since: Date.now(),
-    });
-    if (!added) {
+    };
+    if (!(await this.#deps.queue.add(entry))) {
       sendError(client, RoomErrorCode.AlreadyQueued, "You are already waiting for a partner in another window");
       return;
     }
-    this.#waiting.add(client.sessionId);
+    this.#waiting.set(client.sessionId, entry);
     this.#send(client, LobbyServerMessage.Queued, { position: await this.#deps.queue.size() });
     this.#requestPass();
   }
@@ -126,6 +135,21 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     } else {
       this.#send(client, LobbyServerMessage.SessionReplaced, {});
       client.leave(CloseCode.CONSENTED);
+    }
+  }
+
+  /** After Redis came back empty, the users still waiting here go back in the queue. */
+  async #requeueIfPresenceWasLost(): Promise<void> {
+    if (this.#checkingEpoch) return;
+    this.#checkingEpoch = true;
+    try {
+      if (!(await this.#epoch.lostSinceLastCheck())) return;
+      for (const entry of this.#waiting.values()) await this.#deps.queue.add(entry);
+      this.#requestPass();
+    } catch (error) {
+      this.#deps.logger.warn("Could not put waiting users back in the queue", { error: String(error) });
+    } finally {
+      this.#checkingEpoch = false;
     }
   }
 

@@ -12,7 +12,8 @@ const SWEPT_RECEIPT_SECONDS = 600;
  * hears on its channel any more, twice in a row, cannot answer a request: its room
  * count and room listings are removed at once (Colyseus would find out only when a
  * request to it times out, seconds later). If it was merely cut off from Redis, it
- * finds the receipt Colyseus looks for and lists its rooms again.
+ * finds the receipt Colyseus looks for and lists its rooms again, and (below) puts
+ * itself back among the processes that take new rooms.
  */
 export function forgetDeadProcesses(presence: Presence, everyMs = 1000): PeriodicTask {
   let unheard = new Set<string>();
@@ -22,6 +23,7 @@ export function forgetDeadProcesses(presence: Presence, everyMs = 1000): Periodi
     once: false,
     async run() {
       const [stats, channels] = await Promise.all([matchMaker.stats.fetchAll(), presence.channels?.("p:*") ?? []]);
+      if (!stats.some((stat) => stat.processId === matchMaker.processId)) await matchMaker.stats.persist(true);
       const listening = new Set(channels);
       const silent = stats.map((stat) => stat.processId).filter((id) => id !== matchMaker.processId && !listening.has(processChannel(id)));
       const dead = silent.filter((id) => unheard.has(id));

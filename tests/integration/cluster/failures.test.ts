@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Client, MatchMakeError } from "@colyseus/sdk";
-import { ChatServerMessage } from "../../../rooms/protocol.ts";
+import { ChatServerMessage, LobbyClientMessage, LobbyServerMessage } from "../../../rooms/protocol.ts";
 import { request } from "../../helpers/http.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
 import {
@@ -23,6 +23,30 @@ async function pairThrough(cluster: Cluster, a: Member, b: Member): Promise<{ si
   const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
   const sides = (await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)))) as [ChatSide, ChatSide];
   return { sides, host: cluster.hostOf(matched[0]!.reservation) };
+}
+
+/**
+ * Chats until they are hosted by at least two processes. Colyseus places a room on the
+ * process with the fewest rooms as each process last published its count (at most once
+ * a second), so each chat waits until its host's count shows it.
+ */
+async function spreadPairs(cluster: Cluster, pairs: Array<{ sides: [ChatSide, ChatSide]; host: Member }>): Promise<void> {
+  const redis = cluster.redis.client();
+  try {
+    while (new Set(pairs.map((pair) => pair.host)).size < 2) {
+      assert.ok(pairs.length < 12, "chats were spread over the processes");
+      const [a, b] = [cluster.members[pairs.length % 3]!, cluster.members[(pairs.length + 1) % 3]!];
+      const pair = await pairThrough(cluster, a, b);
+      pairs.push(pair);
+      const hosted = pairs.filter((other) => other.host === pair.host).length;
+      await eventually(async () => {
+        const published = Object.values(await redis.hgetall("roomcount")).map((stat) => Number(stat.split(",")[0]));
+        assert.ok(published.some((rooms) => rooms >= hosted), "the host published its room count");
+      }, 3000);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The same user, now talking to the service through another process. */
@@ -87,6 +111,9 @@ describe("cluster: failures and restarts", function () {
   for (const outage of ["restarted", "frozen"] as const) {
     it(`answers matchmaking with a 503 within 5 s while Redis is ${outage}, and serves again once it is back`, async () => {
       const [a, b, c] = cluster.members as [Member, Member, Member];
+      const waiting = await newUser(a.baseUrl).then(enterLobby);
+      waiting.room.send(LobbyClientMessage.Match, {});
+      await waiting.inbox.next(LobbyServerMessage.Queued);
       if (outage === "restarted") await cluster.redis.stop();
       else await cluster.redis.freeze(8);
       try {
@@ -101,6 +128,15 @@ describe("cluster: failures and restarts", function () {
       await eventually(async () => {
         for (const member of cluster.members) assert.equal((await request(member.baseUrl, "GET", "/ready")).status, 200);
       }, 15_000);
+      // whoever waited through the outage is still waiting, even if Redis came back empty
+      const newcomer = await newUser(c.baseUrl).then(enterLobby);
+      const [matchedWaiting, matchedNewcomer] = await Promise.all([
+        waiting.inbox.next(LobbyServerMessage.Matched, 10_000),
+        askForMatch(newcomer),
+      ]);
+      assert.equal(matchedWaiting.matchedUser.id, newcomer.user.id);
+      assert.equal(matchedNewcomer.matchedUser.id, waiting.user.id);
+      await Promise.all([waiting.room.leave(), newcomer.room.leave()]);
       const { sides } = await pairThrough(cluster, a, c);
       await converse(sides, 2, `after-${outage}`);
       assert.ok(cluster.members.every(alive), "every process stayed up");
@@ -111,11 +147,7 @@ describe("cluster: failures and restarts", function () {
   it("keeps the chats of the other processes whole when one is killed, and re-matches the users of the dead one within 5 s", async () => {
     const lobbyHost = cluster.hostOf((await timedMatchmake(cluster.members[0]!, token)).body);
     const pairs: Array<{ sides: [ChatSide, ChatSide]; host: Member }> = [];
-    while (new Set(pairs.map((pair) => pair.host)).size < 2) {
-      assert.ok(pairs.length < 12, "chats were spread over the processes");
-      const [a, b] = [cluster.members[pairs.length % 3]!, cluster.members[(pairs.length + 1) % 3]!];
-      pairs.push(await pairThrough(cluster, a, b));
-    }
+    await spreadPairs(cluster, pairs);
     // the worst case, when it can be had: the process that dies also hosts the lobby everyone joins
     const victim = pairs.some((pair) => pair.host === lobbyHost) ? lobbyHost : pairs[0]!.host;
     const survivors = pairs.filter((pair) => pair.host !== victim);
@@ -140,10 +172,7 @@ describe("cluster: failures and restarts", function () {
     const [a, b] = cluster.members as [Member, Member];
     const pairs = [await pairThrough(cluster, a, b)];
     await cluster.add();
-    while (new Set(pairs.map((pair) => pair.host)).size < 2) {
-      assert.ok(pairs.length < 12, "a new process is given chats");
-      pairs.push(await pairThrough(cluster, a, b));
-    }
+    await spreadPairs(cluster, pairs);
     pairs.reverse();
     const draining = pairs[0]!.host;
     const drained = pairs.filter((pair) => pair.host === draining);
