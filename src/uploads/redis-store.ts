@@ -51,6 +51,14 @@ type SaveUpload = (
   json: string, content: Buffer, ttlMs: number, createdAt: number, recordPrefix: string,
 ) => Promise<number>;
 
+/** Redis not answering (a timeout, a lost connection) is the service being unavailable, not a bug: a 503. */
+function unavailableIfUnreachable(error: unknown): never {
+  if (error instanceof Error && error.name !== "ReplyError") {
+    throw Errors.unavailable("Uploads are unavailable right now; try again shortly");
+  }
+  throw error;
+}
+
 interface StoredRecord extends Omit<UploadRecord, "createdAt"> {
   createdAt: string;
 }
@@ -96,7 +104,7 @@ export class RedisUploadStore implements UploadStore {
       roomKey(record.roomId), recordKey(record.id), bytesKey(record.id), CREATED_KEY,
       record.id, record.size, this.#quota.maxFiles, this.#quota.maxBytes,
       JSON.stringify(stored), bytes, this.#maxAgeMs, record.createdAt.getTime(), RECORD_PREFIX,
-    );
+    ).catch(unavailableIfUnreachable);
     if (refusal === QuotaRefusal.Files) throw Errors.uploadQuotaExceeded(`This chat already holds ${this.#quota.maxFiles} files`);
     if (refusal === QuotaRefusal.Bytes) throw Errors.uploadQuotaExceeded("This chat has no room left for a file this large");
     return record;
@@ -104,7 +112,7 @@ export class RedisUploadStore implements UploadStore {
 
   async get(id: string): Promise<UploadRecord | null> {
     if (!ID_PATTERN.test(id)) return null;
-    const raw = await this.#redis.get(recordKey(id));
+    const raw = await this.#redis.get(recordKey(id)).catch(unavailableIfUnreachable);
     if (raw === null) return null;
     const stored = JSON.parse(raw) as StoredRecord;
     return { ...stored, createdAt: new Date(stored.createdAt) };
@@ -112,9 +120,10 @@ export class RedisUploadStore implements UploadStore {
 
   async read(id: string, range?: ByteRange): Promise<Readable | null> {
     if (!(await this.get(id))) return null;
-    const bytes = range
-      ? await this.#redis.getrangeBuffer(bytesKey(id), range.start, range.end)
-      : await this.#redis.getBuffer(bytesKey(id));
+    const bytes = await (range
+      ? this.#redis.getrangeBuffer(bytesKey(id), range.start, range.end)
+      : this.#redis.getBuffer(bytesKey(id))
+    ).catch(unavailableIfUnreachable);
     return bytes === null ? null : Readable.from([bytes]);
   }
 

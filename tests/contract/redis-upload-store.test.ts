@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
+import { AppError } from "../../src/errors.ts";
 import { RedisUploadStore } from "../../src/uploads/redis-store.ts";
+import { freePort } from "../helpers/process.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 import { uploadStoreContract } from "./upload-store.contract.ts";
 
@@ -45,5 +47,20 @@ describe("UploadStore contract: Redis", function () {
     }
     assert.equal(await store.read(saved.id), null);
     assert.deepEqual(await store.usage("room-expiring"), { files: 0, bytes: 0 });
+  });
+
+  it("answers 503 SERVICE_UNAVAILABLE, not an internal error, while Redis does not answer", async () => {
+    const unreachable = new Redis(`redis://127.0.0.1:${await freePort()}`, { maxRetriesPerRequest: null, commandTimeout: 200 });
+    unreachable.on("error", () => undefined);
+    try {
+      const store = new RedisUploadStore(unreachable, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 3_600_000 });
+      const bytes = Buffer.from("x");
+      const upload = { roomId: "room-unreachable", ownerId: "u1", name: "a.txt", mime: "text/plain", size: 1, duration: null };
+      for (const attempt of [store.get("AAAAAAAAAAAAAAAAAAAAAA"), store.save(upload, Readable.from([bytes]))]) {
+        await assert.rejects(attempt, (error: unknown) => error instanceof AppError && error.status === 503);
+      }
+    } finally {
+      unreachable.disconnect();
+    }
   });
 });
