@@ -85,6 +85,20 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   return runs;
 }
 
+/** The earlier results with the fresh runs in place of the same scenario, target and process count. */
+function updated(earlier: BenchResults, fresh: BenchResults, argv: string[]): BenchResults {
+  const same = (a: ScenarioRun, b: ScenarioRun) => a.kind === b.kind && a.target === b.target && a.processes === b.processes;
+  const replaced = earlier.runs.map((run) => fresh.runs.find((f) => same(run, f)) ?? run);
+  const added = fresh.runs.filter((f) => !earlier.runs.some((run) => same(run, f)));
+  return {
+    ...earlier,
+    loadAverageAfter: fresh.loadAverageAfter,
+    durationSeconds: earlier.durationSeconds + fresh.durationSeconds,
+    command: `${earlier.command}, then npm run bench -- ${argv.join(" ")} (at ${fresh.machine.date.slice(11, 16)} UTC, commit ${fresh.machine.commit})`,
+    runs: [...replaced, ...added],
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), ROOT);
   if (options.reportFrom) {
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
   say(`${options.plan.mode} run: ${options.scenarios.join(", ")} on ${options.targets.join(", ")}; ${options.plan.workers} bot workers`);
   const machineBefore = describeMachine(ROOT, options.pairlineRoot);
   const runs = await runAll(options);
-  const results: BenchResults = {
+  const fresh: BenchResults = {
     plan: options.plan,
     machine: machineBefore,
     loadAverageAfter: describeMachine(ROOT, options.pairlineRoot).loadAverage,
@@ -118,8 +132,9 @@ async function main(): Promise<void> {
     command: `npm run bench${options.plan.mode === "quick" ? " -- --quick" : ""}`,
     runs,
   };
+  const results = options.update ? updated(JSON.parse(fs.readFileSync(options.update, "utf8")) as BenchResults, fresh, process.argv.slice(2)) : fresh;
   writeReport(results, options.reportPath, options.assetsDir, ROOT);
-  say(`done in ${Math.round(results.durationSeconds)} s: ${path.relative(process.cwd(), options.reportPath)}`);
+  say(`done in ${Math.round(fresh.durationSeconds)} s: ${path.relative(process.cwd(), options.reportPath)}`);
 }
 
 main().then(

@@ -47,6 +47,8 @@ export class Bot {
   #rematchOnClose = false;
   #droppedAt = 0;
   #callStartedAt = 0;
+  /** Between a skip (or the partner's) and being seated with the next stranger. */
+  #rematching = false;
 
   constructor(connector: Connector, stats: BotStats, calls: CallScript, options: BotOptions) {
     this.#connector = connector;
@@ -138,6 +140,7 @@ export class Bot {
     if (this.state !== "chatting" || !this.#chat) return;
     this.#rematchFrom = epochMs();
     this.#rematchOnClose = true;
+    this.#rematching = true;
     this.#chat.send(ChatClientMessage.Leave, {});
   }
 
@@ -149,6 +152,10 @@ export class Bot {
 
   get dropped(): boolean {
     return this.#droppedAt > 0;
+  }
+
+  get rematching(): boolean {
+    return this.#rematching && this.state !== "closed";
   }
 
   get calling(): boolean {
@@ -182,6 +189,7 @@ export class Bot {
       if (this.#rematchFrom > 0) this.#stats.time("rematch", now - this.#rematchFrom);
       this.#rematchFrom = 0;
       this.#rematchOnClose = false;
+      this.#rematching = false;
       this.#chat = chat;
       this.partner = matched.matchedUser;
       this.state = "chatting";
@@ -224,6 +232,7 @@ export class Bot {
       case ChatServerMessage.PartnerLeft:
         this.#rematchFrom = epochMs();
         this.#rematchOnClose = true;
+        this.#rematching = true;
         return;
       case ChatServerMessage.Error:
         this.#stats.count(`server error ${payload?.code}`);

@@ -124,10 +124,10 @@ export class BotFleet {
   async #skip(fraction: number, timeoutMs: number): Promise<{ started: number; finished: number }> {
     const skippers = this.#pick(fraction);
     for (const bot of skippers) bot.skip();
-    await sleep(POLL_MS);
+    const rematching = () => this.#bots.filter((bot) => bot.rematching).length;
     // Pairline never pairs two who just left each other: in a small crowd the last ones may wait for good.
-    await this.#until(() => this.status().waiting === 0 && skippers.every((bot) => bot.state === "chatting"), timeoutMs, () => this.status().waiting);
-    return { started: skippers.length, finished: skippers.filter((bot) => bot.state === "chatting").length };
+    await this.#until(() => rematching() === 0, timeoutMs, rematching);
+    return { started: skippers.length, finished: skippers.filter((bot) => !bot.rematching).length };
   }
 
   async #drop(fraction: number, timeoutMs: number): Promise<{ started: number; finished: number }> {

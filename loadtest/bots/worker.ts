@@ -32,8 +32,11 @@ process.on("message", (message: ToWorker) => {
     return;
   }
   const { id, command } = message;
-  // A status question is answered at once, even while a long command runs; the rest go in order.
-  if (command.op === "status" && fleet) return void reply({ id, reply: { op: "status", status: fleet.status() } });
+  // Questions about the fleet (status, counters) are answered at once, even while a long command runs; the rest go in order.
+  if ((command.op === "status" || command.op === "take") && fleet) {
+    void fleet.run(command).then((answer) => reply({ id, reply: answer }));
+    return;
+  }
   queue = queue.then(async () => {
     try {
       if (!fleet) throw new Error("worker not initialised");

@@ -30,6 +30,20 @@ function problemsLine(problems: Record<string, number>): string {
   return entries.length === 0 ? "none" : entries.map(([name, n]) => `${name}: ${int(n)}`).join("; ");
 }
 
+/** (a) as a table cell: the best step that met the goal, "≥" when no larger one was tried, or the first failure. */
+function capacityCell(f: KeyFigures): string | undefined {
+  if (!f.capacity) return undefined;
+  if (!f.capacity.window) return `none: p99 ${ms(f.capacity.failed?.latency.p99 ?? 0)} ms at ${int(f.capacity.failed?.clients ?? 0)}`;
+  return `${f.capacity.saturated ? "" : "≥ "}${int(f.capacity.clients)} (p99 ${ms(f.capacity.p99)} ms)`;
+}
+
+/** (b) as a table cell, the same way. */
+function throughputCell(f: KeyFigures): string | undefined {
+  if (!f.throughput) return undefined;
+  if (!f.throughput.window) return `none: p99 ${ms(f.throughput.failed?.latency.p99 ?? 0)} ms at ${int(f.throughput.failed?.offeredPerSecond ?? 0)} offered`;
+  return `${f.throughput.saturated ? "" : "≥ "}${int(f.throughput.delivered)} (p99 ${ms(f.throughput.p99)} ms)`;
+}
+
 function summarySection(results: BenchResults): string {
   const { plan, runs } = results;
   const figures = Object.fromEntries(TARGETS.map((t) => [t, keyFigures(runs, t, 1, plan)])) as Record<TargetName, KeyFigures>;
@@ -37,8 +51,8 @@ function summarySection(results: BenchResults): string {
   const p = figures.pairline;
   const b = figures["bare-colyseus"];
   const cell = (f: KeyFigures, pick: (f: KeyFigures) => string | undefined) => pick(f) ?? "–";
-  const capacity = (f: KeyFigures) => f.capacity && `${f.capacity.saturated ? "" : "≥ "}${int(f.capacity.clients)} (p99 ${ms(f.capacity.p99)} ms)`;
-  const throughput = (f: KeyFigures) => f.throughput && `${f.throughput.saturated ? "" : "≥ "}${int(f.throughput.delivered)} (p99 ${ms(f.throughput.p99)} ms)`;
+  const capacity = capacityCell;
+  const throughput = throughputCell;
   const pairs = (f: KeyFigures) => f.burst && `${int(f.burst.pairsPerSecond)}${f.burst.unmatched ? ` (${f.burst.unmatched} unmatched)` : ""}`;
   const ttm = (f: KeyFigures) => f.burst && `${ms(f.burst.p50)} / ${ms(f.burst.p99)} ms`;
   const memory = (f: KeyFigures) => f.memory && `${kb(f.memory.perClient)} KB`;
@@ -241,8 +255,8 @@ function scaleOutSection(results: BenchResults): string {
       if (!f.capacity && !f.throughput && !f.burst) continue;
       rows.push([
         TARGET_TITLES[target], String(processes),
-        f.capacity ? `${f.capacity.saturated ? "" : "≥ "}${int(f.capacity.clients)} (p99 ${ms(f.capacity.p99)} ms)` : "–",
-        f.throughput ? `${f.throughput.saturated ? "" : "≥ "}${int(f.throughput.delivered)} (p99 ${ms(f.throughput.p99)} ms)` : "–",
+        capacityCell(f) ?? "–",
+        throughputCell(f) ?? "–",
         f.burst ? `${int(f.burst.pairsPerSecond)} (p99 ${ms(f.burst.p99)} ms)` : "–",
       ]);
     }
@@ -292,8 +306,8 @@ function limitsSection(results: BenchResults): string {
     for (const processes of [1, plan.scaleOut.processes]) {
       const f = keyFigures(runs, target, processes, plan);
       const label = `${TARGET_TITLES[target]}${processes > 1 ? ` ×${processes}` : ""}`;
-      if (f.capacity) rows.push([label, "(a) clients", f.capacity.saturated ? `missed the goal at the next step: ${limitOf(f.capacity.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.capacity.window, machine.cores)}`]);
-      if (f.throughput) rows.push([label, "(b) msg/s", f.throughput.saturated ? `missed the goal at the next step: ${limitOf(f.throughput.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.throughput.window, machine.cores)}`]);
+      if (f.capacity) rows.push([label, "(a) clients", f.capacity.saturated ? `missed the goal at the next step: ${limitOf(f.capacity.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.capacity.window, machine.cores, false)}`]);
+      if (f.throughput) rows.push([label, "(b) msg/s", f.throughput.saturated ? `missed the goal at the next step: ${limitOf(f.throughput.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.throughput.window, machine.cores, false)}`]);
       if (f.burst) rows.push([label, "(c) pairs/s", limitOf(f.burst.cost, machine.cores)]);
     }
   }

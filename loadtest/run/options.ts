@@ -17,6 +17,8 @@ export interface BenchOptions {
   profileDir?: string;
   /** Rebuild the report from a results file instead of running. */
   reportFrom?: string;
+  /** Run the chosen scenarios and put their runs into this results file, in place of the same runs. */
+  update?: string;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -27,7 +29,8 @@ export const USAGE = `npm run bench -- [options]
   --pairline-root <dir>   run Pairline from this folder (default: this repository)
   --keep-lobby            bots stay in the lobby while chatting (two sockets each)
   --profile               write a CPU profile of every server process to loadtest/results/profiles
-  --report-from <json>    only rebuild the report from a results file`;
+  --report-from <json>    only rebuild the report from a results file
+  --update <json>         run the chosen scenarios and replace their runs in that results file`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string, fallback: readonly T[]): T[] {
   if (!raw) return [...fallback];
@@ -48,6 +51,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
       profile: { type: "boolean", default: false },
       "keep-lobby": { type: "boolean", default: false },
       "report-from": { type: "string" },
+      update: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -68,5 +72,6 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
     assetsDir: values.quick ? path.join(results, "quick") : path.join(root, "loadtest/benchmarks"),
     profileDir: values.profile ? path.join(results, "profiles") : undefined,
     reportFrom: values["report-from"],
+    update: values.update,
   };
 }

@@ -66,7 +66,7 @@ export interface BurstResult {
   timeToMatch: LatencySummary;
   /** Request → `user:matched` received: the part of the time to match spent before the seat is taken. */
   timeToNotice: LatencySummary;
-  /** From the moment the go signal was scheduled (half a second ahead) until every bot was seated. */
+  /** From the go signal until every bot was seated. */
   cost: PhaseCost;
   problems: Record<string, number>;
 }

@@ -15,8 +15,10 @@ export async function runBurst(session: Session, plan: Plan): Promise<BurstResul
   say(`  ${ramp.clients - ramp.failed} clients in the lobby (${ramp.achievedPerSecond.toFixed(0)} joins/s)`);
   await sleep(plan.settleMs);
   const go = epochMs() + GO_DELAY_MS;
-  const { value, cost, stats } = await session.measure(() =>
-    session.pool.all<Extract<Reply, { op: "matchAll" }>>({ op: "matchAll", atEpochMs: go, timeoutMs: MATCH_TIMEOUT_MS }));
+  const matching = session.pool.all<Extract<Reply, { op: "matchAll" }>>({ op: "matchAll", atEpochMs: go, timeoutMs: MATCH_TIMEOUT_MS });
+  // Measured from the go signal on: the workers hold their requests until then.
+  await sleep(Math.max(0, go - epochMs()));
+  const { value, cost, stats } = await session.measure(() => matching);
   const requested = value.reduce((sum, r) => sum + r.requested, 0);
   const matched = value.reduce((sum, r) => sum + r.matched, 0);
   const lastSeatedAt = Math.max(...value.map((r) => r.lastSeatedAt));
