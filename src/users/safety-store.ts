@@ -1,14 +1,10 @@
+import type { SignedFields } from "./message-signature.ts";
+
 export const REPORT_CATEGORIES = ["spam", "harassment", "nudity", "underage", "violence", "other"] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
 /** A relayed chat message as the reporter received it, server signature included. */
-export interface ReportedMessage {
-  id: string;
-  from: string;
-  to: string;
-  timestamp: number;
-  type: string;
-  content: string;
+export interface ReportedMessage extends SignedFields {
   signature: string;
 }
 
