@@ -69,6 +69,8 @@ const envSchema = z.object({
   RATE_LIMIT_UPLOAD_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(60 * 60 * 1000),
   RATE_LIMIT_MATCHMAKE_MAX: int(1, 1_000_000).default(30),
   RATE_LIMIT_MATCHMAKE_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(60 * 1000),
+  RATE_LIMIT_ADMIN_MAX: int(1, 1_000_000).default(10),
+  RATE_LIMIT_ADMIN_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(15 * 60 * 1000),
   MAX_HEADER_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 
@@ -153,6 +155,8 @@ function toConfig(env: z.output<typeof envSchema>) {
       apiWindowMs: env.RATE_LIMIT_API_WINDOW_MS,
       uploadWindowMs: env.RATE_LIMIT_UPLOAD_WINDOW_MS,
       matchmakeWindowMs: env.RATE_LIMIT_MATCHMAKE_WINDOW_MS,
+      adminMax: env.RATE_LIMIT_ADMIN_MAX,
+      adminWindowMs: env.RATE_LIMIT_ADMIN_WINDOW_MS,
     },
     metricsToken: env.METRICS_TOKEN,
     limits: {

@@ -72,7 +72,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.get("/ready", readyEndpoint({ store: () => services.users.ping(), ...options.readiness }, logger));
   app.get("/metrics", metricsEndpoint(config));
   const monitor = adminMonitor(config);
-  if (monitor) app.use("/colyseus", ...monitor);
+  if (monitor) app.use("/colyseus", limits.admin, ...monitor);
   app.use(apiDocsRoutes(routeDocs));
   app.use(express.static(DEMO_PAGE_DIR));
   app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
@@ -87,7 +87,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   if (options.chatMembership) app.use("/api/uploads", uploadRoutes(services, options.chatMembership));
   if (options.directory) app.use("/api/users", userRoutes(services, options.directory));
   const admin = adminRoutes(services);
-  if (admin) app.use("/api/admin", admin);
+  if (admin) app.use("/api/admin", limits.admin, admin);
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -9,8 +9,11 @@ import { connectRedis } from "../redis/connect.ts";
 import { redisRateLimitStore } from "./redis-rate-limit-store.ts";
 import { sendError } from "./respond.ts";
 
-/** The per-IP limits: auth (credential endpoints), api (everything under /api), upload, matchmake (Colyseus's HTTP routes). */
-export type LimiterName = "auth" | "api" | "upload" | "matchmake";
+/**
+ * The per-IP limits: auth (credential endpoints), api (everything under /api), upload,
+ * matchmake (Colyseus's HTTP routes), admin (wrong admin credentials, on the monitor and the admin API alike).
+ */
+export type LimiterName = "auth" | "api" | "upload" | "matchmake" | "admin";
 export type RateLimits = Record<LimiterName, RequestHandler>;
 
 /** A rate limit check waits no longer than this for Redis; the request then passes uncounted (and it is logged). */
@@ -39,6 +42,11 @@ interface LimiterSpec {
   windowMs: number;
   /** Only requests with this method count; the others pass untouched. */
   method?: string;
+  /**
+   * Only refused credentials count: a request that presents none guesses nothing (a
+   * browser's first, challenged request), and the admin's own use never locks them out.
+   */
+  failedCredentialsOnly?: boolean;
 }
 
 function specs(limits: Config["rateLimits"]): Record<LimiterName, LimiterSpec> {
@@ -47,6 +55,7 @@ function specs(limits: Config["rateLimits"]): Record<LimiterName, LimiterSpec> {
     api: { limit: limits.apiMax, windowMs: limits.apiWindowMs },
     upload: { limit: limits.uploadMax, windowMs: limits.uploadWindowMs, method: "POST" },
     matchmake: { limit: limits.matchmakeMax, windowMs: limits.matchmakeWindowMs },
+    admin: { limit: limits.adminMax, windowMs: limits.adminWindowMs, failedCredentialsOnly: true },
   };
 }
 
@@ -61,7 +70,11 @@ export function createRateLimits(config: Pick<Config, "rateLimits" | "redisUrl">
       legacyHeaders: false,
       store: rateLimitStore(config, name, logger),
       passOnStoreError: true,
-      skip: (req) => spec.method !== undefined && req.method !== spec.method,
+      skip: (req) =>
+        (spec.method !== undefined && req.method !== spec.method) ||
+        (spec.failedCredentialsOnly === true && req.get("authorization") === undefined),
+      skipSuccessfulRequests: spec.failedCredentialsOnly === true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
       handler: (_req, res) => {
         metrics.rateLimited(name);
         sendError(res, Errors.rateLimited());
@@ -77,5 +90,6 @@ export function createRateLimits(config: Pick<Config, "rateLimits" | "redisUrl">
     api: limiter("api", all.api),
     upload: limiter("upload", all.upload),
     matchmake: limiter("matchmake", all.matchmake),
+    admin: limiter("admin", all.admin),
   };
 }

@@ -21,6 +21,7 @@ const GENEROUS_RATE_LIMITS = {
   RATE_LIMIT_API_MAX: "1000000",
   RATE_LIMIT_UPLOAD_MAX: "1000000",
   RATE_LIMIT_MATCHMAKE_MAX: "1000000",
+  RATE_LIMIT_ADMIN_MAX: "1000000",
 };
 
 /** Boots the real server on a free port with its own data directory and quiet logs. */

@@ -123,6 +123,50 @@ describe("rate limits", () => {
   });
 });
 
+describe("admin credentials: wrong passwords per IP, on the monitor and the admin API", () => {
+  const ADMIN_PASSWORD = "the real admin password";
+  const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+  let server: TestServer;
+  before(async () => {
+    server = await bootServer({ ADMIN_PASSWORD, RATE_LIMIT_ADMIN_MAX: "5", RATE_LIMIT_ADMIN_WINDOW_MS: "60000" });
+  });
+  after(() => server.stop());
+
+  it("refuses a burst of wrong passwords with 429, the right one included, on both paths", async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        request(server.baseUrl, "GET", i % 2 ? "/colyseus/api" : "/api/admin/users/x/reports", { headers: basic(`guess-${i}`) }),
+      ),
+    );
+    assert.equal(guesses.filter((res) => res.status === 401).length, 5, "only the limit's worth of guesses is checked");
+    const refused = guesses.filter((res) => res.status === 429);
+    assert.equal(refused.length, 25);
+    assert.deepEqual(refused[0]!.body, { success: false, message: "Too many requests, try again later", code: "RATE_LIMITED" });
+    assert.ok(refused[0]!.headers.get("retry-after"));
+    assert.equal((await request(server.baseUrl, "GET", "/colyseus/api", { headers: basic(ADMIN_PASSWORD) })).status, 429);
+    assert.equal((await request(server.baseUrl, "GET", "/api/admin/users/x/reports", { headers: basic(ADMIN_PASSWORD) })).status, 429);
+  });
+});
+
+describe("admin credentials: the admin's own use", () => {
+  const ADMIN_PASSWORD = "the real admin password";
+  let server: TestServer;
+  before(async () => {
+    server = await bootServer({ ADMIN_PASSWORD, RATE_LIMIT_ADMIN_MAX: "3", RATE_LIMIT_ADMIN_WINDOW_MS: "60000" });
+  });
+  after(() => server.stop());
+
+  it("never counts the right password, nor a request that presents no credentials", async () => {
+    const authorization = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}`;
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await request(server.baseUrl, "GET", "/colyseus/api", { headers: { authorization } })).status, 200);
+      const reports = await request(server.baseUrl, "GET", "/api/admin/users/nobody/reports", { headers: { authorization } });
+      assert.ok(![401, 429].includes(reports.status), `admin API answered ${reports.status}`);
+      assert.equal((await request(server.baseUrl, "GET", "/colyseus/")).status, 401, "the browser's first, challenged request");
+    }
+  });
+});
+
 async function rateLimitedCount(server: TestServer, limiter: string): Promise<number> {
   const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`pairline_rate_limited_total{limiter="${limiter}"}`));
