@@ -60,14 +60,14 @@ const envSchema = z.object({
   JSON_BODY_LIMIT: int(1024, 10 * 1024 * 1024).default(100 * 1024),
   MAX_FILE_SIZE: int(1, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_VOICE_DURATION: int(1, 3600).default(300),
-  RATE_LIMIT_AUTH_MAX: int(1, 1_000_000).default(5),
-  RATE_LIMIT_API_MAX: int(1, 1_000_000).default(100),
-  RATE_LIMIT_UPLOAD_MAX: int(1, 1_000_000).default(10),
+  RATE_LIMIT_AUTH_MAX: int(1, 1_000_000).optional(),
+  RATE_LIMIT_API_MAX: int(1, 1_000_000).optional(),
+  RATE_LIMIT_UPLOAD_MAX: int(1, 1_000_000).optional(),
   RATE_LIMIT_ROOM_MESSAGES: int(1, 1_000_000).default(100),
   RATE_LIMIT_AUTH_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(15 * 60 * 1000),
   RATE_LIMIT_API_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(15 * 60 * 1000),
   RATE_LIMIT_UPLOAD_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(60 * 60 * 1000),
-  RATE_LIMIT_MATCHMAKE_MAX: int(1, 1_000_000).default(30),
+  RATE_LIMIT_MATCHMAKE_MAX: int(1, 1_000_000).optional(),
   RATE_LIMIT_MATCHMAKE_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(60 * 1000),
   RATE_LIMIT_ADMIN_MAX: int(1, 1_000_000).default(10),
   RATE_LIMIT_ADMIN_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(15 * 60 * 1000),
@@ -109,8 +109,18 @@ function parseTrustProxy(raw: string): boolean | number | string[] {
   return raw.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * Per-IP request limits when unset: the seed's in production; in development generous ones,
+ * so that re-running the README's examples or reloading the demo page never locks you out.
+ */
+const DEFAULT_RATE_LIMITS = {
+  production: { auth: 5, api: 100, upload: 10, matchmake: 30 },
+  development: { auth: 1000, api: 10_000, upload: 1000, matchmake: 1000 },
+} as const;
+
 function toConfig(env: z.output<typeof envSchema>) {
   const dataDir = path.resolve(env.DATA_DIR);
+  const defaultLimits = DEFAULT_RATE_LIMITS[env.NODE_ENV === "production" ? "production" : "development"];
   return {
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === "production",
@@ -147,10 +157,10 @@ function toConfig(env: z.output<typeof envSchema>) {
     log: { level: env.LOG_LEVEL, dir: path.resolve(env.LOG_DIR), console: env.LOG_CONSOLE },
     admin: { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD },
     rateLimits: {
-      authMax: env.RATE_LIMIT_AUTH_MAX,
-      apiMax: env.RATE_LIMIT_API_MAX,
-      uploadMax: env.RATE_LIMIT_UPLOAD_MAX,
-      matchmakeMax: env.RATE_LIMIT_MATCHMAKE_MAX,
+      authMax: env.RATE_LIMIT_AUTH_MAX ?? defaultLimits.auth,
+      apiMax: env.RATE_LIMIT_API_MAX ?? defaultLimits.api,
+      uploadMax: env.RATE_LIMIT_UPLOAD_MAX ?? defaultLimits.upload,
+      matchmakeMax: env.RATE_LIMIT_MATCHMAKE_MAX ?? defaultLimits.matchmake,
       authWindowMs: env.RATE_LIMIT_AUTH_WINDOW_MS,
       apiWindowMs: env.RATE_LIMIT_API_WINDOW_MS,
       uploadWindowMs: env.RATE_LIMIT_UPLOAD_WINDOW_MS,

@@ -47,6 +47,21 @@ const CONTENT_SECURITY_POLICY = {
   directives: { connectSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] },
 };
 
+/**
+ * HSTS and `upgrade-insecure-requests` only where the page came over TLS: over plain HTTP (a phone on
+ * the LAN, compose on a host name) they would send the browser to an HTTPS that does not exist. Behind
+ * a proxy that is only known with TRUST_PROXY; without it, production assumes TLS in front.
+ */
+function securityHeaders(config: Services["config"]): RequestHandler {
+  const overTls = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  const plainHttp = helmet({
+    contentSecurityPolicy: { directives: { ...CONTENT_SECURITY_POLICY.directives, upgradeInsecureRequests: null } },
+    strictTransportSecurity: false,
+  });
+  const proxyTells = config.trustProxy !== false && config.trustProxy !== 0;
+  return (req, res, next) => (req.secure || (config.isProduction && !proxyTells) ? overTls : plainHttp)(req, res, next);
+}
+
 /** Every documented route; a test checks that no route of the app is missing. */
 export const routeDocs = [...opsRouteDocs, ...socketStatsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs, ...userRouteDocs, ...adminRouteDocs];
 
@@ -62,7 +77,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
 
   app.use(httpMetrics(createRoutePatterns(app)));
   app.use(requestLog(logger));
-  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  app.use(securityHeaders(config));
   app.use(corsMiddleware(createCorsPolicy(config)));
   if (options.matchmaking) app.post("/matchmake/:method/:roomName", limits.matchmake, options.matchmaking);
 

@@ -19,6 +19,18 @@ describe("configuration", () => {
     assert.equal(config.redisUrl, undefined);
   });
 
+  it("keeps the seed's request limits in production and gives development generous ones", () => {
+    const production = loadConfig({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET }).rateLimits;
+    assert.deepEqual(
+      [production.authMax, production.apiMax, production.uploadMax, production.matchmakeMax],
+      [5, 100, 10, 30],
+    );
+    assert.deepEqual([production.authWindowMs, production.apiWindowMs, production.uploadWindowMs], [900_000, 900_000, 3_600_000]);
+    const development = loadConfig({}).rateLimits;
+    assert.ok(development.authMax >= 1000 && development.apiMax >= 1000 && development.uploadMax >= 1000);
+    assert.equal(loadConfig({ RATE_LIMIT_AUTH_MAX: "7" }).rateLimits.authMax, 7);
+  });
+
   it("is frozen", () => {
     const config = loadConfig({});
     assert.throws(() => {
