@@ -1,41 +1,66 @@
 import { matchMaker } from "@colyseus/core";
 import { Router } from "express";
 import { z } from "zod";
-import { requireAuth } from "../auth/middleware.ts";
 import { roomsByType } from "../metrics/index.ts";
 import type { Services } from "../services.ts";
 import type { RouteDoc } from "./openapi.ts";
 import { sendData } from "./respond.ts";
 
+const onlyWithToken = (description: string) => ({ description: `${description}; only with a token` });
+
 const processStats = z.object({ processId: z.string(), roomCount: z.number(), ccu: z.number() });
 const socketStats = z.object({
-  processId: z.string(),
   uptime: z.number().meta({ description: "Seconds since this process started" }),
   rooms: z.number().meta({ description: "Rooms in this process" }),
   roomsByType: z.record(z.string(), z.number()),
   clients: z.number().meta({ description: "WebSocket clients connected to this process" }),
-  memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number() }),
-  processes: z.array(processStats).meta({ description: "Rooms and clients of every process of the service" }),
+  service: z
+    .object({ processes: z.number(), rooms: z.number(), clients: z.number() })
+    .meta({ description: "Totals over every process of the service" }),
+  processId: z.string().optional().meta(onlyWithToken("This process")),
+  memory: z
+    .object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number() })
+    .optional()
+    .meta(onlyWithToken("Memory of this process, in bytes")),
+  processes: z.array(processStats).optional().meta(onlyWithToken("Rooms and clients of every process")),
 });
+type SocketStats = z.infer<typeof socketStats>;
 
-/** `GET /api/socket/stats`: the realtime load of this process and of the whole service. */
+/**
+ * `GET /api/socket/stats`: the realtime load of this process and of the whole service.
+ * Counts only, so anyone may read them (the seed's monitoring `curl`); a token adds
+ * process ids and memory. A token that is sent must be valid.
+ */
 export function socketStatsRoutes(services: Services): Router {
   const router = Router();
-  router.get("/stats", requireAuth(services.authenticate), async (_req, res) => {
-    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const { processId, stats: counts } = matchMaker;
-    // The shared listing is refreshed at most once a second; this process reports its live figures.
-    const others = (await counts.fetchAll()).filter((p) => p.processId !== processId);
-    const stats: z.infer<typeof socketStats> = {
-      processId,
-      uptime: Math.round(process.uptime()),
-      rooms: counts.local.roomCount,
-      roomsByType: await roomsByType(),
-      clients: counts.local.ccu,
-      memory: { rss, heapUsed, heapTotal, external },
-      processes: [{ processId, roomCount: counts.local.roomCount, ccu: counts.local.ccu }, ...others],
-    };
-    sendData(res, stats);
+  router.get("/stats", async (req, res, next) => {
+    try {
+      const authorization = req.get("authorization");
+      const detailed = authorization !== undefined;
+      if (detailed) await services.authenticate(/^Bearer (\S+)$/i.exec(authorization)?.[1]);
+      const { processId, stats: counts } = matchMaker;
+      const here = { processId, roomCount: counts.local.roomCount, ccu: counts.local.ccu };
+      // The shared listing is refreshed at most once a second; this process reports its live figures.
+      const processes = [here, ...(await counts.fetchAll()).filter((p) => p.processId !== processId)];
+      const stats: SocketStats = {
+        uptime: Math.round(process.uptime()),
+        rooms: here.roomCount,
+        roomsByType: await roomsByType(),
+        clients: here.ccu,
+        service: {
+          processes: processes.length,
+          rooms: processes.reduce((sum, p) => sum + p.roomCount, 0),
+          clients: processes.reduce((sum, p) => sum + p.ccu, 0),
+        },
+      };
+      if (detailed) {
+        const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+        Object.assign(stats, { processId, memory: { rss, heapUsed, heapTotal, external }, processes });
+      }
+      sendData(res, stats);
+    } catch (error) {
+      next(error);
+    }
   });
   return router;
 }
@@ -45,8 +70,9 @@ export const socketStatsRouteDocs: RouteDoc[] = [
     method: "GET",
     path: "/api/socket/stats",
     tag: "Operations",
-    summary: "Rooms, clients, uptime and memory, per process",
-    auth: "user",
+    summary: "Rooms, clients and uptime of this process and of the service",
+    description:
+      "Public counts (no user data). With `Authorization: Bearer <jwt>` it adds the process id, memory and the figures of every process; a token that is sent must be valid (401).",
     rateLimited: true,
     responses: { 200: { description: "Realtime statistics", data: socketStats } },
   },
