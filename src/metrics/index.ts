@@ -7,7 +7,12 @@ import type { CallOutcome } from "../../rooms/protocol.ts";
  * matchmaker report through the small functions below and never touch prom-client.
  */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: "pairline_" });
+// Unprefixed, under the names stock Node.js dashboards query (process_cpu_seconds_total, nodejs_eventloop_lag_seconds…).
+collectDefaultMetrics({ register: registry });
+// Gauges named like counters fail `promtool check metrics`; `sum(nodejs_active_handles)` etc. give the same totals.
+for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+  registry.removeSingleMetric(name);
+}
 
 export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out" } as const;
 export type ReconnectionOutcome = (typeof ReconnectionOutcome)[keyof typeof ReconnectionOutcome];
