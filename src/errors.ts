@@ -13,6 +13,7 @@ export const ErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   USER_EXISTS: "USER_EXISTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  LENGTH_REQUIRED: "LENGTH_REQUIRED",
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   UNSUPPORTED_FILE_TYPE: "UNSUPPORTED_FILE_TYPE",
   VOICE_TOO_LONG: "VOICE_TOO_LONG",
@@ -68,6 +69,8 @@ export const Errors = {
     ]),
   payloadTooLarge: (message = "Request body is too large") =>
     new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 413, message),
+  lengthRequired: () =>
+    new AppError(ErrorCode.LENGTH_REQUIRED, 411, "This request must declare its body's length (Content-Length)"),
   unsupportedMediaType: (message = "Unsupported content type") =>
     new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415, message),
   unsupportedFileType: (message = "This type of file cannot be shared") =>

@@ -20,6 +20,7 @@ import { errorHandler, notFound } from "./errors.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics.ts";
 import { adminMonitor } from "./monitor.ts";
 import { opsRouteDocs } from "./ops-docs.ts";
+import { matchmakingBody } from "./matchmaking.ts";
 import { createRateLimits } from "./rate-limit.ts";
 import { readyEndpoint, type ReadinessCheck } from "./ready.ts";
 import { requestLog } from "./request-log.ts";
@@ -79,7 +80,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
   app.use(corsMiddleware(createCorsPolicy(config)));
-  if (options.matchmaking) app.post("/matchmake/:method/:roomName", limits.matchmake, options.matchmaking);
+  if (options.matchmaking) app.post("/matchmake/:method/:roomName", limits.matchmake, ...matchmakingBody(config.limits.jsonBodyBytes), options.matchmaking);
 
   app.get("/health", (_req, res) => {
     sendData(res, { status: "ok", uptime: Math.round(process.uptime()) });

@@ -1,7 +1,7 @@
 import type http from "node:http";
-import { toNodeHandler, type Server } from "@colyseus/core";
-import type { RequestHandler } from "express";
-import { Errors } from "../errors.ts";
+import { ErrorCode as ColyseusError, type Server } from "@colyseus/core";
+import express, { type RequestHandler, type Response as ExpressResponse } from "express";
+import { ErrorCode, Errors } from "../errors.ts";
 import { pinClientIp } from "./client-ip.ts";
 
 /** Colyseus's HTTP matchmaking (`POST /matchmake/:method/:roomName`), served as an Express route. */
@@ -22,15 +22,102 @@ export interface MatchmakingBridge {
 export const MATCHMAKING_TIMEOUT_MS = 3000;
 
 /**
+ * Colyseus's 52x codes that name a client's mistake, as the HTTP status a client
+ * acts on. The SDK's `MatchMakeError.code` is the HTTP status; the body keeps the
+ * Colyseus code as `colyseusCode` and the message.
+ */
+const CLIENT_MISTAKES: Record<number, { status: number; code: string }> = {
+  [ColyseusError.MATCHMAKE_NO_HANDLER]: { status: 404, code: ErrorCode.NOT_FOUND },
+  [ColyseusError.MATCHMAKE_INVALID_CRITERIA]: { status: 404, code: ErrorCode.NOT_FOUND },
+  [ColyseusError.MATCHMAKE_INVALID_ROOM_ID]: { status: 404, code: ErrorCode.NOT_FOUND },
+  [ColyseusError.MATCHMAKE_EXPIRED]: { status: 410, code: "EXPIRED" },
+  [ColyseusError.AUTH_FAILED]: { status: 401, code: ErrorCode.UNAUTHORIZED },
+};
+
+/** How long the rest of a refused body is read (and discarded) so the client sees the answer, before the connection is cut. */
+const LINGER_MS = 1000;
+
+/** Refuses a body without reading it: what the client still sends is discarded for a moment, then the connection is cut. */
+function refuseUnread(req: Parameters<RequestHandler>[0], res: ExpressResponse): void {
+  res.once("finish", () => {
+    if (req.complete) return;
+    const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    cut.unref();
+    req.once("end", () => clearTimeout(cut));
+  });
+}
+
+/**
+ * What a matchmaking request may carry, checked before a byte of it is buffered:
+ * a JSON body declaring its length (the SDK always does) within `JSON_BODY_LIMIT`.
+ * A larger declared length is refused at once and never read; so is a body without
+ * a declared length (chunked).
+ */
+export function matchmakingBody(limitBytes: number): RequestHandler[] {
+  const guard: RequestHandler = (req, res, next) => {
+    if (req.headers["transfer-encoding"] !== undefined) {
+      refuseUnread(req, res);
+      return next(Errors.lengthRequired());
+    }
+    if (Number(req.headers["content-length"] ?? 0) > limitBytes) {
+      refuseUnread(req, res);
+      return next(Errors.payloadTooLarge());
+    }
+    if (req.is("application/json") === false) {
+      return next(Errors.unsupportedMediaType("Matchmaking takes a JSON body"));
+    }
+    next();
+  };
+  return [guard, express.json({ limit: limitBytes, strict: true })];
+}
+
+function headersOf(req: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === "content-length" || name === "transfer-encoding" || name === "connection") continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
+}
+
+/** Colyseus's router, fed the body Express already parsed and bounded. */
+function toColyseusRequest(req: Parameters<RequestHandler>[0]): Request {
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, { method: "POST", headers: headersOf(req), body });
+}
+
+/** Colyseus's answer: a seat as is; a refusal in Pairline's error envelope, client mistakes as 4xx. */
+async function answer(res: ExpressResponse, response: Response): Promise<void> {
+  const text = await response.text();
+  if (response.ok) {
+    res.status(response.status).type("application/json").send(text);
+    return;
+  }
+  let refusal: { code?: unknown; error?: unknown; message?: unknown } = {};
+  try {
+    refusal = JSON.parse(text);
+  } catch {
+    // a refusal without a JSON body keeps its status only
+  }
+  const colyseusCode = typeof refusal.code === "number" ? refusal.code : response.status;
+  const mistake = CLIENT_MISTAKES[colyseusCode];
+  const message = String(refusal.error ?? refusal.message ?? response.statusText ?? "Matchmaking failed").slice(0, 300);
+  if (response.status === 503) throw Errors.unavailable(message);
+  if (!mistake && response.status >= 500) throw new Error(`Matchmaking failed (${colyseusCode}): ${message}`);
+  const status = mistake?.status ?? response.status;
+  res.status(status).json({ success: false, message, code: mistake?.code ?? "BAD_REQUEST", colyseusCode });
+}
+
+/**
  * Express, not Colyseus, owns the HTTP side: matchmaking requests then pass the
- * same CORS policy, rate limit, access log and metrics as the REST API, and reach
- * Colyseus's router with the client address Express trusts.
+ * same CORS policy, rate limit, body limit, access log and metrics as the REST API,
+ * and reach Colyseus's router with the client address Express trusts.
  */
 export function createMatchmakingBridge(timeoutMs = MATCHMAKING_TIMEOUT_MS): MatchmakingBridge {
-  let serve: ((req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<void>) | undefined;
+  let route: ((request: Request) => Promise<Response>) | undefined;
   return {
     handler: (req, res, next) => {
-      if (!serve) return next(Errors.unavailable("Matchmaking is not available yet"));
+      if (!route) return next(Errors.unavailable("Matchmaking is not available yet"));
       pinClientIp(req, req.app.get("trust proxy fn"));
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -38,14 +125,15 @@ export function createMatchmakingBridge(timeoutMs = MATCHMAKING_TIMEOUT_MS): Mat
         timedOut = true;
         next(Errors.unavailable("Matchmaking is not answering right now; try again shortly"));
       }, timeoutMs);
-      serve(req, res)
+      route(toColyseusRequest(req))
+        .then((response) => (timedOut ? undefined : answer(res, response)))
         .catch((error: unknown) => {
           if (!timedOut) next(error);
         })
         .finally(() => clearTimeout(timer));
     },
     attach(gameServer, httpServer, app) {
-      serve = toNodeHandler(gameServer.router.handler);
+      route = (request) => gameServer.router.handler(request);
       httpServer.removeAllListeners("request");
       httpServer.on("request", app);
     },

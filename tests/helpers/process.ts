@@ -35,7 +35,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
       if ((await fetch(`${baseUrl}/health`)).ok) return { child, baseUrl, output: () => output, exited };

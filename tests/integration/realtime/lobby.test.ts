@@ -159,16 +159,16 @@ describe("realtime: joining needs a valid token", () => {
 
   it("no token, a forged token and an expired token are refused with a clear error", async () => {
     const client = new Client(server.baseUrl);
-    await assert.rejects(client.joinOrCreate(RoomName.Lobby), (e: any) => e.code === 525);
+    await assert.rejects(client.joinOrCreate(RoomName.Lobby), (e: any) => e.code === 401);
 
     const real = await newUser(server.baseUrl);
     const [header, body] = real.token.split(".");
     client.auth.token = `${header}.${body}.${"A".repeat(43)}`;
-    await assert.rejects(client.joinOrCreate(RoomName.Lobby), (e: any) => e.code === 525);
+    await assert.rejects(client.joinOrCreate(RoomName.Lobby), (e: any) => e.code === 401);
 
     const user = await server.services.users.findById(real.id);
     client.auth.token = server.services.tokens.sign(user!, -60);
-    await assert.rejects(client.joinOrCreate(RoomName.Lobby), (e: any) => e.code === 525 && /expired/i.test(e.message));
+    await assert.rejects(client.joinOrCreate(RoomName.Lobby), (e: any) => e.code === 401 && /expired/i.test(e.message));
 
     client.auth.token = real.token;
     const lobby = await client.joinOrCreate(RoomName.Lobby);
