@@ -10,9 +10,11 @@ export const publicUserSchema = z.object({
   isOnline: z.boolean(),
   lastSeen: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
-});
+}).meta({ id: "User", description: "The signed-in user, as they see themselves" });
 
-const session = z.object({ token: z.string().meta({ description: "JWT for `Authorization: Bearer` and the Colyseus SDK" }), user: publicUserSchema });
+const session = z
+  .object({ token: z.string().meta({ description: "JWT for `Authorization: Bearer` and the Colyseus SDK" }), user: publicUserSchema })
+  .meta({ id: "Session" });
 const TAG = "Accounts";
 
 export const authRouteDocs: RouteDoc[] = [

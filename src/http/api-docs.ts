@@ -1,22 +1,34 @@
-import { Router } from "express";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { Router } from "express";
 import pkg from "../../package.json" with { type: "json" };
-import { renderApiDocsPage } from "./api-docs-page.ts";
+import { API_DOCS_PAGE, SWAGGER_UI_FILES } from "./api-docs-page.ts";
 import { openApiDocument, type RouteDoc } from "./openapi.ts";
 
-/** `GET /api/docs` (OpenAPI 3.1 JSON) and `GET /api/docs.html`, built once from the routes' docs. */
+const SWAGGER_UI_DIR = path.dirname(fileURLToPath(import.meta.resolve("swagger-ui-dist/package.json")));
+
+/**
+ * `GET /api/docs` (OpenAPI 3.1 JSON, built once from the routes' docs), `GET /api/docs.html`
+ * (Swagger UI) and the viewer's files under `/vendor/swagger-ui/`.
+ */
 export function apiDocsRoutes(routes: readonly RouteDoc[]): Router {
   const document = openApiDocument(routes, {
     title: "Pairline",
     version: pkg.version,
-    description: pkg.description,
+    description: `${pkg.description}\n\nThe realtime (WebSocket) protocol is described by the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).`,
+    license: { name: pkg.license, identifier: pkg.license },
   });
-  const page = renderApiDocsPage(document);
   const router = Router();
   router.get("/api/docs", (_req, res) => {
     res.json(document);
   });
   router.get("/api/docs.html", (_req, res) => {
-    res.type("html").send(page);
+    res.type("html").send(API_DOCS_PAGE);
+  });
+  const viewer = express.static(SWAGGER_UI_DIR, { index: false, fallthrough: false });
+  router.use("/vendor/swagger-ui", (req, res, next) => {
+    if (!(SWAGGER_UI_FILES as readonly string[]).includes(req.path.slice(1))) return next();
+    viewer(req, res, next);
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -22,9 +23,11 @@ export interface RouteDoc {
   summary: string;
   description?: string;
   tag: string;
-  /** Who may call it: a user JWT, the admin (Basic), or the metrics token (optional Bearer). */
+  /** Who may call it: a user JWT, the admin (Basic), or the metrics token (optional Bearer). Omitted: public. */
   auth?: "user" | "admin" | "metrics";
   body?: z.ZodType;
+  /** A `multipart/form-data` body; mark file fields with `fileField()`. */
+  multipart?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
   /** Counted by a rate limit (documents the 429). */
@@ -32,24 +35,23 @@ export interface RouteDoc {
   responses: Record<number, ResponseDoc>;
 }
 
-type JsonSchema = Record<string, unknown>;
-
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
-  return rest;
-}
+/** A file part of a multipart body (OpenAPI 3.1: binary content, any media type unless narrowed). */
+export const fileField = (description: string) =>
+  z.unknown().meta({ description, override: { type: "string", contentMediaType: "application/octet-stream" } });
 
 /** `/api/users/:id` → `/api/users/{id}`. */
 export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/:(\w+)/g, "{$1}");
 }
 
-const errorEnvelope = z.object({
-  success: z.literal(false),
-  message: z.string(),
-  code: z.string().meta({ description: "A stable code from the error catalogue, e.g. VALIDATION_FAILED" }),
-  errors: z.array(z.unknown()).optional().meta({ description: "Details, e.g. the failing fields `{ field, message }`" }),
-});
+export const errorEnvelope = z
+  .object({
+    success: z.literal(false),
+    message: z.string(),
+    code: z.string().meta({ description: "A stable code from the error catalogue, e.g. VALIDATION_FAILED" }),
+    errors: z.array(z.unknown()).optional().meta({ description: "Details, e.g. the failing fields `{ field, message }`" }),
+  })
+  .meta({ id: "Error", description: "Every error answer: `success: false`, a message and a stable code" });
 
 function successEnvelope(data: z.ZodType | undefined): z.ZodType {
   return z.object({
@@ -59,11 +61,37 @@ function successEnvelope(data: z.ZodType | undefined): z.ZodType {
   });
 }
 
-const ERROR_REF = { $ref: "#/components/schemas/Error" };
 const errorResponse = (description: string) => ({
   description,
-  content: { "application/json": { schema: ERROR_REF } },
+  content: { "application/json": { schema: errorEnvelope } },
 });
+
+/** The error answers many routes share, as components. */
+const SHARED_ERRORS = {
+  400: { id: "ValidationFailed", ...errorResponse("Invalid request (VALIDATION_FAILED); `errors` names the fields") },
+  401: { id: "Unauthorized", ...errorResponse("Missing or invalid credentials (UNAUTHORIZED)") },
+  429: {
+    id: "RateLimited",
+    ...errorResponse("Rate limit exceeded (RATE_LIMITED)"),
+    headers: z.object({
+      "Retry-After": z.string().meta({ description: "Seconds until the window resets" }),
+      RateLimit: z.string().meta({ description: "IETF draft-8 `RateLimit`: the remaining quota and when it resets" }),
+      "RateLimit-Policy": z.string().meta({ description: "IETF draft-8 `RateLimit-Policy`: the limit and its window" }),
+    }),
+  },
+};
+
+/** What each `RouteDoc.tag` groups. */
+const TAGS: Record<string, string> = {
+  Accounts: "Register, log in, guest sessions",
+  Users: "Who is online or waiting, and service counts",
+  Safety: "Blocks and reports",
+  Uploads: "Files and voice notes shared in a chat",
+  Calls: "WebRTC call set-up",
+  Realtime: "Colyseus matchmaking (the WebSocket protocol is in the AsyncAPI document)",
+  Operations: "Health, readiness, metrics and these documents",
+  Admin: "Moderation, with the admin's Basic credentials",
+};
 
 const SECURITY: Record<NonNullable<RouteDoc["auth"]>, Record<string, string[]>[]> = {
   user: [{ bearerAuth: [] }],
@@ -71,81 +99,77 @@ const SECURITY: Record<NonNullable<RouteDoc["auth"]>, Record<string, string[]>[]
   metrics: [{ metricsToken: [] }, {}],
 };
 
-function parametersOf(location: "query" | "path", schema: z.ZodType | undefined, expressPath: string) {
-  const declared = schema ? jsonSchema(schema, "input") : { properties: {}, required: [] };
-  const properties = (declared.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((declared.required ?? []) as string[]);
-  if (location === "path") {
-    for (const [, name] of expressPath.matchAll(/:(\w+)/g)) {
-      properties[name!] ??= { type: "string" };
-      required.add(name!);
-    }
-  }
-  return Object.entries(properties).map(([name, property]) => ({
-    name,
-    in: location,
-    required: required.has(name),
-    schema: property,
-  }));
+/** Path parameters named in the Express pattern, typed by the route's `params` schema when it has one. */
+function pathParams(route: RouteDoc): z.ZodObject | undefined {
+  const names = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => name!);
+  if (names.length === 0) return undefined;
+  const declared = route.params instanceof z.ZodObject ? (route.params.shape as Record<string, z.ZodType>) : {};
+  return z.object(Object.fromEntries(names.map((name) => [name, declared[name] ?? z.string()])));
 }
 
-function operation(route: RouteDoc) {
-  const responses: Record<string, unknown> = {};
+function operation(route: RouteDoc): ZodOpenApiOperationObject {
+  const responses: ZodOpenApiResponsesObject = {};
   for (const [status, response] of Object.entries(route.responses)) {
-    const content = response.raw
-      ? { [response.raw.contentType]: { schema: { type: "string" } } }
-      : { "application/json": { schema: jsonSchema(successEnvelope(response.data), "output") } };
-    responses[status] = { description: response.description, content };
+    const key = status as `${1 | 2 | 3 | 4 | 5}${string}`;
+    if (response.raw) responses[key] = { description: response.description, content: { [response.raw.contentType]: { schema: z.string() } } };
+    else if (Number(status) >= 400) responses[key] = errorResponse(response.description);
+    else responses[key] = { description: response.description, content: { "application/json": { schema: successEnvelope(response.data) } } };
   }
-  if (route.body || route.query || route.params) responses["400"] ??= errorResponse("Invalid request (VALIDATION_FAILED)");
-  if (route.auth) responses["401"] ??= errorResponse("Missing or invalid credentials (UNAUTHORIZED)");
-  if (route.rateLimited) responses["429"] ??= errorResponse("Rate limit exceeded (RATE_LIMITED); see the RateLimit headers");
+  if (route.body || route.multipart || route.query || route.params) responses["400"] ??= SHARED_ERRORS[400];
+  if (route.auth) responses["401"] ??= SHARED_ERRORS[401];
+  if (route.rateLimited) responses["429"] ??= SHARED_ERRORS[429];
   responses.default = errorResponse("Any other error, in the error envelope");
 
-  const parameters = [...parametersOf("path", route.params, route.path), ...parametersOf("query", route.query, route.path)];
+  const path = pathParams(route);
+  const body = route.body
+    ? { "application/json": { schema: route.body } }
+    : route.multipart
+      ? { "multipart/form-data": { schema: route.multipart } }
+      : undefined;
   return {
     operationId: `${route.method.toLowerCase()}${toOpenApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    ...(route.auth ? { security: SECURITY[route.auth] } : {}),
-    ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
-      : {}),
+    security: route.auth ? SECURITY[route.auth] : [],
+    ...(path || route.query ? { requestParams: { ...(path ? { path } : {}), ...(route.query ? { query: route.query as z.ZodObject } : {}) } } : {}),
+    ...(body ? { requestBody: { required: true, content: body } } : {}),
     responses,
   };
 }
 
-export interface ApiInfo {
+export type ApiInfo = {
   title: string;
   version: string;
   description?: string;
-}
+  license: { name: string; identifier: string };
+};
 
-/** The OpenAPI 3.1 document of the given routes. */
+/** The OpenAPI 3.1 document of the given routes, generated from their zod schemas by zod-openapi. */
 export function openApiDocument(routes: readonly RouteDoc[], info: ApiInfo) {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
-    const method = route.method.toLowerCase();
+    const method = route.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete";
     paths[path] ??= {};
     if (paths[path][method]) throw new Error(`${route.method} ${route.path} is documented twice`);
     paths[path][method] = operation(route);
   }
-  return {
+  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, ...(TAGS[name] ? { description: TAGS[name] } : {}) }));
+  return createDocument({
     openapi: "3.1.0",
     info,
+    servers: [{ url: "/", description: "The server that serves this document" }],
+    tags,
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorEnvelope, "output") },
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "The token from register, login or guest" },
         adminBasic: { type: "http", scheme: "basic", description: "ADMIN_USER / ADMIN_PASSWORD" },
         metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, when the server sets one" },
       },
     },
-  };
+  });
 }
 
 export type OpenApiDocument = ReturnType<typeof openApiDocument>;

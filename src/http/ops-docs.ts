@@ -61,7 +61,7 @@ export const opsRouteDocs: RouteDoc[] = [
     method: "GET",
     path: "/api/docs.html",
     tag: TAG,
-    summary: "This document as a readable page",
+    summary: "This document in Swagger UI",
     responses: { 200: { description: "HTML", raw: { contentType: "text/html" } } },
   },
 ];

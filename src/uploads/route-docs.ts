@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { RouteDoc } from "../http/openapi.ts";
+import { fileField, type RouteDoc } from "../http/openapi.ts";
+import { roomIdSchema } from "./routes.ts";
+
+const roomId = roomIdSchema.meta({ description: "The live chat's room id" });
+const fileBody = z.object({ file: fileField("The file; its type is read from the bytes, its name is only a label"), roomId });
+const voiceBody = z.object({ voice: fileField("The recording (WebM/Opus, Ogg, MP4/M4A, MP3, WAV…)"), roomId });
 
 const uploaded = z.object({
   fileId: z.string(),
@@ -7,7 +12,7 @@ const uploaded = z.object({
   mime: z.string().meta({ description: "The type read from the bytes" }),
   size: z.number().int(),
   duration: z.number().optional().meta({ description: "Voice notes: seconds, measured from the audio" }),
-});
+}).meta({ id: "Upload" });
 
 const uploadResponses = (what: string) => ({
   201: { description: `The ${what} is stored; send its \`fileId\` in a \`chat:message\``, data: uploaded },
@@ -26,6 +31,7 @@ export const uploadRouteDocs: RouteDoc[] = [
       "`multipart/form-data` with one file in the field `file` and the chat's `roomId`. Images, PDF, audio, video and " +
       "UTF-8 plain text by default; the type is read from the bytes, the name is only a label.",
     auth: "user",
+    multipart: fileBody,
     rateLimited: true,
     responses: uploadResponses("file"),
   },
@@ -38,6 +44,7 @@ export const uploadRouteDocs: RouteDoc[] = [
       "`multipart/form-data` with the recording in the field `voice` and the chat's `roomId`. Audio only (WebM/Opus from " +
       "MediaRecorder, Ogg, MP4/M4A, MP3, WAV…), at most MAX_VOICE_DURATION seconds, measured from the audio.",
     auth: "user",
+    multipart: voiceBody,
     rateLimited: true,
     responses: {
       ...uploadResponses("voice note"),

@@ -17,7 +17,7 @@ import type { ChatMembership } from "./membership.ts";
 import type { ByteRange, UploadRecord } from "./store.ts";
 import { measureVoice } from "./voice.ts";
 
-const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a room id");
+export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a room id");
 const uploadBody = z.object({ roomId: roomIdSchema }).strict();
 const idParams = z.object({ id: z.string().min(1).max(64) });
 

@@ -17,7 +17,10 @@ const USERS = "Users";
 const SAFETY = "Safety";
 const ADMIN = "Admin";
 
-const waitingUser = z.object({ id: z.string(), username: z.string(), waitingSince: z.iso.datetime() });
+const waitingUser = z.object({ id: z.string(), username: z.string(), waitingSince: z.iso.datetime() }).meta({ id: "WaitingUser" });
+const profile = profileSchema.meta({ id: "Profile", description: "Another user, as others see them (never their email)" });
+const pagination = paginationSchema.meta({ id: "Pagination" });
+const ban = banSchema.meta({ id: "Ban" });
 
 export const userRouteDocs: RouteDoc[] = [
   {
@@ -28,7 +31,7 @@ export const userRouteDocs: RouteDoc[] = [
     auth: "user",
     query: pageQuery,
     rateLimited: true,
-    responses: { 200: { description: "A page of online users", data: z.object({ users: z.array(profileSchema), pagination: paginationSchema }) } },
+    responses: { 200: { description: "A page of online users", data: z.object({ users: z.array(profile), pagination }) } },
   },
   {
     method: "GET",
@@ -38,7 +41,7 @@ export const userRouteDocs: RouteDoc[] = [
     auth: "user",
     query: pageQuery,
     rateLimited: true,
-    responses: { 200: { description: "A page of waiting users", data: z.object({ users: z.array(waitingUser), pagination: paginationSchema }) } },
+    responses: { 200: { description: "A page of waiting users", data: z.object({ users: z.array(waitingUser), pagination }) } },
   },
   {
     method: "POST",
@@ -59,7 +62,7 @@ export const userRouteDocs: RouteDoc[] = [
     summary: "Counts across the whole service",
     auth: "user",
     rateLimited: true,
-    responses: { 200: { description: "Statistics", data: statsSchema } },
+    responses: { 200: { description: "Statistics", data: statsSchema.meta({ id: "Stats" }) } },
   },
   {
     method: "POST",
@@ -113,7 +116,7 @@ export const adminRouteDocs: RouteDoc[] = [
     params: userIdParams,
     body: banBody,
     rateLimited: true,
-    responses: { 200: { description: "Banned", data: z.object({ ban: banSchema }) }, 404: { description: "No such user" } },
+    responses: { 200: { description: "Banned", data: z.object({ ban }) }, 404: { description: "No such user" } },
   },
   {
     method: "DELETE",
@@ -137,7 +140,7 @@ export const adminRouteDocs: RouteDoc[] = [
       200: {
         description: "Reports",
         data: z.object({
-          ban: banSchema.nullable(),
+          ban: ban.nullable(),
           reports: z.array(
             z.object({
               id: z.string(),

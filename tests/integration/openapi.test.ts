@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { loadConfig } from "../../src/config/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { toOpenApiPath } from "../../src/http/openapi.ts";
@@ -48,20 +49,75 @@ describe("API documentation", () => {
     assert.ok(register.responses["400"], "a validated route documents its 400");
     assert.ok(register.responses["429"], "a limited route documents its 429");
     const data = register.responses["201"].content["application/json"].schema.properties.data;
-    assert.ok(data.properties.token && data.properties.user);
+    assert.deepEqual(data, { $ref: "#/components/schemas/Session" });
+    assert.deepEqual(document.components.schemas.Session.required.sort(), ["token", "user"]);
   });
 
-  it("marks the routes that need a token", () => {
+  it("marks the routes that need a token, and the public ones as public", () => {
     assert.deepEqual(document.paths["/api/auth/me"].get.security, [{ bearerAuth: [] }]);
-    assert.equal(document.paths["/api/auth/login"].post.security, undefined);
+    assert.deepEqual(document.paths["/api/admin/users/{id}/ban"].post.security, [{ adminBasic: [] }]);
+    assert.deepEqual(document.paths["/api/auth/login"].post.security, []);
+    assert.deepEqual(document.paths["/health"].get.security, []);
   });
 
-  it("has a readable page without external assets", async () => {
+  it("passes Redocly's recommended rules with no error and no warning", async function () {
+    this.timeout(60_000);
+    const config = await createConfig({ extends: ["recommended"] });
+    const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: "openapi.json", config });
+    // These answer every well-formed request: there is no client error to describe.
+    const NO_CLIENT_ERROR = ["/health", "/ready", "/api/docs", "/api/docs.html"].map(
+      (path) => `#/paths/${path.replaceAll("/", "~1")}/get/responses`,
+    );
+    const reported = problems
+      .filter((p) => !(p.ruleId === "operation-4xx-response" && NO_CLIENT_ERROR.includes(p.location[0]?.pointer ?? "")))
+      .map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    assert.deepEqual(reported, []);
+  });
+
+  it("describes the user once, as a shared component", () => {
+    const user = document.components.schemas.User;
+    assert.deepEqual(Object.keys(user.properties).sort(), ["createdAt", "email", "id", "isGuest", "isOnline", "lastSeen", "username"]);
+    const session = document.components.schemas.Session;
+    assert.deepEqual(session.properties.user, { $ref: "#/components/schemas/User" });
+    const me = document.paths["/api/auth/me"].get.responses["200"].content["application/json"].schema;
+    assert.deepEqual(me.properties.data.properties.user, { $ref: "#/components/schemas/User" });
+    const { components: _shared, ...rest } = document;
+    const inlineUsers = JSON.stringify(rest).match(/"isGuest":\{/g) ?? [];
+    assert.equal(inlineUsers.length, 0, "no user or profile object is copied inline into an operation");
+    assert.deepEqual(document.paths["/api/auth/login"].post.responses["429"], { $ref: "#/components/responses/RateLimited" });
+  });
+
+  it("describes the upload bodies as multipart forms with a binary file part", () => {
+    for (const [path, field] of [["/api/uploads", "file"], ["/api/uploads/voice", "voice"]] as const) {
+      const body = document.paths[path].post.requestBody;
+      assert.equal(body.required, true);
+      const schema = body.content["multipart/form-data"].schema;
+      assert.deepEqual(schema.required.sort(), [field, "roomId"].sort());
+      assert.equal(schema.properties[field].type, "string");
+      assert.equal(schema.properties[field].contentMediaType, "application/octet-stream");
+      assert.equal(schema.properties.roomId.type, "string");
+    }
+  });
+
+  it("names its server and its licence", () => {
+    assert.deepEqual(document.servers.map((s: { url: string }) => s.url), ["/"]);
+    assert.deepEqual(document.info.license, { name: "MIT", identifier: "MIT" });
+  });
+
+  it("serves Swagger UI from the server itself, with no inline script", async () => {
     const res = await fetch(`${server.baseUrl}/api/docs.html`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(res.headers.get("content-security-policy") ?? "", /(^|;)script-src 'self'(;|$)/);
     const html = await res.text();
-    assert.match(html, /<code>\/api\/auth\/register<\/code>/);
-    assert.doesNotMatch(html, /<script|https?:\/\/(?!localhost)[^"]*\.(js|css)/);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "an inline script");
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(assets.length >= 3);
+    for (const asset of assets) {
+      assert.match(asset, /^\/[^/]/, `${asset} is served by this server`);
+      const file = await fetch(`${server.baseUrl}${asset}`);
+      assert.equal(file.status, 200, asset);
+    }
+    assert.equal((await fetch(`${server.baseUrl}/vendor/swagger-ui/index.html`)).status, 404, "only the viewer's own files");
   });
 });
