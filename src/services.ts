@@ -1,6 +1,7 @@
 import type { Config } from "./config/index.ts";
 import { createLogger, type Logger } from "./logger/index.ts";
 import { createAuthenticator, type Authenticate } from "./auth/authenticate.ts";
+import { developmentJwtSecret } from "./auth/development-secret.ts";
 import { createPasswordHasher, type PasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { openStores } from "./users/index.ts";
@@ -28,11 +29,19 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** Outside production without `JWT_SECRET`: the deployment's own random secret, kept in DATA_DIR. */
+function localJwtSecret(config: Config, logger: Logger): string {
+  const { secret, file, created } = developmentJwtSecret(config.dataDir);
+  logger.info(created ? "JWT_SECRET unset: made a random one" : "JWT_SECRET unset: using the one kept in DATA_DIR", { file });
+  return secret;
+}
+
 export async function createServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
   const stores = await openStores(config);
   const { users } = stores;
-  const tokens = createTokenService(config.jwt);
-  const signer = createMessageSigner(config.jwt.secret);
+  const jwtSecret = config.jwt.secret ?? localJwtSecret(config, logger);
+  const tokens = createTokenService({ secret: jwtSecret, expiresIn: config.jwt.expiresIn });
+  const signer = createMessageSigner(jwtSecret);
   const uploads = await openUploadStore(config, logger);
   const uploadSweeper = startSweeper(
     uploads,

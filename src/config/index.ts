@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 
-/** The development secret shipped in `.env.example`; production refuses to start with it. */
+/** The secret `.env.example` once shipped: public, so no deployment may sign with it. */
 export const EXAMPLE_JWT_SECRET = "your-super-secret-jwt-key-change-this-in-production";
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 
@@ -34,7 +34,8 @@ const envSchema = z.object({
   CORS_CREDENTIALS: flag.default(false),
   TRUST_PROXY: z.string().default("false"),
 
-  JWT_SECRET: z.string().min(1).default(EXAMPLE_JWT_SECRET),
+  /** Unset outside production: a random one is kept in DATA_DIR (see `auth/development-secret.ts`). */
+  JWT_SECRET: z.string().min(1).refine((v) => v !== EXAMPLE_JWT_SECRET, "the old example secret is public: remove it or set your own").optional(),
   JWT_EXPIRES_IN: duration.default("7d"),
   BCRYPT_COST: int(4, 15).default(12),
   GUEST_TTL_HOURS: int(1, 24 * 365).default(24),
@@ -202,8 +203,8 @@ export type Config = DeepReadonly<Mutable>;
 /** Reasons a production deployment must not start, each naming the variable to fix. */
 function unsafeProductionSettings(config: Mutable): string[] {
   const problems: string[] = [];
-  if (config.jwt.secret === EXAMPLE_JWT_SECRET) {
-    problems.push("JWT_SECRET: the example secret must be replaced in production");
+  if (config.jwt.secret === undefined) {
+    problems.push(`JWT_SECRET: required in production (${MIN_PRODUCTION_SECRET_BYTES} or more random bytes)`);
   } else if (Buffer.byteLength(config.jwt.secret) < MIN_PRODUCTION_SECRET_BYTES) {
     problems.push(`JWT_SECRET: must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production`);
   }

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import jwt from "jsonwebtoken";
-import { EXAMPLE_JWT_SECRET } from "../../src/config/index.ts";
 import { request, newAccount, registerUser, registerGuest } from "../helpers/http.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
+
+/** Set explicitly so the suite can sign tokens of its own. */
+const JWT_SECRET = "a-test-secret-of-at-least-32-bytes-for-forging";
 
 describe("accounts over REST", () => {
   let server: TestServer;
   let url: string;
   before(async () => {
-    server = await bootServer();
+    server = await bootServer({ JWT_SECRET });
     url = server.baseUrl;
   });
   after(() => server.stop());
@@ -167,21 +169,21 @@ describe("accounts over REST", () => {
     it("refuses a token signed with another secret or another algorithm", async () => {
       assert.equal((await me(jwt.sign(claims(), "another-secret-entirely", { expiresIn: "1h" }))).status, 401);
       assert.equal(
-        (await me(jwt.sign(claims(), EXAMPLE_JWT_SECRET, { algorithm: "HS512", expiresIn: "1h" }))).status,
+        (await me(jwt.sign(claims(), JWT_SECRET, { algorithm: "HS512", expiresIn: "1h" }))).status,
         401,
       );
     });
 
     it("refuses an expired token", async () => {
-      const expired = jwt.sign({ ...claims(), iat: now() - 7200, exp: now() - 3600 }, EXAMPLE_JWT_SECRET);
+      const expired = jwt.sign({ ...claims(), iat: now() - 7200, exp: now() - 3600 }, JWT_SECRET);
       const res = await me(expired);
       assert.equal(res.status, 401);
       assert.equal(res.body.message, "Token expired");
     });
 
     it("refuses a token without exp and one not valid yet", async () => {
-      assert.equal((await me(jwt.sign(claims(), EXAMPLE_JWT_SECRET))).status, 401);
-      const future = jwt.sign({ ...claims(), nbf: now() + 3600 }, EXAMPLE_JWT_SECRET, { expiresIn: "2h" });
+      assert.equal((await me(jwt.sign(claims(), JWT_SECRET))).status, 401);
+      const future = jwt.sign({ ...claims(), nbf: now() + 3600 }, JWT_SECRET, { expiresIn: "2h" });
       assert.equal((await me(future)).status, 401);
     });
 

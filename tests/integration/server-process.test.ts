@@ -22,8 +22,8 @@ describe("the server process", () => {
     }
   });
 
-  it("refuses to start in production on the example secret, naming the variable", async () => {
-    await assert.rejects(spawnServer({ NODE_ENV: "production", DATA_DIR: tempDir() }), /JWT_SECRET: the example secret/);
+  it("refuses to start in production without a JWT secret, naming the variable", async () => {
+    await assert.rejects(spawnServer({ NODE_ENV: "production", JWT_SECRET: "", DATA_DIR: tempDir() }), /JWT_SECRET: required in production/);
   });
 
   it("refuses to start on a bad value, naming the variable", async () => {

@@ -76,12 +76,20 @@ describe("configuration", () => {
     });
   }
 
+  it("outside production, leaves the JWT secret to DATA_DIR when unset and refuses the old example one", () => {
+    assert.equal(loadConfig({}).jwt.secret, undefined);
+    assert.equal(loadConfig({ JWT_SECRET: "" }).jwt.secret, undefined, "the empty value of .env.example");
+    for (const NODE_ENV of ["development", "test"]) {
+      assert.throws(() => loadConfig({ NODE_ENV, JWT_SECRET: EXAMPLE_JWT_SECRET }), /JWT_SECRET: the old example secret is public/);
+    }
+  });
+
   describe("in production", () => {
     const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: "production", ...env });
 
-    it("refuses the example JWT secret, also when it is only the default", () => {
-      assert.throws(() => production({}), /JWT_SECRET: the example secret/);
-      assert.throws(() => production({ JWT_SECRET: EXAMPLE_JWT_SECRET }), /JWT_SECRET: the example secret/);
+    it("refuses to start without a JWT secret, or on the old example one", () => {
+      assert.throws(() => production({}), /JWT_SECRET: required in production/);
+      assert.throws(() => production({ JWT_SECRET: EXAMPLE_JWT_SECRET }), /JWT_SECRET: the old example secret is public/);
     });
 
     it("refuses a secret shorter than 32 bytes", () => {
