@@ -48,6 +48,7 @@ function pairlineEnv(port: number, shared: { dataDir: string; jwtSecret: string 
     PORT: String(port),
     HOST: "127.0.0.1",
     JWT_SECRET: shared.jwtSecret,
+    METRICS_PUBLIC: "true",
     DATA_DIR: shared.dataDir,
     LOG_DIR: path.join(shared.dataDir, `logs-${instance}`),
     LOG_LEVEL: "warn",

@@ -74,6 +74,7 @@ const envSchema = z.object({
   RATE_LIMIT_ADMIN_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(15 * 60 * 1000),
   MAX_HEADER_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PUBLIC: flag.default(false),
 
   TEXT_MAX_LENGTH: int(1, 100_000).default(4000),
   MAX_PAYLOAD_BYTES: int(4096, 16 * 1024 * 1024).default(64 * 1024),
@@ -170,6 +171,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       adminWindowMs: env.RATE_LIMIT_ADMIN_WINDOW_MS,
     },
     metricsToken: env.METRICS_TOKEN,
+    metricsPublic: env.METRICS_PUBLIC,
     limits: {
       jsonBodyBytes: env.JSON_BODY_LIMIT,
       maxHeaderBytes: env.MAX_HEADER_BYTES,
@@ -210,6 +212,9 @@ function unsafeProductionSettings(config: Mutable): string[] {
   }
   if (config.corsOrigins.includes("*") && config.corsCredentials) {
     problems.push("CORS_ORIGIN: '*' cannot be combined with CORS_CREDENTIALS=true in production");
+  }
+  if (!config.metricsToken && !config.metricsPublic) {
+    problems.push("METRICS_TOKEN: required in production, or METRICS_PUBLIC=true when /metrics is kept off the public proxy");
   }
   if (config.rtc.turnUrls.length > 0 && !config.rtc.turnSecret) {
     problems.push("TURN_SECRET: required when TURN_URLS is set");

@@ -20,7 +20,7 @@ async function readLogs(dir: string, file: string): Promise<string> {
 describe("logs", () => {
   it("write JSON lines with a request id to combined.log and never a password or token", async () => {
     const logDir = tempDir("pairline-logs-");
-    const server = await bootServer({ LOG_DIR: logDir, LOG_CONSOLE: "false", LOG_LEVEL: "http", NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+    const server = await bootServer({ LOG_DIR: logDir, LOG_CONSOLE: "false", LOG_LEVEL: "http", NODE_ENV: "production", JWT_SECRET: "x".repeat(40), METRICS_PUBLIC: "true" });
     try {
       const account = newAccount();
       const registered = await request(server.baseUrl, "POST", "/api/auth/register", {

@@ -103,8 +103,15 @@ describe("configuration", () => {
       );
     });
 
+    it("refuses /metrics open to anyone unless METRICS_PUBLIC says so", () => {
+      assert.throws(() => production({ JWT_SECRET: STRONG_SECRET }), /METRICS_TOKEN: required in production/);
+      assert.equal(production({ JWT_SECRET: STRONG_SECRET, METRICS_PUBLIC: "true" }).metricsPublic, true);
+      assert.equal(production({ JWT_SECRET: STRONG_SECRET, METRICS_TOKEN: "t".repeat(24) }).metricsToken, "t".repeat(24));
+      assert.equal(loadConfig({}).metricsToken, undefined, "development serves /metrics without a token");
+    });
+
     it("starts with safe settings", () => {
-      const config = production({ JWT_SECRET: STRONG_SECRET, CORS_ORIGIN: "https://chat.example" });
+      const config = production({ JWT_SECRET: STRONG_SECRET, METRICS_TOKEN: "t".repeat(24), CORS_ORIGIN: "https://chat.example" });
       assert.equal(config.isProduction, true);
       assert.deepEqual(config.corsOrigins, ["https://chat.example"]);
     });
