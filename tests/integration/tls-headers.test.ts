@@ -30,13 +30,13 @@ describe("HTTPS-only headers (HSTS, upgrade-insecure-requests)", () => {
   });
 
   it("are sent behind a trusted TLS proxy, and not when the proxy says the request was plain HTTP", async () => {
-    const server = await boot({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET, TRUST_PROXY: "loopback" });
+    const server = await boot({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET, METRICS_PUBLIC: "true", TRUST_PROXY: "loopback" });
     assert.deepEqual(await httpsHeaders(server, "https"), { hsts: true, upgrade: true });
     assert.deepEqual(await httpsHeaders(server, "http"), { hsts: false, upgrade: false });
   });
 
   it("are sent in production when no trusted proxy can tell (TLS is assumed in front)", async () => {
-    const server = await boot({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET });
+    const server = await boot({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET, METRICS_PUBLIC: "true" });
     assert.deepEqual(await httpsHeaders(server), { hsts: true, upgrade: true });
   });
 });

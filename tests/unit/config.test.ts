@@ -20,7 +20,7 @@ describe("configuration", () => {
   });
 
   it("keeps the seed's request limits in production and gives development generous ones", () => {
-    const production = loadConfig({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET }).rateLimits;
+    const production = loadConfig({ NODE_ENV: "production", JWT_SECRET: STRONG_SECRET, METRICS_PUBLIC: "true" }).rateLimits;
     assert.deepEqual(
       [production.authMax, production.apiMax, production.uploadMax, production.matchmakeMax],
       [5, 100, 10, 30],
