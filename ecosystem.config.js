@@ -1,26 +1,42 @@
-// PM2: `npx pm2 start ecosystem.config.js --env production` (REDIS_URL and JWT_SECRET in the environment).
-// Fork mode, one instance per core, each on its own port (PORT + instance) and with its own
+// PM2: `npx pm2 start ecosystem.config.js --env production` (REDIS_URL and JWT_SECRET in the environment
+// or in `.env`). Fork mode, each instance on its own port (PORT + instance) and with its own
 // PUBLIC_ADDRESS (see scripts/pm2-instance.ts); nginx.conf routes `/<port>/…` WebSockets to it.
+//
+// Apps: `pairline` (one instance per core) and, for the seed's commands, `realtime-chat-dev` (one
+// instance), `realtime-chat-prod` (one per core, production) and `realtime-chat-load-balanced`
+// (three instances, 3001–3003). They share the ports, so the seed's apps start only when named
+// with `--only`: a bare `pm2 start ecosystem.config.js` starts `pairline` alone.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 const root = import.meta.dirname;
-/** The first instance's port; `PORT` in the environment of `pm2 start` overrides it. */
-const basePort = Number(process.env.PORT || 3001);
 /** Node 24 from the project (the `node` devDependency) when installed, else the machine's own (24 or later). */
 const projectNode = path.join(root, "node_modules/.bin/node");
 const interpreter = fs.existsSync(projectNode) ? projectNode : "node";
+const perCore = Number(process.env.PAIRLINE_INSTANCES || os.availableParallelism());
 
-export const apps = [
-  {
-    name: "pairline",
+/** The app names given to `--only` on the pm2 command line that reads this file. */
+function namedOnly(argv) {
+  const at = argv.findIndex((arg) => arg === "--only" || arg.startsWith("--only="));
+  if (at === -1) return [];
+  const value = argv[at].startsWith("--only=") ? argv[at].slice("--only=".length) : (argv[at + 1] ?? "");
+  return value.split(/[, ]/).filter(Boolean);
+}
+
+/**
+ * One PM2 app of Pairline. The first instance's port is PORT (from the environment of
+ * `pm2 start`, else `.env`, else 3001); PM2's environment wins over `.env`.
+ */
+function app(name, instances, production = {}) {
+  return {
+    name,
     script: path.join(root, "scripts/pm2-instance.ts"),
     // Node 24 runs the TypeScript sources as they are.
     interpreter,
     cwd: root,
     exec_mode: "fork",
-    instances: Number(process.env.PAIRLINE_INSTANCES || os.availableParallelism()),
+    instances,
     // An instance counts as started once it listens (it sends "ready").
     wait_ready: true,
     listen_timeout: 30_000,
@@ -31,15 +47,24 @@ export const apps = [
     merge_logs: true,
     env: {
       NODE_ENV: "development",
-      PORT: basePort,
+      PAIRLINE_INSTANCES: String(instances),
+      ...(process.env.PORT ? { PORT: process.env.PORT } : {}),
+      ...production,
     },
     env_production: {
       NODE_ENV: "production",
-      PORT: basePort,
-      LOG_CONSOLE: "false",
       TRUST_PROXY: "loopback",
     },
-  },
+  };
+}
+
+const seedApps = [
+  app("realtime-chat-dev", 1),
+  app("realtime-chat-prod", perCore, { NODE_ENV: "production", TRUST_PROXY: "loopback" }),
+  app("realtime-chat-load-balanced", 3, { NODE_ENV: "production", TRUST_PROXY: "loopback" }),
 ];
+const only = namedOnly(process.argv);
+
+export const apps = [app("pairline", perCore), ...seedApps.filter((seed) => only.includes(seed.name))];
 
 export default { apps };

@@ -54,6 +54,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "debug", "silent"]).default("http"),
   LOG_DIR: z.string().min(1).default("./logs"),
   LOG_CONSOLE: flag.default(true),
+  /** Set by PM2 for each instance of an app; every log line then names the instance and its port. */
+  NODE_APP_INSTANCE: int(0, 100_000).optional(),
 
   ADMIN_USER: z.string().min(1).default("admin"),
   ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -156,7 +158,12 @@ function toConfig(env: z.output<typeof envSchema>) {
       maxAgeMs: env.UPLOAD_MAX_AGE_HOURS * 3600 * 1000,
       sweepIntervalMs: env.UPLOAD_SWEEP_MINUTES * 60 * 1000,
     },
-    log: { level: env.LOG_LEVEL, dir: path.resolve(env.LOG_DIR), console: env.LOG_CONSOLE },
+    log: {
+      level: env.LOG_LEVEL,
+      dir: path.resolve(env.LOG_DIR),
+      console: env.LOG_CONSOLE,
+      ...(env.NODE_APP_INSTANCE === undefined ? {} : { instance: { instance: env.NODE_APP_INSTANCE, port: env.PORT } }),
+    },
     admin: { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD },
     rateLimits: {
       authMax: env.RATE_LIMIT_AUTH_MAX ?? defaultLimits.auth,

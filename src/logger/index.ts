@@ -54,11 +54,12 @@ const redact = winston.format((info) => {
   return info;
 });
 
-const readableLine = winston.format.printf(({ timestamp, level, message, requestId, stack, ...meta }) => {
+const readableLine = winston.format.printf(({ timestamp, level, message, requestId, stack, instance, port, ...meta }) => {
+  const where = instance === undefined ? "" : ` #${String(instance)}:${String(port)}`;
   const id = requestId ? ` [${String(requestId)}]` : "";
   const rest = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : "";
   const trace = stack ? `\n${String(stack)}` : "";
-  return `${String(timestamp)} ${level}${id}: ${String(message)}${rest}${trace}`;
+  return `${String(timestamp)} ${level}${where}${id}: ${String(message)}${rest}${trace}`;
 });
 
 export function createLogger(config: Pick<Config, "log" | "isProduction">): Logger {
@@ -81,6 +82,8 @@ export function createLogger(config: Pick<Config, "log" | "isProduction">): Logg
   }
   return winston.createLogger({
     level: silent ? "error" : config.log.level,
+    // Under PM2 several instances write to one log: each line says which one.
+    defaultMeta: config.log.instance,
     format: winston.format.combine(redact(), winston.format.errors({ stack: true })),
     transports,
   });
