@@ -1,6 +1,7 @@
 import type http from "node:http";
 import { CloseCode, Room, Server, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import type WebSocket from "ws";
 import { ChatRoom } from "../../rooms/ChatRoom.ts";
 import type { RoomDeps } from "../../rooms/deps.ts";
 import { LobbyRoom } from "../../rooms/LobbyRoom.ts";
@@ -11,6 +12,8 @@ import type { Services } from "../services.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
 import { chooseBackends } from "./backends.ts";
+import { ConnectionLogs } from "./connection-logs.ts";
+import { boundOutput } from "./output-bound.ts";
 import { presenceDirectory } from "./directory.ts";
 import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
@@ -48,8 +51,32 @@ export interface Realtime {
 
 const MATCHING_LOCK_SECONDS = 10;
 
-/** Colyseus closes a room's connections only after its leave handlers ran: this closes them regardless. */
-class ClosableWebSocketTransport extends WebSocketTransport {
+type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocketTransport>[0]> & {
+  /** Unsent bytes past which a connection is cut off (`OUTPUT_BUFFER_BYTES`). */
+  outputBufferBytes: number;
+  logs: ConnectionLogs;
+  logger: Services["logger"];
+};
+
+/**
+ * The ws transport, with what every connection is held to: its unsent output is
+ * bounded, and what its frames make the server log is budgeted. Also closes every
+ * connection on demand (Colyseus closes a room's only after its leave handlers ran).
+ */
+class GuardedWebSocketTransport extends WebSocketTransport {
+  constructor({ outputBufferBytes, logs, logger, ...options }: GuardedTransportOptions) {
+    super(options);
+    this.wss.prependListener("connection", (ws: WebSocket) => {
+      boundOutput(ws, outputBufferBytes, (unsentBytes) =>
+        logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), ws),
+      );
+      const emit = ws.emit.bind(ws);
+      ws.emit = ((event: string, ...args: unknown[]) =>
+        event === "message" ? logs.during(ws, () => emit(event, ...args)) : emit(event, ...args)) as WebSocket["emit"];
+      ws.once("close", () => logs.closed(ws));
+    });
+  }
+
   closeEveryConnection(code: number): void {
     for (const socket of this.wss.clients) {
       socket.close(code);
@@ -112,10 +139,14 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
 export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
   const { config } = services;
   const { presence, driver } = chooseBackends(config, services.logger);
-  const transport = new ClosableWebSocketTransport({
+  const logs = new ConnectionLogs(services.logger);
+  const transport = new GuardedWebSocketTransport({
     server: httpServer,
     maxPayload: config.limits.maxPayloadBytes,
     beforeUpgrade: options.beforeUpgrade,
+    outputBufferBytes: config.limits.outputBufferBytes,
+    logs,
+    logger: services.logger,
   });
   const gameServer = new Server({
     transport,
@@ -124,6 +155,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
     publicAddress: config.publicAddress,
     greet: false,
     gracefullyShutdown: false,
+    logger: logs.colyseusLogger(),
   });
   applyCorsPolicy(options.corsHeadersFor);
 

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { encode } from "@colyseus/schema";
 import http from "node:http";
 
 /** Resident and peak resident memory of a process, in bytes, from /proc. */
@@ -65,4 +66,27 @@ export function streamBody(
     req.flushHeaders();
     pump();
   });
+}
+
+/**
+ * A Colyseus client frame: `[code, requestId?, type, msgpack payload]`, the payload
+ * given as raw bytes so a test can send it truncated or malformed.
+ */
+export function roomFrame(code: number, type: string | number, payload: Uint8Array = new Uint8Array(), requestId?: number): Buffer {
+  const head = new Uint8Array(16 + Buffer.byteLength(String(type)) * 2);
+  const it = { offset: 0 };
+  encode.uint8(head, code, it);
+  if (requestId !== undefined) encode.number(head, requestId, it);
+  if (typeof type === "string") encode.string(head, type, it);
+  else encode.number(head, type, it);
+  return Buffer.concat([head.subarray(0, it.offset), payload]);
+}
+
+/** Resolves once `condition` holds, polling every 10 ms, or rejects after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
