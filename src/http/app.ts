@@ -89,7 +89,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.get("/metrics", metricsEndpoint(config));
   const monitor = adminMonitor(config);
   if (monitor) app.use("/colyseus", limits.admin, ...monitor);
-  app.use(apiDocsRoutes(routeDocs));
+  app.use(apiDocsRoutes(routeDocs, { textMaxLength: config.limits.textMaxLength }));
   app.use(express.static(DEMO_PAGE_DIR));
   app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
 

@@ -64,4 +64,11 @@ export const opsRouteDocs: RouteDoc[] = [
     summary: "This document in Swagger UI",
     responses: { 200: { description: "HTML", raw: { contentType: "text/html" } } },
   },
+  {
+    method: "GET",
+    path: "/api/asyncapi.json",
+    tag: TAG,
+    summary: "The AsyncAPI 3 document of the realtime (WebSocket) protocol",
+    responses: { 200: { description: "The document itself (not wrapped in the envelope)", raw: { contentType: "application/json" } } },
+  },
 ];
