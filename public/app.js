@@ -244,6 +244,8 @@ function listenToChat(room) {
     chat.endNotice = LEFT_TEXT[reason] ?? LEFT_TEXT[PartnerLeftReason.Left];
   });
   room.onMessage(ChatServerMessage.ReportAccepted, () => transcript.addNotice("Thank you, your report was sent."));
+  // Names this chat in a report over REST (`POST /api/users/:id/report`), e.g. after it ended.
+  room.onMessage(ChatServerMessage.Meeting, ({ token }) => (chat.meeting = token));
   room.onMessage(ChatServerMessage.Error, ({ message }) => transcript.addNotice(`⚠ ${message}`));
   room.onDrop(() => ($("chat-status").textContent = "Connection lost; reconnecting…"));
   room.onReconnect(() => ($("chat-status").textContent = ""));

@@ -38,6 +38,7 @@ export const ChatServerMessage = {
   PartnerReconnected: "partner:reconnected",
   PartnerLeft: "partner:left",
   ReportAccepted: "report:accepted",
+  Meeting: "chat:meeting",
   Error: "error",
 };
 

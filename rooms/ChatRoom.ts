@@ -13,6 +13,7 @@ import {
 } from "@colyseus/core";
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
 import { forgetChatMembers, publishChatMembers } from "../src/realtime/chat-members.ts";
+import { clientAddress } from "../src/realtime/client-address.ts";
 import { rememberPartners, takePair } from "../src/realtime/pairs.ts";
 import { AppError } from "../src/errors.ts";
 import type { ReportOutcome } from "../src/users/moderation.ts";
@@ -56,6 +57,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   /** Participants who lost their connection and may still come back. */
   readonly #dropped = new Set<string>();
   readonly #pending = new Map<string, PendingFrames>();
+  /** Proves, to a later report, that these two had this chat (`chat:meeting`). */
+  #meeting!: { token: string; expiresAt: number };
 
   override async onCreate({ deps, pairKey }: RoomCreateOptions & { pairKey?: unknown }): Promise<void> {
     this.#deps = deps;
@@ -68,6 +71,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     for (const user of pair) {
       this.state.participants.set(user.id, new Participant({ userId: user.id, username: user.username }));
     }
+    const startedAt = Date.now();
+    this.#meeting = {
+      token: deps.meetings.issue(this.roomId, [pair[0].id, pair[1].id], startedAt),
+      expiresAt: deps.meetings.expiresAt(startedAt),
+    };
     const chatLifetimeSeconds = Math.ceil(deps.config.uploads.maxAgeMs / 1000);
     await publishChatMembers(this.presence, this.roomId, [pair[0].id, pair[1].id], chatLifetimeSeconds);
     this.onMessage("*", this.#inbound(deps));
@@ -82,6 +90,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
     closeOnForeignFrames(client);
     participant.connected = true;
+    this.#send(client, ChatServerMessage.Meeting, { ...this.#meeting, partnerId: this.#partnerOf(participant.userId) });
     this.#flushPending(client);
     if (this.clients.length === this.maxClients) await this.lock();
     await this.#deps.online.connected(participant.userId);
@@ -204,6 +213,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
             reason: input.reason ?? null,
             messages: asEvidence(input.messages, reporterId),
             roomId: this.roomId,
+            reporterIp: clientAddress(client),
           });
         } catch (error) {
           if (!(error instanceof AppError) || error.code !== RoomErrorCode.ReportRefused) throw error;

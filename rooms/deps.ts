@@ -6,6 +6,7 @@ import type { MatchQueue } from "../src/realtime/queue.ts";
 import type { SeatAuth } from "../src/realtime/seat.ts";
 import type { UploadStore } from "../src/uploads/store.ts";
 import type { MessageSigner } from "../src/users/message-signature.ts";
+import type { MeetingSigner } from "../src/users/meetings.ts";
 import type { Moderation } from "../src/users/moderation.ts";
 import type { SafetyStore } from "../src/users/safety-store.ts";
 import type { TokenBucket } from "./token-bucket.ts";
@@ -20,6 +21,7 @@ export interface RoomDeps {
   uploads: UploadStore;
   safety: SafetyStore;
   signer: MessageSigner;
+  meetings: MeetingSigner;
   moderation: Moderation;
 }
 

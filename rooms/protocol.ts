@@ -54,6 +54,8 @@ export const ChatServerMessage = {
   PartnerReconnected: "partner:reconnected",
   PartnerLeft: "partner:left",
   ReportAccepted: "report:accepted",
+  /** Sent on joining a chat: the token that proves, in a later REST report, that the two had this chat. */
+  Meeting: "chat:meeting",
   /** This process is stopping: the chat ends for both, who may look for a new partner in the lobby. */
   ServerShutdown: "server:shutdown",
   Error: "error",
@@ -265,6 +267,8 @@ export interface ChatServerPayloads {
   [ChatServerMessage.PartnerReconnected]: { userId: string };
   [ChatServerMessage.PartnerLeft]: { userId: string; reason: PartnerLeftReason };
   [ChatServerMessage.ReportAccepted]: { reportId: string };
+  /** `token` goes in `POST /api/users/:partnerId/report` as `meeting`, until `expiresAt` (ms since the epoch). */
+  [ChatServerMessage.Meeting]: { token: string; partnerId: string; expiresAt: number };
   [ChatServerMessage.ServerShutdown]: ServerShutdownNotice;
   [ChatServerMessage.Error]: ErrorPayload;
 }

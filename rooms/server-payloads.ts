@@ -91,6 +91,13 @@ export const chatServerSchemas = {
   [ChatServerMessage.PartnerReconnected]: userId,
   [ChatServerMessage.PartnerLeft]: z.object({ userId: z.string(), reason: z.enum(values(PartnerLeftReason)) }),
   [ChatServerMessage.ReportAccepted]: z.object({ reportId: z.string() }),
+  [ChatServerMessage.Meeting]: z
+    .object({
+      token: z.string().meta({ description: "Send as `meeting` in `POST /api/users/{partnerId}/report`" }),
+      partnerId: z.string(),
+      expiresAt: z.number().meta({ description: "Epoch milliseconds after which the token is refused" }),
+    })
+    .meta({ description: "Proof that the two had this chat, sent to each on joining; says nothing of what was said" }),
   [ChatServerMessage.ServerShutdown]: shutdownNotice,
   [ChatServerMessage.Error]: errorPayload,
 } satisfies { [K in keyof ChatServerPayloads]: z.ZodType<ChatServerPayloads[K]> };

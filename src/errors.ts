@@ -10,6 +10,7 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   BANNED: "BANNED",
   REPORT_EVIDENCE_INVALID: "REPORT_EVIDENCE_INVALID",
+  REPORT_MEETING_INVALID: "REPORT_MEETING_INVALID",
   NOT_FOUND: "NOT_FOUND",
   USER_EXISTS: "USER_EXISTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
@@ -62,6 +63,12 @@ export const Errors = {
     }),
   reportEvidenceInvalid: (problem: string) =>
     new AppError(ErrorCode.REPORT_EVIDENCE_INVALID, 400, `Report refused: ${problem}`),
+  reportMeetingInvalid: () =>
+    new AppError(
+      ErrorCode.REPORT_MEETING_INVALID,
+      403,
+      "Report refused: `meeting` must be the token of a chat you had with this user (sent as `chat:meeting`), within the report window",
+    ),
   notFound: (message = "Not found") => new AppError(ErrorCode.NOT_FOUND, 404, message),
   userExists: (field: "username" | "email") =>
     new AppError(ErrorCode.USER_EXISTS, 409, `A user with this ${field} already exists`, [

@@ -6,6 +6,7 @@ import { createPasswordHasher, type PasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { openStores } from "./users/index.ts";
 import { createMessageSigner, type MessageSigner } from "./users/message-signature.ts";
+import { createMeetingSigner, type MeetingSigner } from "./users/meetings.ts";
 import { createModeration, type Moderation } from "./users/moderation.ts";
 import type { SafetyStore } from "./users/safety-store.ts";
 import type { UserStore } from "./users/store.ts";
@@ -21,6 +22,8 @@ export interface Services {
   safety: SafetyStore;
   /** Signs relayed chat messages so reports can quote them verifiably. */
   signer: MessageSigner;
+  /** Signs who met whom in a chat, so that only someone who chatted with a user may report them. */
+  meetings: MeetingSigner;
   moderation: Moderation;
   passwords: PasswordHasher;
   tokens: TokenService;
@@ -54,6 +57,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
     users,
     safety: stores.safety,
     signer,
+    meetings: createMeetingSigner(jwtSecret, config.moderation.reportWindowMs),
     moderation: createModeration(stores.safety, signer, config.moderation),
     passwords: createPasswordHasher(config.bcryptCost),
     tokens,

@@ -20,6 +20,7 @@ import { announceBan, evictBanned } from "./evictions.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { LeaseTable } from "./leases.ts";
 import { presenceChatMembership } from "./chat-members.ts";
+import { rememberClientAddresses } from "./client-address.ts";
 import { createChatOpener } from "./chat-opener.ts";
 import { PresenceLock } from "./lock.ts";
 import { Matchmaker } from "./matchmaker.ts";
@@ -75,6 +76,7 @@ class GuardedWebSocketTransport extends WebSocketTransport {
         event === "message" ? logs.during(ws, () => emit(event, ...args)) : emit(event, ...args)) as WebSocket["emit"];
       ws.once("close", () => logs.closed(ws));
     });
+    rememberClientAddresses(this.wss);
   }
 
   closeEveryConnection(code: number): void {
@@ -132,6 +134,7 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
     uploads: services.uploads,
     safety: services.safety,
     signer: services.signer,
+    meetings: services.meetings,
     moderation: services.moderation,
   };
 }

@@ -61,6 +61,8 @@ export function adminRoutes(services: Services): Router | null {
           reason: r.reason,
           messages: r.messages,
           roomId: r.roomId,
+          reporterIp: r.reporterIp,
+          reporterDeviceId: r.reporterDeviceId,
           createdAt: r.createdAt.toISOString(),
         })),
       });

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 
 /** The fields of a relayed chat message that its signature covers. */
 export interface SignedFields {
@@ -20,10 +20,23 @@ export interface MessageSigner {
   verify(fields: SignedFields, signature: string): boolean;
 }
 
+/**
+ * A key of its own for one purpose, derived from the shared secret, so every process signs
+ * alike. Held as a KeyObject: given raw bytes, createHmac would import the key again for every use.
+ */
+export function deriveKey(secret: string, purpose: string): KeyObject {
+  return createSecretKey(createHmac("sha256", secret).update(purpose).digest());
+}
+
+/** True when `given` is `expected`, compared in constant time. */
+export function sameSignature(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function createMessageSigner(jwtSecret: string): MessageSigner {
-  // A key of its own, derived from the shared secret, so every process signs alike. Held as a
-  // KeyObject: given raw bytes, createHmac would import the key again for every message.
-  const key = createSecretKey(createHmac("sha256", jwtSecret).update("pairline:message-signature:v1").digest());
+  const key = deriveKey(jwtSecret, "pairline:message-signature:v1");
   const sign = (f: SignedFields) =>
     createHmac("sha256", key)
       .update(JSON.stringify([f.id, f.from, f.to, f.timestamp, f.type, f.content]))
@@ -31,9 +44,7 @@ export function createMessageSigner(jwtSecret: string): MessageSigner {
   return {
     sign,
     verify(fields, signature) {
-      const expected = Buffer.from(sign(fields));
-      const given = Buffer.from(signature);
-      return given.length === expected.length && timingSafeEqual(given, expected);
+      return sameSignature(signature, sign(fields));
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Config } from "../config/index.ts";
 import { Errors } from "../errors.ts";
 import type { MessageSigner } from "./message-signature.ts";
-import type { Ban, NewReport, Report, ReportedMessage, SafetyStore } from "./safety-store.ts";
+import type { Ban, NewReport, Report, ReportedMessage, ReporterMark, SafetyStore } from "./safety-store.ts";
 
 export interface ReportOutcome {
   report: Report;
@@ -9,25 +9,55 @@ export interface ReportOutcome {
   ban: Ban | null;
 }
 
+/** A report as the room or the REST route files it; moderation adds the reporter's device. */
+export type ReportRequest = Omit<NewReport, "reporterDeviceId">;
+
 export interface Moderation {
-  /** Files a report after checking that every quoted message was really sent by the reported user to the reporter. */
-  report(input: NewReport): Promise<ReportOutcome>;
+  /**
+   * Files a report after checking that every quoted message was really sent by the reported user
+   * to the reporter. The caller has already checked that the two really had a chat.
+   */
+  report(input: ReportRequest): Promise<ReportOutcome>;
   ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
   /** Called with every ban made through this service, e.g. to close the banned user's connections. */
   onBan(listener: (ban: Ban) => void): void;
 }
 
+/** The most reports with evidence one ban decision reads. */
+const REPORTS_READ_PER_DECISION = 500;
+
 /** Why a quoted message is not evidence; null when it is genuine. */
-function evidenceProblem(signer: MessageSigner, report: NewReport, message: ReportedMessage): string | null {
+function evidenceProblem(signer: MessageSigner, report: ReportRequest, message: ReportedMessage): string | null {
   if (message.from !== report.reportedId) return "a quoted message was not sent by the reported user";
   if (message.to !== report.reporterId) return "a quoted message was not sent to you";
   return signer.verify(message, message.signature) ? null : "a quoted message does not match what the server relayed";
 }
 
 /**
+ * How many of these reporters are independent of each other: oldest first, a reporter
+ * counts only if its account, address and device all differ from those of every reporter
+ * counted before. Accounts and device ids cost a bot farm nothing; addresses do. A report
+ * whose address is unknown proves nothing and is not counted.
+ */
+export function independentReporters(marks: readonly ReporterMark[]): number {
+  const accounts = new Set<string>();
+  const addresses = new Set<string>();
+  const devices = new Set<string>();
+  for (const { reporterId, reporterIp, reporterDeviceId } of marks) {
+    if (!reporterIp || accounts.has(reporterId) || addresses.has(reporterIp)) continue;
+    if (reporterDeviceId && devices.has(reporterDeviceId)) continue;
+    accounts.add(reporterId);
+    addresses.add(reporterIp);
+    if (reporterDeviceId) devices.add(reporterDeviceId);
+  }
+  return accounts.size;
+}
+
+/**
  * Reports on a chat that stores nothing: the evidence is the messages the reporter
- * received, each carrying the server's signature. Reports from enough different
- * users within the window ban the reported user for a while.
+ * received, each carrying the server's signature. Only reports quoting such messages
+ * count toward an automatic ban, and only from reporters independent of each other
+ * (see `independentReporters`); the rest wait for a moderator.
  */
 export function createModeration(
   safety: SafetyStore,
@@ -50,14 +80,16 @@ export function createModeration(
         const problem = evidenceProblem(signer, input, message);
         if (problem) throw Errors.reportEvidenceInvalid(problem);
       }
-      const report = await safety.addReport(input);
+      const report = await safety.addReport({ ...input, reporterDeviceId: await safety.latestDeviceOf(input.reporterId) });
+      if (report.messages.length === 0) return { report, ban: null };
       const now = Date.now();
-      const reporters = await safety.distinctReporters(input.reportedId, new Date(now - rules.reportWindowMs));
+      const since = new Date(now - rules.reportWindowMs);
+      const reporters = independentReporters(await safety.evidencedReporters(input.reportedId, since, REPORTS_READ_PER_DECISION));
       if (reporters < rules.reportBanThreshold || (await safety.activeBan(input.reportedId, new Date(now)))) {
         return { report, ban: null };
       }
-      const made = await ban(input.reportedId, new Date(now + rules.reportBanMs), `reported by ${reporters} users`, "reports");
-      return { report, ban: made };
+      const reason = `reported with evidence by ${reporters} independent users`;
+      return { report, ban: await ban(input.reportedId, new Date(now + rules.reportBanMs), reason, "reports") };
     },
   };
 }

@@ -23,6 +23,11 @@ export const reportInputSchema = z.strictObject({
 });
 export type ReportInput = z.infer<typeof reportInputSchema>;
 
+/** Over REST the report also names the chat: the `meeting` token the chat room sent (`chat:meeting`). */
+export const restReportSchema = reportInputSchema.extend({
+  meeting: z.string().min(1).max(256),
+});
+
 /** What a signature covers for a relayed message: its text, or the file it carries. */
 export const signedContent = (message: { content?: string | undefined; fileId?: string | undefined }): string =>
   message.content ?? message.fileId ?? "";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RouteDoc } from "../http/openapi.ts";
-import { reportInputSchema } from "./report-schemas.ts";
+import { restReportSchema } from "./report-schemas.ts";
 import { REPORT_CATEGORIES } from "./safety-store.ts";
 import {
   banBody,
@@ -90,16 +90,17 @@ export const userRouteDocs: RouteDoc[] = [
     tag: SAFETY,
     summary: "Report a user, quoting the signed messages received from them",
     description:
-      "Chat is never stored: quote the `chat:message` payloads as received (with `signature`). A quote that was not sent by this user to you, or was altered, refuses the report (400 REPORT_EVIDENCE_INVALID). Reports from several users within a window ban the reported user.",
+      "Only someone who had a chat with this user may report them: `meeting` is the token the chat room sent (`chat:meeting`), accepted for `REPORT_WINDOW_HOURS` after the chat started (403 REPORT_MEETING_INVALID otherwise). Chat is never stored: quote the `chat:message` payloads as received (with `signature`). A quote that was not sent by this user to you, or was altered, refuses the report (400 REPORT_EVIDENCE_INVALID). Only reports quoting messages count toward an automatic ban, from reporters who differ in account, address and device; the others are kept for moderators.",
     auth: "user",
     params: userIdParams,
-    body: reportInputSchema,
+    body: restReportSchema,
     rateLimited: true,
     responses: {
       201: {
         description: "Report kept",
         data: z.object({ report: z.object({ id: z.string(), category: z.enum(REPORT_CATEGORIES), createdAt: z.iso.datetime() }) }),
       },
+      403: { description: "No chat with this user (REPORT_MEETING_INVALID)" },
       404: { description: "No such user" },
     },
   },
@@ -133,6 +134,8 @@ export const adminRouteDocs: RouteDoc[] = [
     path: "/api/admin/users/:id/reports",
     tag: ADMIN,
     summary: "Reports against a user, with the quoted messages, and the current ban",
+    description:
+      "Every report kept, including those without quoted messages, which never ban by themselves and wait here for a moderator. `reporterIp` and `reporterDeviceId` tell whether several reports come from one source.",
     auth: "admin",
     params: userIdParams,
     rateLimited: true,
@@ -149,6 +152,8 @@ export const adminRouteDocs: RouteDoc[] = [
               reason: z.string().nullable(),
               messages: z.array(z.unknown()),
               roomId: z.string().nullable(),
+              reporterIp: z.string().nullable(),
+              reporterDeviceId: z.string().nullable(),
               createdAt: z.iso.datetime(),
             }),
           ),

@@ -6,7 +6,7 @@ import { validated } from "../http/validate.ts";
 import type { Services } from "../services.ts";
 import type { PeopleDirectory } from "./directory.ts";
 import { countryOf } from "./geo.ts";
-import { asEvidence, reportInputSchema } from "./report-schemas.ts";
+import { asEvidence, restReportSchema } from "./report-schemas.ts";
 import { deviceBody, pageQuery, userIdParams, type PageQuery } from "./schemas.ts";
 import type { User } from "./store.ts";
 
@@ -108,15 +108,18 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
 
   router.post(
     "/:id/report",
-    validated({ params: userIdParams, body: reportInputSchema }, async ({ params, body, req, res }) => {
+    validated({ params: userIdParams, body: restReportSchema }, async ({ params, body, req, res }) => {
       const reported = await existingOther(req.user!, params.id, "report");
+      const meeting = services.meetings.verify(body.meeting, req.user!.id, reported.id);
+      if (!meeting) throw Errors.reportMeetingInvalid();
       const { report } = await services.moderation.report({
         reporterId: req.user!.id,
         reportedId: reported.id,
         category: body.category,
         reason: body.reason ?? null,
         messages: asEvidence(body.messages, req.user!.id),
-        roomId: null,
+        roomId: meeting.roomId,
+        reporterIp: req.ip ?? null,
       });
       sendData(
         res,

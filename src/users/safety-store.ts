@@ -16,8 +16,15 @@ export interface Report {
   reason: string | null;
   messages: ReportedMessage[];
   roomId: string | null;
+  /** Where the report came from, so that one address or device counts once toward a ban. */
+  reporterIp: string | null;
+  /** The device the reporter used last, when they recorded one. */
+  reporterDeviceId: string | null;
   createdAt: Date;
 }
+
+/** Who filed a report carrying evidence: what tells independent reporters apart. */
+export type ReporterMark = Pick<Report, "reporterId" | "reporterIp" | "reporterDeviceId">;
 
 export type NewReport = Omit<Report, "id" | "createdAt">;
 
@@ -50,14 +57,16 @@ export interface SafetyStore {
   blockedEitherWay(userId: string): Promise<string[]>;
   addReport(report: NewReport): Promise<Report>;
   reportsAgainst(userId: string): Promise<Report[]>;
-  /** How many different users reported `userId` since `since`. */
-  distinctReporters(userId: string, since: Date): Promise<number>;
+  /** Who filed the reports carrying quoted messages against `userId` since `since`, oldest first, at most `limit`. */
+  evidencedReporters(userId: string, since: Date, limit: number): Promise<ReporterMark[]>;
   /** Creates or replaces the user's ban. */
   ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
   unban(userId: string): Promise<boolean>;
   activeBan(userId: string, now: Date): Promise<Ban | null>;
   /** Creates or refreshes the (user, device) record. */
   recordDevice(device: Device): Promise<void>;
+  /** The device this user recorded most recently, if any. */
+  latestDeviceOf(userId: string): Promise<string | null>;
   /** The active ban of any user who used this device. */
   activeBanOfDevice(deviceId: string, now: Date): Promise<Ban | null>;
 }

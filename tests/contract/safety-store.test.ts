@@ -39,8 +39,8 @@ forEachStoreBackend("SafetyStore contract", (open) => {
     assert.deepEqual(await stores.safety.blockedEitherWay(b.id), []);
   });
 
-  it("keeps reports with their category and messages, and counts distinct reporters in a window", async () => {
-    const [target, r1, r2] = [await someUser(stores), await someUser(stores), await someUser(stores)];
+  it("keeps reports with their category, messages and source, and lists who filed those with evidence in a window", async () => {
+    const [target, r1, r2, r3] = [await someUser(stores), await someUser(stores), await someUser(stores), await someUser(stores)];
     const first = await stores.safety.addReport({
       reporterId: r1.id,
       reportedId: target.id,
@@ -48,18 +48,54 @@ forEachStoreBackend("SafetyStore contract", (open) => {
       reason: "kept insulting me",
       messages: [message(target.id, r1.id)],
       roomId: "room1",
+      reporterIp: "203.0.113.1",
+      reporterDeviceId: "phone-1",
     });
     assert.match(first.id, /^[0-9a-f]{24}$/);
-    await stores.safety.addReport({ reporterId: r1.id, reportedId: target.id, category: "spam", reason: null, messages: [], roomId: null });
-    await stores.safety.addReport({ reporterId: r2.id, reportedId: target.id, category: "other", reason: null, messages: [], roomId: null });
+    const none = { reason: null, messages: [], roomId: null, reporterIp: "203.0.113.9", reporterDeviceId: null };
+    await stores.safety.addReport({ ...none, reporterId: r1.id, reportedId: target.id, category: "spam" });
+    await stores.safety.addReport({ ...none, reporterId: r2.id, reportedId: target.id, category: "underage" });
+    await stores.safety.addReport({
+      reporterId: r3.id,
+      reportedId: target.id,
+      category: "spam",
+      reason: null,
+      messages: [message(target.id, r3.id)],
+      roomId: "room3",
+      reporterIp: "198.51.100.7",
+      reporterDeviceId: null,
+    });
 
     const reports = await stores.safety.reportsAgainst(target.id);
-    assert.equal(reports.length, 3);
+    assert.equal(reports.length, 4);
     assert.equal(reports[0]!.category, "harassment");
     assert.equal(reports[0]!.reason, "kept insulting me");
     assert.deepEqual(reports[0]!.messages, [message(target.id, r1.id)]);
-    assert.equal(await stores.safety.distinctReporters(target.id, new Date(Date.now() - 60_000)), 2);
-    assert.equal(await stores.safety.distinctReporters(target.id, new Date(Date.now() + 60_000)), 0);
+    assert.equal(reports[0]!.reporterIp, "203.0.113.1");
+    assert.equal(reports[0]!.reporterDeviceId, "phone-1");
+    assert.equal(reports[2]!.reporterDeviceId, null);
+
+    const since = new Date(Date.now() - 60_000);
+    assert.deepEqual(await stores.safety.evidencedReporters(target.id, since, 10), [
+      { reporterId: r1.id, reporterIp: "203.0.113.1", reporterDeviceId: "phone-1" },
+      { reporterId: r3.id, reporterIp: "198.51.100.7", reporterDeviceId: null },
+    ], "reports without quoted messages are left out, oldest first");
+    assert.deepEqual((await stores.safety.evidencedReporters(target.id, since, 1)).map((m) => m.reporterId), [r1.id]);
+    assert.deepEqual(await stores.safety.evidencedReporters(target.id, new Date(Date.now() + 60_000), 10), []);
+    assert.deepEqual(await stores.safety.evidencedReporters(r1.id, since, 10), []);
+  });
+
+  it("knows the device a user recorded last", async () => {
+    const user = await someUser(stores);
+    assert.equal(await stores.safety.latestDeviceOf(user.id), null);
+    const device = { userId: user.id, userAgent: null, ip: null, country: null };
+    await stores.safety.recordDevice({ ...device, deviceId: "tablet" });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await stores.safety.recordDevice({ ...device, deviceId: "phone" });
+    assert.equal(await stores.safety.latestDeviceOf(user.id), "phone");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await stores.safety.recordDevice({ ...device, deviceId: "tablet" });
+    assert.equal(await stores.safety.latestDeviceOf(user.id), "tablet", "using a device again makes it the latest");
   });
 
   it("bans until a time, replaces a ban, and unbans", async () => {

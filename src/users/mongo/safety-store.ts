@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { REPORT_CATEGORIES, type Ban, type Device, type Report, type SafetyStore } from "../safety-store.ts";
+import { REPORT_CATEGORIES, type Ban, type Device, type Report, type ReporterMark, type SafetyStore } from "../safety-store.ts";
 
 const blockSchema = new mongoose.Schema(
   { blockerId: { type: String, required: true }, blockedId: { type: String, required: true } },
@@ -16,6 +16,8 @@ const reportSchema = new mongoose.Schema(
     reason: { type: String, default: null },
     messages: { type: [mongoose.Schema.Types.Mixed], default: [] },
     roomId: { type: String, default: null },
+    reporterIp: { type: String, default: null },
+    reporterDeviceId: { type: String, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -39,11 +41,18 @@ const deviceSchema = new mongoose.Schema({
 });
 deviceSchema.index({ userId: 1, deviceId: 1 }, { unique: true });
 deviceSchema.index({ deviceId: 1 });
+deviceSchema.index({ userId: 1, lastSeen: -1 });
 
 type ReportDocument = Omit<Report, "id"> & { _id: mongoose.Types.ObjectId };
 type BanDocument = Ban & { _id: mongoose.Types.ObjectId };
 
-const toReport = ({ _id, ...rest }: ReportDocument): Report => ({ id: _id.toHexString(), ...rest });
+const toReport = ({ _id, ...rest }: ReportDocument): Report => ({
+  id: _id.toHexString(),
+  ...rest,
+  // Reports kept before these fields existed have none.
+  reporterIp: rest.reporterIp ?? null,
+  reporterDeviceId: rest.reporterDeviceId ?? null,
+});
 const toBan = (doc: BanDocument): Ban => ({
   userId: doc.userId,
   until: doc.until,
@@ -78,8 +87,14 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
       const docs = await Reports.find({ reportedId: userId }).sort({ createdAt: 1 }).lean<ReportDocument[]>();
       return docs.map(toReport);
     },
-    async distinctReporters(userId, since) {
-      return (await Reports.distinct("reporterId", { reportedId: userId, createdAt: { $gte: since } })).length;
+    async evidencedReporters(userId, since, limit) {
+      return Reports.find(
+        { reportedId: userId, createdAt: { $gte: since }, "messages.0": { $exists: true } },
+        { _id: 0, reporterId: 1, reporterIp: 1, reporterDeviceId: 1 },
+      )
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .lean<ReporterMark[]>();
     },
     async ban(userId, until, reason, by) {
       const ban: Ban = { userId, until, reason, by, createdAt: new Date() };
@@ -99,6 +114,10 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
         { ...device, lastSeen: new Date() },
         { upsert: true },
       );
+    },
+    async latestDeviceOf(userId) {
+      const device = await Devices.findOne({ userId }, { _id: 0, deviceId: 1 }).sort({ lastSeen: -1 }).lean<{ deviceId: string }>();
+      return device?.deviceId ?? null;
     },
     async activeBanOfDevice(deviceId, now) {
       const userIds = await Devices.distinct("userId", { deviceId });

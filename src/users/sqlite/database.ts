@@ -51,6 +51,8 @@ const MIGRATIONS = [
      PRIMARY KEY (user_id, device_id)
    );
    CREATE INDEX devices_device ON devices (device_id);`,
+  `ALTER TABLE reports ADD COLUMN reporter_ip TEXT;
+   ALTER TABLE reports ADD COLUMN reporter_device TEXT;`,
 ];
 
 const SQLITE_BUSY = 5;

@@ -10,6 +10,8 @@ interface ReportRow {
   reason: string | null;
   messages: string;
   room_id: string | null;
+  reporter_ip: string | null;
+  reporter_device: string | null;
   created_at: number;
 }
 
@@ -29,6 +31,8 @@ const toReport = (row: ReportRow): Report => ({
   reason: row.reason,
   messages: JSON.parse(row.messages) as ReportedMessage[],
   roomId: row.room_id,
+  reporterIp: row.reporter_ip,
+  reporterDeviceId: row.reporter_device,
   createdAt: new Date(row.created_at),
 });
 
@@ -49,12 +53,13 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
        UNION SELECT blocker_id AS id FROM blocks WHERE blocked_id = ?`,
     ),
     addReport: db.prepare(
-      `INSERT INTO reports (id, reporter_id, reported_id, category, reason, messages, room_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO reports (id, reporter_id, reported_id, category, reason, messages, room_id, reporter_ip, reporter_device, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     reportsAgainst: db.prepare("SELECT * FROM reports WHERE reported_id = ? ORDER BY created_at"),
-    distinctReporters: db.prepare(
-      "SELECT COUNT(DISTINCT reporter_id) AS n FROM reports WHERE reported_id = ? AND created_at >= ?",
+    evidencedReporters: db.prepare(
+      `SELECT reporter_id, reporter_ip, reporter_device FROM reports
+       WHERE reported_id = ? AND created_at >= ? AND messages <> '[]' ORDER BY created_at LIMIT ?`,
     ),
     ban: db.prepare(
       `INSERT INTO bans (user_id, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?)
@@ -68,6 +73,7 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
        ON CONFLICT (user_id, device_id) DO UPDATE SET user_agent = excluded.user_agent, ip = excluded.ip,
          country = excluded.country, last_seen = excluded.last_seen`,
     ),
+    latestDeviceOf: db.prepare("SELECT device_id FROM devices WHERE user_id = ? ORDER BY last_seen DESC LIMIT 1"),
     activeBanOfDevice: db.prepare(
       `SELECT bans.* FROM devices JOIN bans ON bans.user_id = devices.user_id
        WHERE devices.device_id = ? AND bans.until > ? ORDER BY bans.until DESC LIMIT 1`,
@@ -94,6 +100,8 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
         report.reason,
         JSON.stringify(report.messages),
         report.roomId,
+        report.reporterIp,
+        report.reporterDeviceId,
         report.createdAt.getTime(),
       );
       return report;
@@ -101,8 +109,11 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
     async reportsAgainst(userId) {
       return (statements.reportsAgainst.all(userId) as unknown as ReportRow[]).map(toReport);
     },
-    async distinctReporters(userId, since) {
-      return (statements.distinctReporters.get(userId, since.getTime()) as { n: number }).n;
+    async evidencedReporters(userId, since, limit) {
+      const rows = statements.evidencedReporters.all(userId, since.getTime(), limit) as unknown as Array<
+        Pick<ReportRow, "reporter_id" | "reporter_ip" | "reporter_device">
+      >;
+      return rows.map((row) => ({ reporterId: row.reporter_id, reporterIp: row.reporter_ip, reporterDeviceId: row.reporter_device }));
     },
     async ban(userId, until, reason, by) {
       const ban: Ban = { userId, until, reason, by, createdAt: new Date() };
@@ -125,6 +136,9 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
         device.country,
         Date.now(),
       );
+    },
+    async latestDeviceOf(userId) {
+      return (statements.latestDeviceOf.get(userId) as { device_id: string } | undefined)?.device_id ?? null;
     },
     async activeBanOfDevice(deviceId, now) {
       const row = statements.activeBanOfDevice.get(deviceId, now.getTime()) as BanRow | undefined;

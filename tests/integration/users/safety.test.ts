@@ -32,7 +32,7 @@ async function receivedFrom(a: ChatSide, b: ChatSide, text: string) {
 describe("safety: block, report, ban", () => {
   let server: TestServer;
   before(async () => {
-    server = await bootServer({ ADMIN_PASSWORD: ADMIN.password, REPORT_BAN_THRESHOLD: "2" });
+    server = await bootServer({ ADMIN_PASSWORD: ADMIN.password, REPORT_BAN_THRESHOLD: "2", TRUST_PROXY: "loopback" });
   });
   after(() => server.stop());
   const api = (method: string, path: string, token: string, body?: unknown) =>
@@ -74,12 +74,14 @@ describe("safety: block, report, ban", () => {
 
   it("accepts a report quoting genuine messages, in the room and over REST", async () => {
     const [a, b] = await chattingPair(server.baseUrl);
+    const meeting = await b.inbox.next(ChatServerMessage.Meeting);
+    assert.equal(meeting.partnerId, a.user.id);
     const evidence = await receivedFrom(a, b, "something nasty");
     b.room.send(ChatClientMessage.Report, { category: "harassment", reason: "rude", messages: [evidence] });
     const accepted = await b.inbox.next(ChatServerMessage.ReportAccepted);
     assert.match(accepted.reportId, /^[0-9a-f]{24}$/);
 
-    const overRest = await api("POST", `/api/users/${a.user.id}/report`, b.user.token, { category: "spam", messages: [evidence] });
+    const overRest = await api("POST", `/api/users/${a.user.id}/report`, b.user.token, { category: "spam", meeting: meeting.token, messages: [evidence] });
     assert.equal(overRest.status, 201);
     const kept = await server.services.safety.reportsAgainst(a.user.id);
     assert.equal(kept.length, 2);
@@ -90,19 +92,21 @@ describe("safety: block, report, ban", () => {
 
   it("refuses a report whose quoted message was altered, or was not sent by that user to the reporter", async () => {
     const [a, b] = await chattingPair(server.baseUrl);
+    const { token: meeting } = await b.inbox.next(ChatServerMessage.Meeting);
     const evidence = await receivedFrom(a, b, "the real words");
     const tampered = { ...evidence, content: "words they never said" };
     b.room.send(ChatClientMessage.Report, { category: "harassment", messages: [tampered] });
     const refused = await b.inbox.next(ChatServerMessage.Error);
     assert.equal(refused.code, "REPORT_EVIDENCE_INVALID");
 
-    const overRest = await api("POST", `/api/users/${a.user.id}/report`, b.user.token, { category: "other", messages: [tampered] });
+    const overRest = await api("POST", `/api/users/${a.user.id}/report`, b.user.token, { category: "other", meeting, messages: [tampered] });
     assert.equal(overRest.status, 400);
     assert.equal(overRest.body.code, "REPORT_EVIDENCE_INVALID");
 
     const stranger = await newUser(server.baseUrl);
-    const stolen = await api("POST", `/api/users/${a.user.id}/report`, stranger.token, { category: "other", messages: [evidence] });
-    assert.equal(stolen.status, 400, "a message sent to someone else is no evidence for a third party");
+    const stolen = await api("POST", `/api/users/${a.user.id}/report`, stranger.token, { category: "other", meeting, messages: [evidence] });
+    assert.equal(stolen.status, 403, "another pair's chat and messages are no evidence for a third party");
+    assert.equal(stolen.body.code, "REPORT_MEETING_INVALID");
     assert.equal((await server.services.safety.reportsAgainst(a.user.id)).length, 0);
 
     b.room.send(ChatClientMessage.Message, { type: "text", content: "still chatting", clientMessageId: "x" });
@@ -110,7 +114,7 @@ describe("safety: block, report, ban", () => {
     await Promise.all([a.room.leave(), b.room.leave()]);
   });
 
-  it("reports from enough different users ban, and the banned user is refused everywhere with BANNED", async () => {
+  it("reports quoting evidence from enough independent users ban, and the banned user is refused everywhere with BANNED", async () => {
     const account = { username: `villain_${Date.now() % 1e6}`, email: `villain${Date.now()}@example.com`, password: "Password123" };
     const registered = await request(server.baseUrl, "POST", "/api/auth/register", { body: account });
     const villain: TestUser = { id: registered.body.data.user.id, username: account.username, token: registered.body.data.token, client: new Client(server.baseUrl) };
@@ -119,6 +123,8 @@ describe("safety: block, report, ban", () => {
 
     for (let i = 0; i < 2; i++) {
       const reporter = await newUser(server.baseUrl);
+      reporter.client = new Client(server.baseUrl, { headers: { "x-forwarded-for": `192.0.2.${10 + i}` } });
+      reporter.client.auth.token = reporter.token;
       const [lv, lr] = await Promise.all([enterLobby(villain), enterLobby(reporter)]);
       const [mv, mr] = await Promise.all([askForMatch(lv), askForMatch(lr)]);
       assert.equal(mr.matchedUser.id, villain.id);
@@ -127,7 +133,9 @@ describe("safety: block, report, ban", () => {
         reporter.client.consumeSeatReservation(mr.reservation as any),
       ]);
       await Promise.all([lv.room.leave(), lr.room.leave()]);
-      r.send(ChatClientMessage.Report, { category: "spam" });
+      const spam = new Promise((resolve) => r.onMessage(ChatServerMessage.Message, resolve));
+      v.send(ChatClientMessage.Message, { type: "text", content: "cheap pills" });
+      r.send(ChatClientMessage.Report, { category: "spam", messages: [await spam] });
       await new Promise<void>((resolve) => r.onMessage(ChatServerMessage.ReportAccepted, () => resolve()));
       await Promise.all([v.leave().catch(() => undefined), r.leave().catch(() => undefined)]);
     }
