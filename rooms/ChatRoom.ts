@@ -56,6 +56,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   #ended = false;
   /** Participants who lost their connection and may still come back. */
   readonly #dropped = new Set<string>();
+  /** Participants whose reconnection was refused (banned meanwhile). */
+  readonly #refused = new Set<string>();
   readonly #pending = new Map<string, PendingFrames>();
   /** Proves, to a later report, that these two had this chat (`chat:meeting`). */
   #meeting!: { token: string; expiresAt: number };
@@ -87,6 +89,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     if (!participant || participant.connected || this.#ended) {
       throw new ServerError(ErrorCode.AUTH_FAILED, "This chat belongs to two other users");
     }
+    await this.#refuseIfBanned(participant.userId);
     initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
     closeOnForeignFrames(client);
     participant.connected = true;
@@ -108,6 +111,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
 
   override async onReconnect(client: RoomClient): Promise<void> {
     const userId = client.auth!.id;
+    await this.#refuseIfBanned(userId);
     this.#dropped.delete(userId);
     closeOnForeignFrames(client);
     this.state.participants.get(userId)!.connected = true;
@@ -119,11 +123,32 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
 
   override async onLeave(client: RoomClient): Promise<void> {
     const userId = client.auth!.id;
-    const timedOut = this.#dropped.delete(userId);
-    if (timedOut) metrics.reconnection(ReconnectionOutcome.TimedOut);
+    // Away since a drop (already counted offline then): the grace ran out, or `onReconnect` refused the user.
+    const wasAway = this.#dropped.delete(userId);
+    const refused = this.#refused.has(userId);
+    if (wasAway) metrics.reconnection(refused ? ReconnectionOutcome.Refused : ReconnectionOutcome.TimedOut);
     this.#setAway(userId);
-    this.#end(userId, timedOut ? PartnerLeftReason.Timeout : PartnerLeftReason.Left);
-    if (!timedOut) await this.#deps.online.disconnected(userId);
+    this.#end(userId, wasAway && !refused ? PartnerLeftReason.Timeout : PartnerLeftReason.Left);
+    if (!wasAway) await this.#deps.online.disconnected(userId);
+  }
+
+  /** A user banned while dropped loses the seat held for them: the chat ends now, not when the grace runs out. */
+  releaseBannedUser(userId: string): void {
+    if (!this.#dropped.has(userId)) return;
+    this.#refused.add(userId);
+    this.#end(userId, PartnerLeftReason.Left);
+  }
+
+  /**
+   * Chat seats are reserved by the server and reconnections skip authentication, so a ban
+   * made since the user was matched, or while they were away, is checked here; the chat ends.
+   */
+  async #refuseIfBanned(userId: string): Promise<void> {
+    const ban = await this.#deps.safety.activeBan(userId, new Date());
+    if (!ban) return;
+    this.#refused.add(userId);
+    if (!this.#dropped.has(userId)) this.#end(userId, PartnerLeftReason.Left);
+    throw new ServerError(ErrorCode.AUTH_FAILED, `Banned until ${ban.until.toISOString()}`);
   }
 
   /** The chat is over for good: its uploads go with it. */

@@ -14,7 +14,7 @@ for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total
   registry.removeSingleMetric(name);
 }
 
-export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out" } as const;
+export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out", Refused: "refused" } as const;
 export type ReconnectionOutcome = (typeof ReconnectionOutcome)[keyof typeof ReconnectionOutcome];
 
 /** Where a refused payload came from: a REST request or a room message. */

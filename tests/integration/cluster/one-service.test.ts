@@ -139,4 +139,19 @@ describe("cluster: three processes and one Redis are one service", function () {
       assert.equal(refused.body.code, "BANNED");
     }
   });
+
+  it("ends at once the chat of a user banned through another process while dropped, and refuses their reconnection", async () => {
+    const [a, b] = await Promise.all([userOf(cluster.members[0]!), userOf(cluster.members[1]!)]);
+    const sessions = await Promise.all([a, b].map((user) => enterLobby(user)));
+    const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+    const [sideA, sideB] = await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)));
+    const token = sideA!.room.reconnectionToken;
+    await sideA!.room.leave(false);
+    await sideB!.inbox.next(ChatServerMessage.PartnerDisconnected);
+    const elsewhere = cluster.members.find((member) => member !== cluster.hostOf(matched[0]!.reservation))!;
+    const banned = await request(elsewhere.baseUrl, "POST", `/api/admin/users/${a.id}/ban`, { body: { reason: "abuse", hours: 1 }, headers: adminAuth });
+    assert.equal(banned.status, 200);
+    assert.deepEqual(await sideB!.inbox.next(ChatServerMessage.PartnerLeft, 10_000), { userId: a.id, reason: "left" }, "before the grace runs out");
+    await assert.rejects(a.client.reconnect(token));
+  });
 });
