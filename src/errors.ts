@@ -37,6 +37,8 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details: unknown;
+  /** Sent as `Retry-After` when set: the client may try again after this many seconds. */
+  retryAfterSeconds?: number;
 
   constructor(code: string, status: number, message: string, details?: unknown) {
     super(message);
@@ -93,6 +95,8 @@ export const Errors = {
   rateLimited: (message = "Too many requests, try again later") =>
     new AppError(ErrorCode.RATE_LIMITED, 429, message),
   internal: () => new AppError(ErrorCode.INTERNAL_ERROR, 500, "Internal server error"),
+  busy: (message: string, retryAfterSeconds: number) =>
+    Object.assign(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 503, message), { retryAfterSeconds }),
   unavailable: (message = "Service unavailable") =>
     new AppError(ErrorCode.SERVICE_UNAVAILABLE, 503, message),
   notReady: (failing: { check: string; message: string }[]) =>

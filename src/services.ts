@@ -51,6 +51,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
     { maxAgeMs: config.uploads.maxAgeMs, intervalMs: config.uploads.sweepIntervalMs },
     logger,
   );
+  const passwords = createPasswordHasher(config.bcryptCost, config.passwordHashing);
   return {
     config,
     logger,
@@ -59,7 +60,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
     signer,
     meetings: createMeetingSigner(jwtSecret, config.moderation.reportWindowMs),
     moderation: createModeration(stores.safety, signer, config.moderation),
-    passwords: createPasswordHasher(config.bcryptCost),
+    passwords,
     tokens,
     authenticate: createAuthenticator(tokens, users, stores.safety),
     uploads,
@@ -67,6 +68,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
       await uploadSweeper.stop();
       await uploads.close();
       await stores.close();
+      await passwords.close();
     },
   };
 }

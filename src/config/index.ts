@@ -38,6 +38,8 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(1).refine((v) => v !== EXAMPLE_JWT_SECRET, "the old example secret is public: remove it or set your own").optional(),
   JWT_EXPIRES_IN: duration.default("7d"),
   BCRYPT_COST: int(4, 15).default(12),
+  PASSWORD_HASH_THREADS: int(1, 64).default(2),
+  PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
   GUEST_TTL_HOURS: int(1, 24 * 365).default(24),
 
   DATA_DIR: z.string().min(1).default("./data"),
@@ -136,6 +138,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     jwt: { secret: env.JWT_SECRET, expiresIn: env.JWT_EXPIRES_IN },
     bcryptCost: env.BCRYPT_COST,
+    passwordHashing: { threads: env.PASSWORD_HASH_THREADS, queue: env.PASSWORD_HASH_QUEUE },
     guestTtlHours: env.GUEST_TTL_HOURS,
     guestPurgeIntervalMs: env.GUEST_PURGE_MINUTES * 60 * 1000,
     moderation: {
