@@ -2,6 +2,7 @@ import fsp from "node:fs/promises";
 import { parseFile } from "music-metadata";
 import { Errors } from "../errors.ts";
 import type { DetectedType } from "./file-type.ts";
+import { mpegAudioDuration } from "./mpeg-audio.ts";
 import { summariseWebm, type WebmSummary } from "./webm.ts";
 
 /** Containers that also carry audio-only recordings (Chrome and Firefox record to WebM, Safari to MP4). */
@@ -16,6 +17,9 @@ const MATROSKA = new Set(["video/webm", "audio/webm", "video/x-matroska", "audio
 
 async function probe(file: string, type: DetectedType): Promise<WebmSummary> {
   if (MATROSKA.has(type.mime)) return summariseWebm(await fsp.readFile(file));
+  if (type.mime === "audio/mpeg") {
+    return { hasAudio: true, hasVideo: false, duration: mpegAudioDuration(await fsp.readFile(file)) };
+  }
   try {
     const { format } = await parseFile(file, { duration: true, skipCovers: true, skipPostHeaders: true });
     return { hasAudio: format.hasAudio === true, hasVideo: format.hasVideo === true, duration: format.duration ?? null };
@@ -26,7 +30,9 @@ async function probe(file: string, type: DetectedType): Promise<WebmSummary> {
 
 /**
  * A voice note is audio only, and its length is measured from the audio itself:
- * music-metadata reads or scans it, except for WebM, whose blocks are timed in `webm.ts`.
+ * music-metadata reads or scans it, except for WebM, whose blocks are timed in
+ * `webm.ts`, and MP3, whose frames are counted in `mpeg-audio.ts` (music-metadata
+ * believes a Xing header's frame count).
  */
 export async function measureVoice(file: string, type: DetectedType, maxSeconds: number): Promise<MeasuredVoice> {
   const isAudio = type.mime.startsWith("audio/");

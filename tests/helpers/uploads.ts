@@ -28,6 +28,26 @@ export function wav(seconds: number, options: { sampleRate?: number; claimedSeco
   return Buffer.concat([header, data]);
 }
 
+/**
+ * A CBR MP3 (MPEG-1 Layer III, 32 kbps, 48 kHz, mono: 96-byte frames of 24 ms of
+ * silence) of `seconds`; the first frame is a Xing header claiming `claimedFrames`
+ * frames (by default the true count), as an encoder writes it.
+ */
+export function mp3(seconds: number, options: { claimedFrames?: number } = {}): Buffer {
+  const frames = Math.round(seconds / 0.024);
+  const frame = () => {
+    const bytes = Buffer.alloc(96);
+    bytes.set([0xff, 0xfb, 0x14, 0xc0]);
+    return bytes;
+  };
+  const xing = frame();
+  xing.write("Xing", 4 + 17, "ascii"); // after the header and mono side information
+  xing.writeUInt32BE(0x3, 25); // frame count and byte count present
+  xing.writeUInt32BE(options.claimedFrames ?? frames, 29);
+  xing.writeUInt32BE((options.claimedFrames ?? frames) * 96, 33);
+  return Buffer.concat([xing, ...Array.from({ length: frames }, frame)]);
+}
+
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
@@ -67,6 +87,8 @@ export function elf(): Buffer {
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
 /** 7.3 s of Opus in WebM shaped like a MediaRecorder file (see tests/fixtures/README.md). */
 export const VOICE_WEBM_FIXTURE = path.join(FIXTURES, "voice-7.3s-opus.webm");
+/** 4.2 s of a tone encoded by LAME in VBR, with an ID3v2 tag and a Xing/LAME header (see tests/fixtures/README.md). */
+export const VOICE_MP3_FIXTURE = path.join(FIXTURES, "voice-4.2s-vbr.mp3");
 /** 1.98 s recorded by Chromium's MediaRecorder. */
 export const CHROMIUM_VOICE_FIXTURE = path.join(FIXTURES, "voice-chromium-mediarecorder.webm");
 

@@ -5,7 +5,19 @@ import { ChatClientMessage, ChatServerMessage } from "../../rooms/protocol.ts";
 import { registerGuest } from "../helpers/http.ts";
 import { chattingPair, type ChatSide } from "../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
-import { CHROMIUM_VOICE_FIXTURE, VOICE_WEBM_FIXTURE, download, elf, eventually, filesUnder, png, uploadFile, wav } from "../helpers/uploads.ts";
+import {
+  CHROMIUM_VOICE_FIXTURE,
+  VOICE_MP3_FIXTURE,
+  VOICE_WEBM_FIXTURE,
+  download,
+  elf,
+  eventually,
+  filesUnder,
+  mp3,
+  png,
+  uploadFile,
+  wav,
+} from "../helpers/uploads.ts";
 
 const MB = 1024 * 1024;
 
@@ -235,6 +247,24 @@ describe("uploads: files and voice notes of a chat", () => {
       const shared = await shareVoice(a, wav(3, { claimedSeconds: 1000 }), "note.wav", "audio/wav");
       assert.equal(shared.status, 201, JSON.stringify(shared.body));
       assert.equal(shared.body.data.duration, 3);
+    });
+
+    it("measures an MP3 by its frames, not by the frame count its Xing header claims", async () => {
+      const [a] = await chattingPair(server.baseUrl);
+      const long = await shareVoice(a, mp3(480, { claimedFrames: 100 }), "note.mp3", "audio/mpeg");
+      assert.equal(long.status, 422, `a 480 s MP3 claiming 2.4 s: ${JSON.stringify(long.body)}`);
+      assert.equal(long.body.code, "VOICE_TOO_LONG");
+      const short = await shareVoice(a, mp3(20, { claimedFrames: 100 }), "note.mp3", "audio/mpeg");
+      assert.equal(short.status, 201, JSON.stringify(short.body));
+      assert.equal(short.body.data.mime, "audio/mpeg");
+      assert.ok(Math.abs(short.body.data.duration - 20) < 0.05, `measured ${short.body.data.duration} s`);
+    });
+
+    it("measures a VBR MP3 from LAME, ID3 tag and all", async () => {
+      const [a] = await chattingPair(server.baseUrl);
+      const shared = await shareVoice(a, fs.readFileSync(VOICE_MP3_FIXTURE), "note.mp3", "audio/mpeg");
+      assert.equal(shared.status, 201, JSON.stringify(shared.body));
+      assert.ok(Math.abs(shared.body.data.duration - 4.2) < 0.1, `measured ${shared.body.data.duration} s`);
     });
 
     it("measures a WebM/Opus recording without a duration header from its blocks", async () => {
