@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import path from "node:path";
 import type { RequestHandler } from "express";
 import multer from "multer";
 import { Errors } from "../errors.ts";
@@ -32,16 +31,6 @@ function describeLimit(code: string, maxBytes: number) {
   }
 }
 
-/** Staged files that outlived any request: left by a process that stopped mid-upload. */
-export async function removeStaleStagedFiles(dir: string, olderThanMs: number): Promise<void> {
-  const cutoff = Date.now() - olderThanMs;
-  for (const name of await fsp.readdir(dir).catch(() => [])) {
-    const file = path.join(dir, name);
-    const stat = await fsp.stat(file).catch(() => null);
-    if (stat && stat.mtimeMs < cutoff) await fsp.rm(file, { force: true });
-  }
-}
-
 export function receiveOneFile(options: IncomingOptions): RequestHandler {
   fs.mkdirSync(options.dir, { recursive: true });
   const parse = multer({
@@ -67,7 +56,12 @@ export function receiveOneFile(options: IncomingOptions): RequestHandler {
     }
     parse(req, res, (error: unknown) => {
       const staged = req.file?.path;
-      if (staged) res.once("close", () => void fsp.rm(staged, { force: true }));
+      if (staged) {
+        const remove = () => void fsp.rm(staged, { force: true });
+        // A sender that hung up as its last byte arrived closed the response before the file was written.
+        if (res.closed) return remove();
+        res.once("close", remove);
+      }
       if (error instanceof multer.MulterError) return next(describeLimit(error.code, options.maxBytes));
       if (error && !(error as NodeJS.ErrnoException).code) {
         return next(Errors.validation([{ field: "body", message: "malformed multipart body" }]));

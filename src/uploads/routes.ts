@@ -12,8 +12,9 @@ import { contentDisposition } from "./content-disposition.ts";
 import { describeUpload } from "./describe.ts";
 import { displayName } from "./file-name.ts";
 import { detectFileType, isAllowedType, isSafeInline } from "./file-type.ts";
-import { receiveOneFile, removeStaleStagedFiles } from "./incoming.ts";
+import { receiveOneFile } from "./incoming.ts";
 import type { ChatMembership } from "./membership.ts";
+import { ownStagingDir, sweepStaging } from "./staging.ts";
 import type { ByteRange, UploadRecord } from "./store.ts";
 import { measureVoice } from "./voice.ts";
 
@@ -23,7 +24,7 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 
 type UploadKind = "file" | "voice";
 
-/** Far longer than any request may take (the server cuts them at 60 s): staged files this old are leftovers. */
+/** Far longer than any request may take (the server cuts them at 60 s): staged files this old are leftovers, whoever staged them. */
 const STALE_STAGING_MS = 60 * 60 * 1000;
 
 function requestedRange(req: Request, size: number): ByteRange | "unsatisfiable" | undefined {
@@ -43,7 +44,7 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
   const router = Router();
   const auth = requireAuth(services.authenticate);
   const incomingDir = path.join(config.uploads.dir, "incoming");
-  removeStaleStagedFiles(incomingDir, STALE_STAGING_MS).catch((error: unknown) => {
+  sweepStaging(incomingDir, STALE_STAGING_MS).catch((error: unknown) => {
     services.logger.warn("Could not clear stale staged uploads", { error: String(error) });
   });
 
@@ -78,7 +79,7 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
       sendData(res, describeUpload(record), { status: 201 });
     });
 
-  const limits = { dir: incomingDir, maxBytes: config.limits.maxFileSize };
+  const limits = { dir: ownStagingDir(incomingDir), maxBytes: config.limits.maxFileSize };
   router.post("/", auth, receiveOneFile({ ...limits, field: "file" }), accept("file"));
   router.post("/voice", auth, receiveOneFile({ ...limits, field: "voice" }), accept("voice"));
 

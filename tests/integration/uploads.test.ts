@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { ChatClientMessage, ChatServerMessage } from "../../rooms/protocol.ts";
 import { registerGuest } from "../helpers/http.ts";
@@ -149,6 +150,32 @@ describe("uploads: files and voice notes of a chat", () => {
       await assert.rejects(sending);
       await nothingStaged();
       assert.equal(storedFiles().length, before);
+    });
+
+    it("keeps no staged file of uploads whose senders hang up right after the last byte", async () => {
+      const [a] = await chattingPair(server.baseUrl);
+      const boundary = "pairline-test-boundary";
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="roomId"\r\n\r\n${a.room.roomId}\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n`),
+        png(64, 64),
+        Buffer.alloc(MB),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const head =
+        `POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${a.user.token}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`;
+      const { port } = new URL(server.baseUrl);
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          new Promise<void>((resolve, reject) => {
+            const socket = net.connect(Number(port), "127.0.0.1", () => socket.end(Buffer.concat([Buffer.from(head), body])));
+            socket.on("error", reject);
+            socket.on("close", () => resolve());
+          }),
+        ),
+      );
+      await nothingStaged();
     });
   });
 
