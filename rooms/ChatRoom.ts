@@ -90,7 +90,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
       throw new ServerError(ErrorCode.AUTH_FAILED, "This chat belongs to two other users");
     }
     await this.#refuseIfBanned(participant.userId);
-    initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
+    initConnection(client, this.#deps.budget);
     closeOnForeignFrames(client);
     participant.connected = true;
     this.#send(client, ChatServerMessage.Meeting, { ...this.#meeting, partnerId: this.#partnerOf(participant.userId) });

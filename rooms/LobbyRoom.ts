@@ -56,7 +56,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   }
 
   override async onJoin(client: RoomClient): Promise<void> {
-    initConnection(client, this.#deps.config.limits.roomMessagesPerMinute);
+    initConnection(client, this.#deps.budget);
     closeOnForeignFrames(client);
     const { id, username } = client.auth!;
     await this.#replacePreviousSession(client);

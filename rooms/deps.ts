@@ -1,7 +1,7 @@
 import type { Logger } from "../src/logger/index.ts";
 import type { Config } from "../src/config/index.ts";
 import type { Matchmaker } from "../src/realtime/matchmaker.ts";
-import type { OnlineTracker } from "../src/realtime/online.ts";
+import type { MessageBudget, OnlineUsers } from "../src/presence/index.ts";
 import type { MatchQueue } from "../src/realtime/queue.ts";
 import type { SeatAuth } from "../src/realtime/seat.ts";
 import type { UploadStore } from "../src/uploads/store.ts";
@@ -9,7 +9,6 @@ import type { MessageSigner } from "../src/users/message-signature.ts";
 import type { MeetingSigner } from "../src/users/meetings.ts";
 import type { Moderation } from "../src/users/moderation.ts";
 import type { SafetyStore } from "../src/users/safety-store.ts";
-import type { TokenBucket } from "./token-bucket.ts";
 
 /** What rooms receive from the server at definition time (`gameServer.define(name, Room, { deps })`). */
 export interface RoomDeps {
@@ -17,7 +16,9 @@ export interface RoomDeps {
   logger: Logger;
   queue: MatchQueue;
   matchmaker: Matchmaker;
-  online: OnlineTracker;
+  online: OnlineUsers;
+  /** Room messages per user per minute, across their connections and processes. */
+  budget: MessageBudget;
   uploads: UploadStore;
   safety: SafetyStore;
   signer: MessageSigner;
@@ -31,7 +32,8 @@ export interface RoomCreateOptions {
 
 /** Per-connection data; it follows the client across a reconnection. */
 export interface ConnectionData {
-  bucket: TokenBucket;
+  /** Spends one message of the user's budget; true if allowed. */
+  spend(): boolean | Promise<boolean>;
 }
 
 export interface RoomClientShape {

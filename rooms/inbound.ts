@@ -31,9 +31,9 @@ function describe(error: z.ZodError): string {
  * Rate limit, then type, then payload: each refusal is an `error` to the sender only.
  */
 export function createInbound<S extends Schemas>(schemas: S, handlers: Handlers<S>) {
-  return (client: RoomClient, type: unknown, payload: unknown): void | Promise<void> => {
+  const handle = (client: RoomClient, type: unknown, payload: unknown, allowed: boolean): void | Promise<void> => {
     const typeName = typeof type === "string" ? type.slice(0, 64) : undefined;
-    if (!client.userData?.bucket.take()) {
+    if (!allowed) {
       sendError(client, RoomErrorCode.RateLimited, "Too many messages; this one was dropped", typeName);
       return;
     }
@@ -47,5 +47,11 @@ export function createInbound<S extends Schemas>(schemas: S, handlers: Handlers<
       return;
     }
     return handlers[typeName as keyof S]!(client, parsed.data as z.output<S[keyof S]>);
+  };
+  return (client: RoomClient, type: unknown, payload: unknown): void | Promise<void> => {
+    const allowed = client.userData?.spend() ?? false;
+    if (typeof allowed === "boolean") return handle(client, type, payload, allowed);
+    // Only while the shared budget is being asked; later messages wait on the same answer, in order.
+    return allowed.then((ok) => handle(client, type, payload, ok));
   };
 }

@@ -2,7 +2,7 @@ import { OnMessageException, type RoomException, type RoomMethodName } from "@co
 import type { Logger } from "../src/logger/index.ts";
 import { sendError, type RoomClient } from "./inbound.ts";
 import { RoomErrorCode } from "./protocol.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import type { MessageBudget } from "../src/presence/index.ts";
 
 /** Logs a failure inside a room; a failed message handler also tells its sender. The process carries on. */
 export function reportRoomException(logger: Logger, roomName: string, error: RoomException, method: RoomMethodName): void {
@@ -12,7 +12,8 @@ export function reportRoomException(logger: Logger, roomName: string, error: Roo
   }
 }
 
-/** Sets up what a fresh connection carries: its message budget. */
-export function initConnection(client: RoomClient, messagesPerMinute: number): void {
-  client.userData ??= { bucket: new TokenBucket(messagesPerMinute) };
+/** Sets up what a fresh connection carries: a way to spend its user's message budget (shared by all their connections). */
+export function initConnection(client: RoomClient, budget: MessageBudget): void {
+  const userId = client.auth!.id;
+  client.userData ??= { spend: () => budget.take(userId) };
 }

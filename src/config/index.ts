@@ -89,6 +89,7 @@ const envSchema = z.object({
   MATCH_WIDEN_AFTER_MS: int(0, 600_000).default(5000),
   REMATCH_COOLDOWN: int(0, 86_400).default(60),
   PRESENCE_LEASE_SECONDS: int(2, 3600).default(30),
+  PRESENCE_GRACE_MS: int(100, 60_000).default(3000),
 
   REPORT_BAN_THRESHOLD: int(1, 1000).default(3),
   REPORT_WINDOW_HOURS: int(1, 24 * 365).default(24),
@@ -197,6 +198,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       matchWidenAfterMs: env.MATCH_WIDEN_AFTER_MS,
       rematchCooldownSeconds: env.REMATCH_COOLDOWN,
       presenceLeaseMs: env.PRESENCE_LEASE_SECONDS * 1000,
+      presenceGraceMs: env.PRESENCE_GRACE_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
     rtc: {

@@ -2,7 +2,6 @@ import type { Presence } from "@colyseus/core";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import type { UserStore } from "../users/store.ts";
-import type { OnlineTracker } from "./online.ts";
 import type { MatchQueue } from "./queue.ts";
 
 export interface PeriodicTask {
@@ -43,27 +42,26 @@ export function startHousekeeping(presence: Presence, logger: Logger, tasks: Per
   return () => timers.forEach(clearInterval);
 }
 
-/** The periodic work of a Pairline process: keep its leases alive, clear dead ones, purge old guests. */
+/** The periodic work of a Pairline process: keep its queue leases alive, clear dead ones, purge old guests. */
 export function pairlineTasks(options: {
-  online: OnlineTracker;
   queue: MatchQueue;
   users: UserStore;
   config: Pick<Config, "guestTtlHours" | "guestPurgeIntervalMs"> & { limits: Pick<Config["limits"], "presenceLeaseMs"> };
 }): PeriodicTask[] {
-  const { online, queue, users, config } = options;
+  const { queue, users, config } = options;
   const leaseMs = config.limits.presenceLeaseMs;
   return [
     {
       name: "renew-leases",
       everyMs: Math.max(500, Math.floor(leaseMs / 3)),
       once: false,
-      run: () => Promise.all([online.renew(), queue.renew()]),
+      run: () => queue.renew(),
     },
     {
       name: "sweep-leases",
       everyMs: leaseMs,
       once: true,
-      run: () => Promise.all([online.sweep(), queue.sweep()]),
+      run: () => queue.sweep(),
     },
     {
       name: "purge-guests",

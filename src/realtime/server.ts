@@ -11,6 +11,7 @@ import { metrics } from "../metrics/index.ts";
 import type { Services } from "../services.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
+import { choosePresence, type UserPresence } from "../presence/index.ts";
 import { chooseBackends } from "./backends.ts";
 import { ConnectionLogs } from "./connection-logs.ts";
 import { boundOutput } from "./output-bound.ts";
@@ -24,7 +25,6 @@ import { rememberClientAddresses } from "./client-address.ts";
 import { createChatOpener } from "./chat-opener.ts";
 import { PresenceLock } from "./lock.ts";
 import { Matchmaker } from "./matchmaker.ts";
-import { OnlineTracker } from "./online.ts";
 import { defaultPairingRules } from "./pairing-rules.ts";
 import { MatchQueue } from "./queue.ts";
 import { authenticateSeat } from "./seat.ts";
@@ -113,7 +113,7 @@ function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): voi
   matchMaker.controller.getCorsHeaders = (headers: Headers) => corsHeadersFor(headers.get("origin") ?? undefined);
 }
 
-function createRoomDeps(services: Services, presence: Presence): RoomDeps {
+function createRoomDeps(services: Services, presence: Presence, users: UserPresence): RoomDeps {
   const { config, logger } = services;
   const leaseMs = config.limits.presenceLeaseMs;
   const queue = new MatchQueue(presence, new LeaseTable(presence, "queue", leaseMs));
@@ -130,7 +130,8 @@ function createRoomDeps(services: Services, presence: Presence): RoomDeps {
     logger,
     queue,
     matchmaker,
-    online: new OnlineTracker(new LeaseTable(presence, "online", leaseMs), services.users, logger),
+    online: users.online,
+    budget: users.budget,
     uploads: services.uploads,
     safety: services.safety,
     signer: services.signer,
@@ -162,9 +163,11 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   });
   applyCorsPolicy(options.corsHeadersFor);
 
-  const deps = createRoomDeps(services, presence);
+  const userPresence = choosePresence(config, services.users, services.logger);
+  const deps = createRoomDeps(services, presence, userPresence);
   const stopHousekeeping = startHousekeeping(presence, services.logger, [
     ...pairlineTasks({ ...deps, users: services.users }),
+    ...userPresence.online.tasks(),
     forgetDeadProcesses(presence),
   ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));
@@ -195,6 +198,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
         const drained = (async () => {
           (await stopEvicting)();
           await gameServer.gracefullyShutdown(false);
+          await userPresence.close();
         })();
         if (!(await settlesWithin(drained, config.limits.shutdownTimeoutMs))) {
           services.logger.warn("Rooms did not close in time (is Redis reachable?); closing their connections");

@@ -1,3 +1,9 @@
+/** A slice of a list the server pages, and the length of the whole list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
 /** Someone waiting for a match, as others may see them. */
 export interface WaitingUser {
   id: string;
@@ -11,9 +17,11 @@ export interface WaitingUser {
  * from the realtime side without depending on it.
  */
 export interface PeopleDirectory {
-  onlineIds(): Promise<string[]>;
+  /** Online user ids from `offset` (at most `limit`, longest online first), and how many are online. */
+  onlinePage(offset: number, limit: number): Promise<Page<string>>;
   onlineCount(): Promise<number>;
-  waiting(): Promise<WaitingUser[]>;
+  /** Users waiting for a match from `offset` (at most `limit`, longest waiting first), except `exceptId`, and their total. */
+  waitingPage(offset: number, limit: number, exceptId: string): Promise<Page<WaitingUser>>;
   waitingCount(): Promise<number>;
   /** Live chat rooms, and the people connected to them. */
   chats(): Promise<{ rooms: number; people: number }>;

@@ -18,13 +18,8 @@ const profile = (user: User) => ({
   lastSeen: user.lastSeen?.toISOString() ?? null,
 });
 
-function page<T>(items: T[], { page, limit }: PageQuery) {
-  const total = items.length;
-  return {
-    slice: items.slice((page - 1) * limit, page * limit),
-    pagination: { page, limit, total, pages: Math.ceil(total / limit) },
-  };
-}
+const offsetOf = ({ page, limit }: PageQuery) => (page - 1) * limit;
+const pagination = ({ page, limit }: PageQuery, total: number) => ({ page, limit, total, pages: Math.ceil(total / limit) });
 
 /** `/api/users`: who is around, devices, statistics, and the safety tools (block, report). */
 export function userRoutes(services: Services, directory: PeopleDirectory): Router {
@@ -42,20 +37,19 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
   router.get(
     "/online",
     validated({ query: pageQuery }, async ({ query, res }) => {
-      const { slice, pagination } = page(await directory.onlineIds(), query);
-      const found = await Promise.all(slice.map((id) => users.findById(id)));
+      const { items, total } = await directory.onlinePage(offsetOf(query), query.limit);
+      const found = await Promise.all(items.map((id) => users.findById(id)));
       const online = found.filter((u): u is User => u !== null).map((u) => ({ ...profile(u), isOnline: true }));
-      sendData(res, { users: online, pagination });
+      sendData(res, { users: online, pagination: pagination(query, total) });
     }),
   );
 
   router.get(
     "/available",
     validated({ query: pageQuery }, async ({ query, req, res }) => {
-      const others = (await directory.waiting()).filter((w) => w.id !== req.user!.id);
-      const { slice, pagination } = page(others, query);
-      const waiting = slice.map((w) => ({ id: w.id, username: w.username, waitingSince: new Date(w.since).toISOString() }));
-      sendData(res, { users: waiting, pagination });
+      const { items, total } = await directory.waitingPage(offsetOf(query), query.limit, req.user!.id);
+      const waiting = items.map((w) => ({ id: w.id, username: w.username, waitingSince: new Date(w.since).toISOString() }));
+      sendData(res, { users: waiting, pagination: pagination(query, total) });
     }),
   );
 

@@ -51,6 +51,7 @@ export interface UserStore {
   findById(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
+  /** Records a coming online or going offline at `at`; ignored if a later one was recorded (writers in several processes). */
   setOnline(id: string, online: boolean, at: Date): Promise<void>;
   delete(id: string): Promise<boolean>;
   /** Deletes guest accounts created before `cutoff`; returns how many. */

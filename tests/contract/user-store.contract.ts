@@ -92,6 +92,16 @@ export function userStoreContract(open: () => Promise<Stores>) {
     assert.equal(found?.lastSeen?.getTime(), at.getTime() + 500);
   });
 
+  it("keeps the latest online state when an older one is recorded late (two processes writing)", async () => {
+    const user = await store.create(newUser());
+    const at = new Date(Date.now() - 1000);
+    await store.setOnline(user.id, true, at);
+    await store.setOnline(user.id, false, new Date(at.getTime() - 200));
+    const found = await store.findById(user.id);
+    assert.equal(found?.isOnline, true);
+    assert.equal(found?.lastSeen?.getTime(), at.getTime());
+  });
+
   it("deletes a user, once", async () => {
     const user = await store.create(newUser());
     const before = await store.count();

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { LocalPresence } from "@colyseus/core";
 import { startHousekeeping } from "../../src/realtime/housekeeping.ts";
 import { LeaseTable } from "../../src/realtime/leases.ts";
-import { OnlineTracker } from "../../src/realtime/online.ts";
+import { MemoryOnlineTable } from "../../src/presence/memory-online-table.ts";
+import { OnlineUsers } from "../../src/presence/online-users.ts";
 import { MatchQueue } from "../../src/realtime/queue.ts";
 import { createLogger } from "../../src/logger/index.ts";
 import { openStores, type Stores } from "../../src/users/index.ts";
@@ -13,9 +14,9 @@ const logger = createLogger({ isProduction: false, log: { level: "silent", dir: 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Two "processes" sharing one presence, as two Pairline processes share Redis. */
-function process(presence: LocalPresence, stores: Stores) {
+function process(presence: LocalPresence, table: MemoryOnlineTable, stores: Stores) {
   return {
-    online: new OnlineTracker(new LeaseTable(presence, "online", LEASE_MS), stores.users, logger),
+    online: new OnlineUsers(table, stores.users, logger, { leaseMs: LEASE_MS, graceMs: 100 }),
     queue: new MatchQueue(presence, new LeaseTable(presence, "queue", LEASE_MS)),
   };
 }
@@ -29,8 +30,9 @@ describe("presence leases", () => {
 
   it("a process that stops renewing loses its users from online and the queue, and the store hears of it", async () => {
     const presence = new LocalPresence();
-    const alive = process(presence, stores);
-    const crashed = process(presence, stores);
+    const table = new MemoryOnlineTable();
+    const alive = process(presence, table, stores);
+    const crashed = process(presence, table, stores);
     const ghost = await stores.users.create({ username: "ghost", email: null, passwordHash: null, isGuest: true });
     const steady = await stores.users.create({ username: "steady", email: null, passwordHash: null, isGuest: true });
 
@@ -48,9 +50,9 @@ describe("presence leases", () => {
       await wait(LEASE_MS / 3);
       await Promise.all([alive.online.renew(), alive.queue.renew()]);
     }
-    await Promise.all([alive.online.sweep(), alive.queue.sweep()]);
+    await Promise.all([alive.online.expire(), alive.queue.sweep()]);
 
-    assert.deepEqual(await alive.online.list(), [steady.id]);
+    assert.deepEqual((await alive.online.page(0, 10)).ids, [steady.id]);
     assert.equal(await alive.online.count(), 1);
     assert.deepEqual((await alive.queue.entries()).map((e) => e.userId), [steady.id]);
     assert.equal(await alive.queue.size(), 1);
@@ -61,8 +63,8 @@ describe("presence leases", () => {
 
   it("the matcher never sees an entry whose lease ran out, even before a sweep", async () => {
     const presence = new LocalPresence();
-    const crashed = process(presence, stores);
-    const alive = process(presence, stores);
+    const crashed = process(presence, new MemoryOnlineTable(), stores);
+    const alive = process(presence, new MemoryOnlineTable(), stores);
     await crashed.queue.add(queueEntry("gone"));
     await wait(LEASE_MS + 50);
     assert.deepEqual(await alive.queue.entries(), []);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PendingFrames } from "../../rooms/pending-frames.ts";
-import { TokenBucket } from "../../rooms/token-bucket.ts";
+import { TokenBucket } from "../../src/presence/token-bucket.ts";
 
 describe("a connection's message budget", () => {
   it("allows a burst of the per-minute budget, then refills at that rate", () => {

@@ -73,7 +73,7 @@ export async function mongoUserStore(connection: mongoose.Connection): Promise<U
     findByEmail: (email) => find({ email }),
     findByUsername: (username) => find({ username }),
     async setOnline(id, online, at) {
-      if (valid(id)) await Users.updateOne({ _id: id }, { isOnline: online, lastSeen: at });
+      if (valid(id)) await Users.updateOne({ _id: id, $or: [{ lastSeen: null }, { lastSeen: { $lte: at } }] }, { isOnline: online, lastSeen: at });
     },
     async delete(id) {
       if (!valid(id)) return false;

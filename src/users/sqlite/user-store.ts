@@ -37,7 +37,7 @@ export function sqliteUserStore(db: DatabaseSync): UserStore {
     byId: db.prepare("SELECT * FROM users WHERE id = ?"),
     byEmail: db.prepare("SELECT * FROM users WHERE email = ?"),
     byUsername: db.prepare("SELECT * FROM users WHERE username = ?"),
-    setOnline: db.prepare("UPDATE users SET is_online = ?, last_seen = ? WHERE id = ?"),
+    setOnline: db.prepare("UPDATE users SET is_online = ?, last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)"),
     delete: db.prepare("DELETE FROM users WHERE id = ?"),
     // Banned guests are kept until their ban ends, so the ban keeps holding their devices.
     deleteGuests: db.prepare(
@@ -92,7 +92,7 @@ export function sqliteUserStore(db: DatabaseSync): UserStore {
       return one("byUsername", username);
     },
     async setOnline(id, online, at) {
-      statements.setOnline.run(online ? 1 : 0, at.getTime(), id);
+      statements.setOnline.run(online ? 1 : 0, at.getTime(), id, at.getTime());
     },
     async delete(id) {
       return Number(statements.delete.run(id).changes) > 0;

@@ -37,7 +37,8 @@ describe("realtime: the lobby", () => {
     await session.inbox.next(LobbyServerMessage.ConnectionEstablished);
     assert.equal((await server.services.users.findById(user.id))?.isOnline, true);
     await session.room.leave();
-    for (let i = 0; i < 50 && (await server.services.users.findById(user.id))?.isOnline; i++) {
+    // Offline once PRESENCE_GRACE_MS (kept for a move from the lobby to a chat) is over.
+    for (let i = 0; i < 400 && (await server.services.users.findById(user.id))?.isOnline; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     const stored = await server.services.users.findById(user.id);

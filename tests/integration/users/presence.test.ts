@@ -41,7 +41,7 @@ describe("users: who is online and who is waiting", () => {
   const stats = async () => (await request(server.baseUrl, "GET", "/api/users/stats", { token: viewer.token })).body.data;
 
   before(async () => {
-    server = await bootServer({ PRESENCE_LEASE_SECONDS: "2" });
+    server = await bootServer({ PRESENCE_LEASE_SECONDS: "2", PRESENCE_GRACE_MS: "500" });
     viewer = await newUser(server.baseUrl);
   });
   after(() => server.stop());
@@ -86,7 +86,7 @@ describe("users: who is online and who is waiting", () => {
     (ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
     await closed;
     await eventually(async () => !(await available()).includes(user.id), "out of the queue", 2000);
-    await eventually(async () => !(await online()).includes(user.id), "offline", 2000);
+    await eventually(async () => !(await online()).includes(user.id), "offline once the grace is over", 4000);
   });
 
   it("pages are bounded and validated", async () => {

@@ -5,10 +5,10 @@ export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
 
-  constructor(perMinute: number, now = Date.now()) {
+  constructor(perMinute: number, now = Date.now(), initial = perMinute) {
     this.#capacity = perMinute;
     this.#refillPerMs = perMinute / 60_000;
-    this.#tokens = perMinute;
+    this.#tokens = initial;
     this.#updatedAt = now;
   }
 

@@ -1,0 +1,41 @@
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../logger/index.ts";
+import { connectRedis, disconnectRedis } from "../redis/connect.ts";
+import type { UserStore } from "../users/store.ts";
+import { LocalMessageBudget, type MessageBudget } from "./message-budget.ts";
+import { MemoryOnlineTable } from "./memory-online-table.ts";
+import { OnlineUsers } from "./online-users.ts";
+import { RedisMessageBudget } from "./redis-message-budget.ts";
+import { RedisOnlineTable } from "./redis-online-table.ts";
+
+export type { MessageBudget } from "./message-budget.ts";
+export type { OnlineUsers, PresenceTask } from "./online-users.ts";
+
+/** Who is online and how much each user may send, for this process. */
+export interface UserPresence {
+  online: OnlineUsers;
+  budget: MessageBudget;
+  close(): Promise<void>;
+}
+
+type PresenceConfig = Pick<Config, "redisUrl"> & {
+  limits: Pick<Config["limits"], "presenceLeaseMs" | "presenceGraceMs" | "roomMessagesPerMinute">;
+};
+
+/** The one place that decides where presence lives: in this process, or in Redis (`REDIS_URL`). */
+export function choosePresence(config: PresenceConfig, users: UserStore, logger: Logger): UserPresence {
+  const { presenceLeaseMs: leaseMs, presenceGraceMs: graceMs, roomMessagesPerMinute } = config.limits;
+  if (!config.redisUrl) {
+    return {
+      online: new OnlineUsers(new MemoryOnlineTable(), users, logger, { leaseMs, graceMs }),
+      budget: new LocalMessageBudget(roomMessagesPerMinute),
+      close: async () => undefined,
+    };
+  }
+  const redis = connectRedis(config.redisUrl, logger, "online");
+  return {
+    online: new OnlineUsers(new RedisOnlineTable(redis), users, logger, { leaseMs, graceMs }),
+    budget: new RedisMessageBudget(redis, logger, roomMessagesPerMinute),
+    close: () => disconnectRedis(redis),
+  };
+}

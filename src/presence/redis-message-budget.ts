@@ -1,0 +1,114 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger/index.ts";
+import { IdleMap, type MessageBudget } from "./message-budget.ts";
+import { defineScript, type Script } from "./redis-script.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+const bucketKey = (userId: string) => `pairline:budget:${userId}`;
+
+/**
+ * One token bucket per user in Redis (`pairline:budget:<user>`: tokens and when they
+ * were counted, by Redis's clock; it expires once full again). Takes up to ARGV[3]
+ * tokens and returns how many it took; a negative count gives tokens back.
+ * KEYS: bucket. ARGV: capacity, tokens per ms, count.
+ */
+const TAKE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local capacity, rate, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local stored = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(stored[1]) or capacity
+local at = tonumber(stored[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+local taken = want
+if want > 0 then taken = math.min(want, math.floor(tokens)) end
+tokens = math.min(capacity, tokens - taken)
+redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1000)
+return taken
+`;
+
+/** How long a message may wait for Redis before this process decides alone, and for how long it then does. */
+const REDIS_WAIT_MS = 2000;
+const ALONE_MS = 5000;
+
+interface Allowance {
+  usedAt: number;
+  /** Tokens this process took from the user's bucket and has not spent yet. */
+  tokens: number;
+  /** The bucket is empty: do not ask again before this. */
+  dryUntil: number;
+  pending: Promise<void> | undefined;
+  /** Until when this process decides alone, with its own bucket (Redis did not answer). */
+  aloneUntil: number;
+  fallback: TokenBucket | undefined;
+}
+
+/**
+ * The user's budget shared through Redis, without a round trip per message: each
+ * process takes a few tokens at a time from the user's bucket (`chunk`, asking for
+ * more before they run out) and spends them locally. Nothing is spent that the
+ * bucket did not give, so the limit holds across connections and processes; tokens
+ * left unspent in a process the user left are lost to them until the bucket refills
+ * (at most `chunk - 1` per process). A refused user costs Redis at most one request
+ * per token's refill time. If Redis does not answer within `REDIS_WAIT_MS`, the
+ * process decides alone for a while rather than hold messages: a bucket of its own
+ * for the user that starts with one chunk, so an outage lets little more through.
+ */
+export class RedisMessageBudget implements MessageBudget {
+  readonly #take: Script<number>;
+  readonly #logger: Logger;
+  readonly #perMinute: number;
+  readonly #chunk: number;
+  readonly #msPerToken: number;
+  readonly #allowances = new IdleMap<Allowance>();
+
+  constructor(redis: Redis, logger: Logger, perMinute: number) {
+    this.#take = defineScript(redis, "pairlineBudgetTake", 1, TAKE);
+    this.#logger = logger;
+    this.#perMinute = perMinute;
+    this.#chunk = Math.max(1, Math.min(10, Math.floor(perMinute / 10)));
+    this.#msPerToken = 60_000 / perMinute;
+  }
+
+  take(userId: string): boolean | Promise<boolean> {
+    const now = Date.now();
+    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, fallback: undefined }));
+    if (now < allowance.aloneUntil) return allowance.fallback!.take(now);
+    if (allowance.tokens >= 1) {
+      allowance.tokens -= 1;
+      if (allowance.tokens < this.#chunk / 2) this.#refill(userId, allowance, now);
+      return true;
+    }
+    if (!allowance.pending && now < allowance.dryUntil) return false;
+    this.#refill(userId, allowance, now);
+    return allowance.pending!.then(() => {
+      if (allowance.tokens < 1) return false;
+      allowance.tokens -= 1;
+      return true;
+    });
+  }
+
+  #refill(userId: string, allowance: Allowance, now: number): void {
+    if (allowance.pending || now < allowance.dryUntil) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REDIS_WAIT_MS)));
+    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, this.#chunk).catch((error: unknown) => {
+      this.#logger.warn("Could not read a message budget from Redis", { error: String(error) });
+      return null;
+    });
+    allowance.pending = Promise.race([asked, late]).then((taken) => {
+      clearTimeout(timer);
+      allowance.pending = undefined;
+      if (taken === null) {
+        asked.then((answer) => void (allowance.tokens += answer ?? 0));
+        allowance.fallback ??= new TokenBucket(this.#perMinute, Date.now(), this.#chunk);
+        allowance.aloneUntil = Date.now() + ALONE_MS;
+        if (allowance.fallback.take()) allowance.tokens += 1;
+        return;
+      }
+      allowance.tokens += taken;
+      if (taken === 0) allowance.dryUntil = Date.now() + this.#msPerToken;
+    });
+  }
+}
