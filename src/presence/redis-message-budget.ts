@@ -36,6 +36,8 @@ interface Allowance {
   usedAt: number;
   /** Tokens this process took from the user's bucket and has not spent yet. */
   tokens: number;
+  /** Messages waiting for an answer from Redis. */
+  waiting: number;
   /** The bucket is empty: do not ask again before this. */
   dryUntil: number;
   pending: Promise<void> | undefined;
@@ -73,7 +75,7 @@ export class RedisMessageBudget implements MessageBudget {
 
   take(userId: string): boolean | Promise<boolean> {
     const now = Date.now();
-    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, fallback: undefined }));
+    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 0, waiting: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, fallback: undefined }));
     if (now < allowance.aloneUntil) return allowance.fallback!.take(now);
     if (allowance.tokens >= 1) {
       allowance.tokens -= 1;
@@ -81,19 +83,31 @@ export class RedisMessageBudget implements MessageBudget {
       return true;
     }
     if (!allowance.pending && now < allowance.dryUntil) return false;
-    this.#refill(userId, allowance, now);
+    allowance.waiting += 1;
+    return this.#waitForTokens(userId, allowance).finally(() => void (allowance.waiting -= 1));
+  }
+
+  /** Waits for the answer being asked (or asks), in arrival order; asks again while Redis gives all it was asked for. */
+  #waitForTokens(userId: string, allowance: Allowance): Promise<boolean> {
+    this.#refill(userId, allowance, Date.now());
     return allowance.pending!.then(() => {
-      if (allowance.tokens < 1) return false;
-      allowance.tokens -= 1;
-      return true;
+      const now = Date.now();
+      if (now < allowance.aloneUntil) return allowance.fallback!.take(now);
+      if (allowance.tokens >= 1) {
+        allowance.tokens -= 1;
+        return true;
+      }
+      return now < allowance.dryUntil ? false : this.#waitForTokens(userId, allowance);
     });
   }
 
   #refill(userId: string, allowance: Allowance, now: number): void {
     if (allowance.pending || now < allowance.dryUntil) return;
+    // A burst asks for what its waiting messages need at once, not a chunk per round trip.
+    const wanted = Math.min(this.#perMinute, Math.max(this.#chunk, allowance.waiting));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REDIS_WAIT_MS)));
-    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, this.#chunk).catch((error: unknown) => {
+    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, wanted).catch((error: unknown) => {
       this.#logger.warn("Could not read a message budget from Redis", { error: String(error) });
       return null;
     });
@@ -104,11 +118,10 @@ export class RedisMessageBudget implements MessageBudget {
         asked.then((answer) => void (allowance.tokens += answer ?? 0));
         allowance.fallback ??= new TokenBucket(this.#perMinute, Date.now(), this.#chunk);
         allowance.aloneUntil = Date.now() + ALONE_MS;
-        if (allowance.fallback.take()) allowance.tokens += 1;
         return;
       }
       allowance.tokens += taken;
-      if (taken === 0) allowance.dryUntil = Date.now() + this.#msPerToken;
+      if (taken < wanted) allowance.dryUntil = Date.now() + this.#msPerToken;
     });
   }
 }

@@ -183,6 +183,13 @@ export function messageBudgetContract(forProcess: (perMinute: number) => Message
     assert.equal(await spend(budget, "calm", 5), 5);
   });
 
+  it("lets a burst through up to the budget, the first ones first", async () => {
+    const budget = forProcess(30);
+    const burst = async (count: number) => Promise.all(Array.from({ length: count }, () => budget.take("burster")));
+    assert.deepEqual(await burst(25), Array(25).fill(true));
+    assert.deepEqual(await burst(10), [...Array(5).fill(true), ...Array(5).fill(false)]);
+  });
+
   it("gives the budget back with time", async () => {
     const budget = forProcess(600);
     const started = Date.now();
