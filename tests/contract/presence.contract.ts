@@ -8,7 +8,7 @@ import { openStores, type Stores } from "../../src/users/index.ts";
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const LEASE_MS = 600;
+export const LEASE_MS = 2000;
 export const GRACE_MS = 300;
 
 /** The online table as several processes see it: each call is one more process sharing the same table. */
