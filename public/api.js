@@ -1,18 +1,21 @@
 // The REST calls the page makes, each answering the envelope's `data` or throwing an ApiError.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, errors = []) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    /** `[{ field, message }]` for a VALIDATION_FAILED or USER_EXISTS answer. */
+    this.errors = errors;
   }
 }
 
 async function readEnvelope(response) {
   const body = await response.json().catch(() => null);
   if (response.ok) return body?.data;
-  throw new ApiError(response.status, body?.code ?? "HTTP_ERROR", body?.message ?? `${response.status} ${response.statusText}`);
+  const errors = Array.isArray(body?.errors) ? body.errors : [];
+  throw new ApiError(response.status, body?.code ?? "HTTP_ERROR", body?.message ?? `${response.status} ${response.statusText}`, errors);
 }
 
 /** `token()` is read at each call, so the same api object works before and after signing in. */
@@ -29,6 +32,7 @@ export function createApi(token) {
   return {
     guest: (username) => send("POST", "/api/auth/guest", username ? { username } : {}),
     login: (email, password) => send("POST", "/api/auth/login", { email, password }),
+    register: (username, email, password) => send("POST", "/api/auth/register", { username, email, password }),
     me: () => send("GET", "/api/auth/me"),
 
     /** STUN/TURN servers for a call; a server without the endpoint gives none (host candidates still connect on a LAN). */
@@ -56,5 +60,6 @@ export function createApi(token) {
     },
 
     block: (userId) => send("POST", `/api/users/${encodeURIComponent(userId)}/block`),
+    stats: () => send("GET", "/api/users/stats"),
   };
 }

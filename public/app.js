@@ -19,6 +19,8 @@ const TOKEN_KEY = "pairline.token";
 /** A report quotes at most this many of the partner's messages, each with the server's signature. */
 const QUOTED_MESSAGES_MAX = 50;
 const QUOTED_FIELDS = ["id", "from", "timestamp", "type", "content", "fileId", "signature"];
+/** How often the "N online" figure is refreshed (GET /api/users/stats). */
+const STATS_INTERVAL_MS = 15_000;
 
 const LEFT_TEXT = {
   [PartnerLeftReason.Left]: "The stranger left the chat.",
@@ -34,6 +36,12 @@ const session = {
   lobby: null,
   /** `{ room, roomId, partner, partnerPresence: "here"|"away"|"left", received: [], endNotice? }` */
   chat: null,
+  /** The last `GET /api/users/stats` answer: `{ online, waiting, ... }`. */
+  stats: null,
+  /** The place `match:queued` gave, while searching. */
+  queuePosition: null,
+  /** The partner of the chat that ended last: the matcher does not pair them again at once. */
+  lastPartner: null,
 };
 
 const api = createApi(() => session.token);
@@ -57,6 +65,9 @@ window.pairline = {
   get partner() {
     return session.chat?.partner ?? null;
   },
+  get queuePosition() {
+    return session.queuePosition;
+  },
   get partnerPresence() {
     return session.chat?.partnerPresence ?? null;
   },
@@ -74,7 +85,8 @@ function setState(state) {
   $("lobby").hidden = !signedIn || state === "chatting";
   $("find").hidden = state === "searching";
   $("cancel").hidden = state !== "searching";
-  $("lobby-status").textContent = state === "searching" ? "Looking for a stranger…" : "";
+  if (state !== "searching") session.queuePosition = null;
+  showSearchStatus();
   if (state !== "chatting") setComposerEnabled(false);
   $("chat").classList.toggle("ended", state !== "chatting");
   $("chat-title").textContent = state === "chatting" ? "Talking to" : "You talked to";
@@ -86,6 +98,42 @@ function keepFocusInView() {
   const focused = document.activeElement;
   const lost = !focused || focused === document.body || !focused.checkVisibility();
   if (lost) $(session.state === "searching" ? "cancel" : "find").focus();
+}
+
+/** While searching: the place in the queue the server gave, and why nobody is found when the reason is known. */
+function showSearchStatus() {
+  if (session.state !== "searching") {
+    $("lobby-status").textContent = "";
+    return;
+  }
+  const place = session.queuePosition ? ` You are number ${session.queuePosition} in the queue.` : "";
+  const others = session.stats ? session.stats.online - 1 : null;
+  const why =
+    others === 0
+      ? " Waiting — nobody else is online right now."
+      : others === 1 && session.lastPartner
+        ? ` Waiting — the only other person online is ${session.lastPartner.username}, whom you just left.`
+        : "";
+  $("lobby-status").textContent = `Looking for a stranger…${place}${why}`;
+}
+
+function showOnline(online) {
+  $("online").textContent = `${online} online`;
+}
+
+/** Keeps "N online" live while signed in; one request every STATS_INTERVAL_MS, none when signed out. */
+let statsTimer;
+async function refreshStats() {
+  clearTimeout(statsTimer);
+  if (!session.user) return;
+  try {
+    session.stats = await api.stats();
+    showOnline(session.stats.online);
+    showSearchStatus();
+  } catch {
+    // The figure stays as it was; the next poll tries again.
+  }
+  if (session.user) statsTimer = setTimeout(refreshStats, STATS_INTERVAL_MS);
 }
 
 function setComposerEnabled(enabled) {
@@ -108,7 +156,16 @@ function fromCountry(code) {
 
 // ─── signing in ─────────────────────────────────────────────────────────────
 
-async function signIn(obtain) {
+/** What went wrong, in words a person can act on: the failing fields, and why a guest name is taken. */
+function describeSignInError(error, form) {
+  if (error.code === "USER_EXISTS" && form === "guest-form") {
+    return "That name is taken: a guest's name stays reserved for a day after they leave. Pick another, or leave it empty for a random one.";
+  }
+  const fields = (error.errors ?? []).filter((e) => e.field && e.message).map((e) => `${e.field} ${e.message}`);
+  return fields.length ? `${error.message}: ${fields.join("; ")}` : error.message;
+}
+
+async function signIn(form, obtain) {
   $("sign-in-error").textContent = "";
   try {
     const { token, user } = await obtain();
@@ -116,7 +173,7 @@ async function signIn(obtain) {
     sessionStorage.setItem(TOKEN_KEY, token);
     await enter(user);
   } catch (error) {
-    $("sign-in-error").textContent = error.message;
+    $("sign-in-error").textContent = describeSignInError(error, form);
   }
 }
 
@@ -124,6 +181,7 @@ async function enter(user) {
   session.user = { id: user.id, username: user.username };
   client.auth.token = session.token;
   $("username").textContent = user.username;
+  refreshStats();
   await enterLobby();
 }
 
@@ -131,6 +189,8 @@ function signOut() {
   sessionStorage.removeItem(TOKEN_KEY);
   session.token = null;
   session.user = null;
+  session.lastPartner = null;
+  clearTimeout(statsTimer);
   session.lobby?.leave();
   session.lobby = null;
   session.chat?.room.leave();
@@ -150,10 +210,12 @@ async function enterLobby({ search = false } = {}) {
     return;
   }
   session.lobby = lobby;
-  lobby.onMessage(LobbyServerMessage.ConnectionEstablished, ({ online }) => {
-    $("online").textContent = `${online} online`;
+  lobby.onMessage(LobbyServerMessage.ConnectionEstablished, ({ online }) => showOnline(online));
+  lobby.onMessage(LobbyServerMessage.Queued, ({ position } = {}) => {
+    session.queuePosition = position ?? null;
+    setState("searching");
+    refreshStats();
   });
-  lobby.onMessage(LobbyServerMessage.Queued, () => setState("searching"));
   lobby.onMessage(LobbyServerMessage.Matched, (match) => startChat(match));
   lobby.onMessage(LobbyServerMessage.Error, ({ message }) => {
     setState("lobby");
@@ -256,6 +318,7 @@ function listenToChat(room) {
 async function endChat(chat) {
   if (session.chat !== chat) return;
   session.chat = null;
+  session.lastPartner = chat.partner;
   calls.reset();
   composer.detach();
   transcript.addNotice(chat.endNotice ?? "The connection was lost.");
@@ -301,12 +364,18 @@ function report(category, reason) {
 
 $("guest-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  signIn(() => api.guest($("guest-name").value.trim() || undefined));
+  signIn("guest-form", () => api.guest($("guest-name").value.trim() || undefined));
+});
+$("register-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  signIn("register-form", () => api.register($("register-username").value.trim(), $("register-email").value, $("register-password").value));
 });
 $("login-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  signIn(() => api.login($("login-email").value, $("login-password").value));
+  signIn("login-form", () => api.login($("login-email").value, $("login-password").value));
 });
+// An error about what was typed goes as soon as it is edited.
+$("sign-in").addEventListener("input", () => ($("sign-in-error").textContent = ""));
 $("sign-out").addEventListener("click", signOut);
 $("find").addEventListener("click", findStranger);
 $("cancel").addEventListener("click", stopLooking);

@@ -44,8 +44,8 @@ describe("demo page: signing in and chatting in real browsers", function () {
     const user = await openDemoPage(demo.browser, demo.server.baseUrl);
     demo.users = [user];
     await user.page.getByText("Log in with an account").click();
-    await user.page.getByLabel("Email").fill(account.email);
-    await user.page.getByLabel("Password").fill(account.password);
+    await user.page.locator("#login-form").getByLabel("Email").fill(account.email);
+    await user.page.locator("#login-form").getByLabel("Password").fill(account.password);
     await user.page.getByRole("button", { name: "Log in" }).click();
     await waitForState(user.page, "lobby");
     assert.equal(await user.page.locator("#username").textContent(), account.username);

@@ -45,11 +45,15 @@ export interface PageUser {
   problems: string[];
 }
 
-/** `forwardedFor`: the address a trusted proxy would report for this user (`X-Forwarded-For`). */
-export async function openDemoPage(browser: Browser, baseUrl: string, options: { forwardedFor?: string } = {}): Promise<PageUser> {
+/** `forwardedFor`: the address a trusted proxy would report for this user (`X-Forwarded-For`); `viewport`: 900×860 unless given. */
+export async function openDemoPage(
+  browser: Browser,
+  baseUrl: string,
+  options: { forwardedFor?: string; viewport?: { width: number; height: number } } = {},
+): Promise<PageUser> {
   const context = await browser.newContext({
     acceptDownloads: true,
-    viewport: { width: 900, height: 860 },
+    viewport: options.viewport ?? { width: 900, height: 860 },
     extraHTTPHeaders: options.forwardedFor ? { "x-forwarded-for": options.forwardedFor } : {},
   });
   const page = await context.newPage();
@@ -68,7 +72,7 @@ export function waitForState(page: Page, state: string, timeout = 10_000): Promi
 }
 
 export async function startAsGuest(user: PageUser, name: string): Promise<void> {
-  await user.page.getByLabel("Name").fill(name);
+  await user.page.locator("#guest-form").getByLabel("Name").fill(name);
   await user.page.getByRole("button", { name: "Start as a guest" }).click();
   await waitForState(user.page, "lobby");
 }
