@@ -1,6 +1,7 @@
-import { LocalDriver, LocalPresence, matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
-import { RedisDriver } from "@colyseus/redis-driver";
+import { LocalPresence, matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { RedisPresence } from "@colyseus/redis-presence";
+import { NameIndexedLocalDriver } from "../matchmaking/driver/local-driver.ts";
+import { NameIndexedRedisDriver } from "../matchmaking/driver/redis-driver.ts";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis } from "../redis/connect.ts";
@@ -8,6 +9,8 @@ import { connectRedis } from "../redis/connect.ts";
 export interface RealtimeBackends {
   presence: Presence;
   driver: MatchMakerDriver;
+  /** Which process a new room goes to (always given: Colyseus keeps the last one set for the life of the module). */
+  selectProcessIdToCreateRoom: matchMaker.SelectProcessIdCallback;
 }
 
 /**
@@ -29,11 +32,16 @@ function redisBackends(url: string, logger: Logger): RealtimeBackends {
       logger.warn("Could not list this process's rooms again after Redis came back", { error: String(error) });
     });
   });
-  return { presence: new RedisPresence(presenceConnection), driver: new RedisDriver(driverConnection) };
+  const driver = new NameIndexedRedisDriver(driverConnection);
+  return { presence: new RedisPresence(presenceConnection), driver, selectProcessIdToCreateRoom: driver.selectProcessIdToCreateRoom };
 }
 
 /** The one place that decides where shared realtime state lives: in this process, or in Redis (`REDIS_URL`). */
 export function chooseBackends(config: Pick<Config, "redisUrl">, logger: Logger): RealtimeBackends {
   if (config.redisUrl) return redisBackends(config.redisUrl, logger);
-  return { presence: new LocalPresence(), driver: new LocalDriver() };
+  return {
+    presence: new LocalPresence(),
+    driver: new NameIndexedLocalDriver(),
+    selectProcessIdToCreateRoom: async () => matchMaker.processId,
+  };
 }

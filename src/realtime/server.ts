@@ -142,7 +142,7 @@ function createRoomDeps(services: Services, presence: Presence, users: UserPrese
 
 export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
   const { config } = services;
-  const { presence, driver } = chooseBackends(config, services.logger);
+  const { presence, driver, selectProcessIdToCreateRoom } = chooseBackends(config, services.logger);
   const logs = new ConnectionLogs(services.logger);
   const transport = new GuardedWebSocketTransport({
     server: httpServer,
@@ -156,6 +156,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
     transport,
     presence,
     driver,
+    selectProcessIdToCreateRoom,
     publicAddress: config.publicAddress,
     greet: false,
     gracefullyShutdown: false,

@@ -1,0 +1,78 @@
+import { matchMaker } from "@colyseus/core";
+import type { Redis } from "ioredis";
+
+/** Colyseus's registry of live processes (`processId → "rooms,ccu"`); a process leaves it when shut down or found dead. */
+const LIVE_PROCESSES_KEY = "roomcount";
+/** How many of the least loaded processes one pick looks at before giving up on finding a live one. */
+const CANDIDATES = 8;
+
+/**
+ * Takes the least loaded live process and counts the room about to be placed there, in
+ * one step: a burst of rooms is spread at once instead of waiting for each process to
+ * publish its room count. A process found dead is dropped. KEYS load, live; returns the id or nil.
+ */
+const PICK = `
+for _, pid in ipairs(redis.call('ZRANGE', KEYS[1], 0, ${CANDIDATES - 1})) do
+  if redis.call('HEXISTS', KEYS[2], pid) == 1 then
+    redis.call('ZINCRBY', KEYS[1], 1, pid)
+    return pid
+  end
+  redis.call('ZREM', KEYS[1], pid)
+end
+return false
+`;
+
+/** A live process states its true room count (correcting picks that never became rooms). KEYS load, live; ARGV pid, rooms. */
+const REPORT = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+  return 1
+end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 0
+`;
+
+/**
+ * Where new rooms go across processes: the process with the fewest rooms, counted in
+ * Redis as rooms are placed (a sorted set of processes by load, O(log processes) per
+ * pick, never a read per room). Each process reports its real count every second.
+ */
+export class ProcessLoad {
+  readonly #client: Redis;
+  readonly #loadKey: string;
+  readonly #reportEveryMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(client: Redis, prefix: string, reportEveryMs = 1000) {
+    this.#client = client;
+    this.#loadKey = `${prefix}:load`;
+    this.#reportEveryMs = reportEveryMs;
+    client.defineCommand("pairlinePickProcess", { numberOfKeys: 2, lua: PICK });
+    client.defineCommand("pairlineReportLoad", { numberOfKeys: 2, lua: REPORT });
+  }
+
+  /** Colyseus's `selectProcessIdToCreateRoom`: the least loaded live process, else this one. */
+  readonly pick = async (): Promise<string> => {
+    const picked = (await (this.#client as any).pairlinePickProcess(this.#loadKey, LIVE_PROCESSES_KEY)) as string | null;
+    return picked ?? matchMaker.processId;
+  };
+
+  /** This process's room count, if Colyseus lists it among the live processes. */
+  async report(): Promise<void> {
+    if (!matchMaker.processId) return;
+    await (this.#client as any).pairlineReportLoad(this.#loadKey, LIVE_PROCESSES_KEY, matchMaker.processId, matchMaker.stats.local.roomCount);
+  }
+
+  start(): void {
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => this.report().catch(() => undefined), this.#reportEveryMs);
+    this.#timer.unref();
+  }
+
+  /** Stops reporting and takes this process out of the placement at once (it takes no new rooms while it shuts down). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (matchMaker.processId) await this.#client.zrem(this.#loadKey, matchMaker.processId).catch(() => undefined);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The Lua scripts of the Redis driver: each change of a listing and its indexes is one
+ * atomic round trip. Keys share a prefix `P`:
+ *   P:listing            hash   roomId → listing JSON (never read whole on a hot path)
+ *   P:name:<name>        zset   roomIds of a room name, by creation time
+ *   P:open:<name>        zset   those not locked and not private: what joinOrCreate looks at
+ *   P:process:<id>       zset   roomIds of a process, for the cleanup of a dead one
+ * Index keys are built from the prefix inside the scripts (a room's old name is only known
+ * there), so the driver needs one Redis, not a Redis Cluster.
+ */
+
+/** The listing rows of one page of an index: KEYS index, listing; ARGV start, count. */
+export const READ_INDEX = `
+local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], tonumber(ARGV[1]) + tonumber(ARGV[2]) - 1)
+if #ids == 0 then return {} end
+return redis.call('HMGET', KEYS[2], unpack(ids))
+`;
+
+const UNINDEX = `
+local function unindex(p, id, was)
+  local name = type(was.name) == 'string' and was.name or ''
+  local pid = type(was.processId) == 'string' and was.processId or ''
+  redis.call('ZREM', p .. ':name:' .. name, id)
+  redis.call('ZREM', p .. ':open:' .. name, id)
+  redis.call('ZREM', p .. ':process:' .. pid, id)
+end
+`;
+
+/**
+ * Writes a listing and indexes it. ARGV prefix, mode, roomId, json, name, processId, open (1/0), score.
+ * mode insert: only if the room is not listed (0 otherwise); create: in any case; update: only if listed.
+ */
+export const PUT_LISTING = `${UNINDEX}
+local p, mode, id, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local name, pid, open, score = ARGV[5], ARGV[6], ARGV[7] == '1', ARGV[8]
+local listing = p .. ':listing'
+local old = redis.call('HGET', listing, id)
+if old then
+  if mode == 'insert' then return 0 end
+  unindex(p, id, cjson.decode(old))
+elseif mode == 'update' then
+  return 0
+end
+redis.call('HSET', listing, id, json)
+redis.call('ZADD', p .. ':name:' .. name, score, id)
+redis.call('ZADD', p .. ':process:' .. pid, score, id)
+if open then redis.call('ZADD', p .. ':open:' .. name, score, id) end
+return 1
+`;
+
+/**
+ * Rewrites a listed room whose name and process are unchanged, and moves it in or out of
+ * its name's joinable index when that changed. A room that is no longer listed (removed, or
+ * swept with its dead-looking process) is not brought back: 0.
+ * ARGV prefix, roomId, json, name, change ('open', 'closed' or ''), score.
+ */
+export const UPDATE_LISTING = `
+local p, id, json, name, change, score = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local listing = p .. ':listing'
+if redis.call('HSET', listing, id, json) == 1 then
+  redis.call('HDEL', listing, id)
+  return 0
+end
+if change == 'open' then
+  redis.call('ZADD', p .. ':open:' .. name, score, id)
+elseif change == 'closed' then
+  redis.call('ZREM', p .. ':open:' .. name, id)
+end
+return 1
+`;
+
+/** Removes a listing and its index entries. ARGV prefix, roomId. */
+export const REMOVE_LISTING = `${UNINDEX}
+local p, id = ARGV[1], ARGV[2]
+local old = redis.call('HGET', p .. ':listing', id)
+if not old then return 0 end
+redis.call('HDEL', p .. ':listing', id)
+unindex(p, id, cjson.decode(old))
+return 1
+`;
+
+/**
+ * Removes up to ARGV count listings of process ARGV pid, reading only that process's index;
+ * returns the room ids removed. ARGV prefix, pid, count.
+ */
+export const REMOVE_PROCESS_LISTINGS = `${UNINDEX}
+local p, pid, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local index = p .. ':process:' .. pid
+local ids = redis.call('ZRANGE', index, 0, count - 1)
+for _, id in ipairs(ids) do
+  local old = redis.call('HGET', p .. ':listing', id)
+  if old then
+    redis.call('HDEL', p .. ':listing', id)
+    unindex(p, id, cjson.decode(old))
+  end
+  redis.call('ZREM', index, id)
+end
+return ids
+`;
