@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { generateId, initializeRoomCache, type IRoomCache } from "@colyseus/core";
+import type { Redis } from "ioredis";
+import { NameIndexedRedisDriver } from "../../src/matchmaking/driver/redis-driver.ts";
+import { redisCostOf, WHOLE_COLLECTION_COMMANDS, type RedisCost } from "../helpers/redis-cost.ts";
+import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
+
+const joinableLobby = { name: "lobby", locked: false, private: false };
+
+/** Private, full chat rooms as the lobby opens them, on process `processId`. */
+async function listChats(driver: NameIndexedRedisDriver, count: number, processId = "chat-host"): Promise<void> {
+  for (let done = 0; done < count; done += 1000) {
+    const batch = Array.from({ length: Math.min(1000, count - done) }, () =>
+      driver.persist(initializeRoomCache({ roomId: generateId(), name: "chat", processId, clients: 2, maxClients: 2, locked: true, private: true, metadata: {} }), true),
+    );
+    await Promise.all(batch);
+  }
+}
+
+function assertNoWholeCollectionRead(cost: RedisCost): void {
+  for (const command of WHOLE_COLLECTION_COMMANDS) assert.equal(cost.commands[command], undefined, `${command} was called`);
+}
+
+describe("Redis match-maker driver: what a lookup costs", function () {
+  requireRedisServer(this.ctx);
+  this.timeout(120_000);
+  let redis: TestRedis;
+  let client: Redis;
+  let probe: Redis;
+  let driver: NameIndexedRedisDriver;
+  before(async () => {
+    redis = await startRedis();
+    client = redis.client();
+    probe = redis.client();
+  });
+  beforeEach(async () => {
+    driver = new NameIndexedRedisDriver(client);
+    await driver.clear();
+  });
+  after(async () => {
+    await driver?.shutdown();
+    probe?.disconnect();
+    await redis?.stop();
+  });
+
+  it("finds a joinable lobby with the same commands and bytes whether 10 or 10,000 chat rooms are listed", async () => {
+    const lobby = initializeRoomCache({ roomId: generateId(), name: "lobby", processId: "p1", clients: 12, maxClients: 1000 });
+    await driver.persist(lobby, true);
+    await listChats(driver, 10);
+    await driver.findOne(joinableLobby); // loads the script on the connection
+    const withTen = await redisCostOf(probe, async () => assert.equal((await driver.findOne(joinableLobby)).roomId, lobby.roomId));
+    await listChats(driver, 9_990);
+    const withTenThousand = await redisCostOf(probe, async () => assert.equal((await driver.findOne(joinableLobby)).roomId, lobby.roomId));
+
+    assert.deepEqual(withTenThousand.commands, withTen.commands);
+    assert.deepEqual(withTen.commands, { evalsha: 1, zrange: 1, hmget: 1 });
+    // the INFO replies that measure it vary by a few hundred bytes; 10,000 listings would be ~2.5 MB
+    assert.ok(Math.abs(withTenThousand.outputBytes - withTen.outputBytes) < 4096, `${withTen.outputBytes} → ${withTenThousand.outputBytes} bytes`);
+    assertNoWholeCollectionRead(withTenThousand);
+  });
+
+  it("finds a chat room by its id without reading any other room", async () => {
+    await listChats(driver, 10_000);
+    const chat = initializeRoomCache({ roomId: generateId(), name: "chat", processId: "p1", private: true });
+    await driver.persist(chat, true);
+    const cost = await redisCostOf(probe, async () => assert.equal((await driver.findOne({ roomId: chat.roomId })).roomId, chat.roomId));
+    assert.deepEqual(cost.commands, { hget: 1 });
+    assert.ok(cost.outputBytes < 8192, `${cost.outputBytes} bytes (INFO replies included), not the 10,000 listings`);
+  });
+
+  it("cleans up a dead process by reading its rooms only", async () => {
+    const deadRooms = async () => {
+      for (let i = 0; i < 5; i++) await driver.persist(initializeRoomCache({ roomId: generateId(), name: "chat", processId: "dead", private: true }), true);
+    };
+    await listChats(driver, 10, "alive");
+    await deadRooms();
+    await driver.cleanup("dead"); // loads the script
+    await deadRooms();
+    const amongTen = await redisCostOf(probe, () => driver.cleanup("dead"));
+    await listChats(driver, 9_990, "alive");
+    await deadRooms();
+    const amongTenThousand = await redisCostOf(probe, () => driver.cleanup("dead"));
+
+    assert.deepEqual(amongTenThousand.commands, amongTen.commands);
+    assertNoWholeCollectionRead(amongTenThousand);
+    assert.equal((await driver.query({ processId: "alive" })).length, 10_000);
+    assert.deepEqual(await driver.query({ processId: "dead" }), []);
+  });
+
+  it("writes a client joining or leaving as one HSET in one round trip", async () => {
+    const room = initializeRoomCache({ roomId: generateId(), name: "chat", processId: "p1", maxClients: 2, private: true });
+    await driver.persist(room, true);
+    await driver.update(room, { $inc: { clients: 1 } }); // loads the script
+    const cost = await redisCostOf(probe, () => driver.update(room, { $inc: { clients: 1 }, $set: { locked: false } }));
+    assert.deepEqual(cost.commands, { evalsha: 1, hset: 1 });
+  });
+
+  it("does not list again a room that another process swept, when its own process writes it late", async () => {
+    const owner = new NameIndexedRedisDriver(redis.client());
+    try {
+      const room = initializeRoomCache({ roomId: generateId(), name: "lobby", processId: "stalled", maxClients: 10 });
+      await owner.persist(room, true);
+      await driver.cleanup("stalled");
+      await owner.update(room, { $inc: { clients: 1 } });
+      assert.equal(await driver.has(room.roomId), false);
+      assert.equal(await driver.findOne(joinableLobby), undefined);
+      await owner.persist(room, true); // Colyseus restores the listings of a process that was only stalled
+      assert.equal((await driver.findOne(joinableLobby)).roomId, room.roomId);
+      await owner.update(room, { $set: { locked: true } });
+      assert.equal(await driver.findOne(joinableLobby), undefined);
+    } finally {
+      await owner.shutdown();
+    }
+  });
+
+  it("keeps the joinable index right when a room is locked and unlocked at once", async () => {
+    const room: IRoomCache = initializeRoomCache({ roomId: generateId(), name: "lobby", processId: "p1", maxClients: 2 });
+    await driver.persist(room, true);
+    await Promise.all([driver.update(room, { $set: { locked: true } }), driver.update(room, { $set: { locked: false } })]);
+    assert.equal((await driver.findOne(joinableLobby))?.roomId, room.roomId);
+    await Promise.all([driver.update(room, { $set: { locked: false } }), driver.update(room, { $set: { locked: true } })]);
+    assert.equal(await driver.findOne(joinableLobby), undefined);
+  });
+});

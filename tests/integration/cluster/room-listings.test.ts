@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { generateId, initializeRoomCache } from "@colyseus/core";
+import type { Redis } from "ioredis";
+import { DEFAULT_ROOMS_PREFIX, NameIndexedRedisDriver } from "../../../src/matchmaking/driver/redis-driver.ts";
+import { costBetween, readRedisCost, WHOLE_COLLECTION_COMMANDS } from "../../helpers/redis-cost.ts";
+import { requireRedisServer } from "../../helpers/redis.ts";
+import { askForMatch, enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
+import { eventually } from "../../helpers/uploads.ts";
+import { startCluster, type Cluster } from "./cluster.ts";
+
+const LISTING_KEY = `${DEFAULT_ROOMS_PREFIX}:listing`;
+/** Where processes report their load each second: not a listing, and not part of a join. */
+const LOAD_KEY = `${DEFAULT_ROOMS_PREFIX}:load`;
+
+/** A command Redis ran on a key of the room listings (or of Colyseus's own `roomcaches`), with room ids blanked. */
+interface ListingCommand {
+  command: string;
+  key: string;
+}
+
+/** `count` live chat rooms, listed as the lobby lists them (private and full), on a process of their own. */
+async function listChats(driver: NameIndexedRedisDriver, count: number): Promise<void> {
+  for (let done = 0; done < count; done += 1000) {
+    await Promise.all(
+      Array.from({ length: Math.min(1000, count - done) }, () =>
+        driver.persist(initializeRoomCache({ roomId: generateId(), name: "chat", processId: "chat-host", clients: 2, maxClients: 2, locked: true, private: true, metadata: {} }), true),
+      ),
+    );
+  }
+}
+
+/** Every Redis command that touched a room listing while `work` ran, except those of the `probe` connection. */
+async function listingCommandsDuring(cluster: Cluster, probe: Redis, work: () => Promise<void>): Promise<ListingCommand[]> {
+  const probeAddress = /addr=(\S+)/.exec(String(await probe.call("CLIENT", "INFO")))![1];
+  const connection = cluster.redis.client();
+  const monitor = await connection.monitor();
+  const seen: ListingCommand[] = [];
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (source === probeAddress) return;
+    const [command, ...rest] = args.map(String);
+    const key = rest.find((arg) => (arg.startsWith(DEFAULT_ROOMS_PREFIX) && arg !== LOAD_KEY) || arg === "roomcaches");
+    if (key) seen.push({ command: command!.toLowerCase(), key: key.replace(/:[\w-]{9,}$/, ":<id>") });
+  });
+  try {
+    await work();
+  } finally {
+    monitor.disconnect();
+    connection.disconnect();
+  }
+  return seen;
+}
+
+describe("cluster: room listings in Redis", function () {
+  requireRedisServer(this.ctx);
+  this.timeout(180_000);
+  let cluster: Cluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it("a lobby join through a real server runs the same Redis commands and moves the same bytes with 10 or 10,000 live chats", async () => {
+    cluster = await startCluster(1);
+    const member = cluster.members[0]!;
+    const probe = cluster.redis.client();
+    const driver = new NameIndexedRedisDriver(cluster.redis.client());
+    const sessions: LobbySession[] = [];
+    try {
+      const lobbyClients = async () => JSON.parse((await probe.hget(LISTING_KEY, sessions[0]!.room.roomId))!).clients as number;
+      const join = async () => {
+        const user = await newUser(member.baseUrl);
+        const session = await enterLobby(user);
+        sessions.push(session);
+        await eventually(async () => assert.equal(await lobbyClients(), sessions.length), 10_000);
+      };
+      /** One join, measured: the commands on room listings (by MONITOR), then the bytes of another join (without it). */
+      const measure = async () => {
+        const commands = await listingCommandsDuring(cluster!, probe, join);
+        const before = await readRedisCost(probe);
+        await join();
+        return { commands, outputBytes: costBetween(before, await readRedisCost(probe)).outputBytes };
+      };
+
+      await listChats(driver, 10);
+      await join(); // opens the lobby room, and loads the scripts
+      const withTen = await measure();
+      await listChats(driver, 9_990);
+      const withTenThousand = await measure();
+
+      assert.deepEqual(withTenThousand.commands, withTen.commands);
+      assert.ok(withTen.commands.some(({ key }) => key === `${DEFAULT_ROOMS_PREFIX}:open:lobby`), "the lobby lookup read the joinable lobbies");
+      for (const { command, key } of withTenThousand.commands) {
+        assert.notEqual(key, "roomcaches", "Colyseus's global listing is not used");
+        assert.ok(!WHOLE_COLLECTION_COMMANDS.includes(command), `${command} ${key}`);
+        assert.ok(!key.endsWith(":chat"), `${command} ${key} read a chat index`);
+      }
+      // 10,000 listings are ~2.5 MB; a lobby join moves a few kB either way (background tasks add a little noise)
+      assert.ok(withTenThousand.outputBytes - withTen.outputBytes < 32 * 1024, `${withTen.outputBytes} → ${withTenThousand.outputBytes} bytes`);
+    } finally {
+      await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
+      probe.disconnect();
+      await driver.shutdown();
+    }
+  });
+
+  it("spreads the chat rooms of a burst of 60 pairs over all three processes, roughly evenly", async () => {
+    cluster = await startCluster(3);
+    const members = cluster.members;
+    const users = await Promise.all(Array.from({ length: 120 }, (_, i) => newUser(members[i % 3]!.baseUrl)));
+    const sessions: LobbySession[] = [];
+    try {
+      for (const user of users) sessions.push(await enterLobby(user));
+      const matched = await Promise.all(sessions.map((session) => askForMatch(session).then((m) => m, () => askForMatch(session))));
+      const hostOfChat = new Map(matched.map((m) => [m.roomId, cluster!.hostOf(m.reservation).address]));
+      assert.equal(hostOfChat.size, 60);
+      const chatsPerProcess = members.map((member) => [...hostOfChat.values()].filter((address) => address === member.address).length);
+      assert.ok(chatsPerProcess.every((chats) => chats >= 10), `chats per process: ${chatsPerProcess.join(", ")} (20 each would be even)`);
+    } finally {
+      await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
+    }
+  });
+});
