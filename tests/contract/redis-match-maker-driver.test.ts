@@ -87,27 +87,43 @@ describe("Redis match-maker driver: what a lookup costs", function () {
     assert.deepEqual(await driver.query({ processId: "dead" }), []);
   });
 
-  it("writes a client joining or leaving as one HSET in one round trip", async () => {
+  it("writes a client joining or leaving as one HSET, as Colyseus's driver does", async () => {
     const room = initializeRoomCache({ roomId: generateId(), name: "chat", processId: "p1", maxClients: 2, private: true });
     await driver.persist(room, true);
-    await driver.update(room, { $inc: { clients: 1 } }); // loads the script
     const cost = await redisCostOf(probe, () => driver.update(room, { $inc: { clients: 1 }, $set: { locked: false } }));
-    assert.deepEqual(cost.commands, { evalsha: 1, hset: 1 });
+    assert.deepEqual(cost.commands, { hset: 1 });
   });
 
-  it("does not list again a room that another process swept, when its own process writes it late", async () => {
+  it("removes a disposed room in one round trip, and answers Colyseus's second removal without Redis", async () => {
+    const chat = () => initializeRoomCache({ roomId: generateId(), name: "chat", processId: "p1", maxClients: 2, private: true });
+    const [warmUp, room] = [chat(), chat()];
+    await driver.persist(warmUp, true);
+    await driver.persist(room, true);
+    await driver.remove(warmUp.roomId); // loads the script
+    const first = await redisCostOf(probe, async () => assert.equal(await driver.remove(room.roomId), true));
+    const second = await redisCostOf(probe, async () => assert.equal(await driver.remove(room.roomId), false));
+    assert.deepEqual(first.commands, { evalsha: 1, hdel: 1, zrem: 2 });
+    assert.deepEqual(second.commands, {});
+    assert.deepEqual(await driver.query({ processId: "p1" }), []);
+  });
+
+  it("lets Colyseus list again, in full, a live room that another process swept", async () => {
     const owner = new NameIndexedRedisDriver(redis.client());
     try {
       const room = initializeRoomCache({ roomId: generateId(), name: "lobby", processId: "stalled", maxClients: 10 });
       await owner.persist(room, true);
       await driver.cleanup("stalled");
-      await owner.update(room, { $inc: { clients: 1 } });
-      assert.equal(await driver.has(room.roomId), false);
-      assert.equal(await driver.findOne(joinableLobby), undefined);
-      await owner.persist(room, true); // Colyseus restores the listings of a process that was only stalled
+      await owner.update(room, { $inc: { clients: 1 } }); // the stalled process goes on
+      assert.equal(await driver.findOne(joinableLobby), undefined, "not offered before it is listed again");
+      assert.deepEqual(await driver.query({ processId: "stalled" }), []);
+      assert.equal((await owner.findByIds([room.roomId])).size, 0, "Colyseus's restore sees it missing");
+      await owner.persist(room, true); // what Colyseus's restoreMissingRoomCaches does
       assert.equal((await driver.findOne(joinableLobby)).roomId, room.roomId);
+      assert.equal((await owner.findByIds([room.roomId])).get(room.roomId)?.clients, 1);
       await owner.update(room, { $set: { locked: true } });
       assert.equal(await driver.findOne(joinableLobby), undefined);
+      await owner.remove(room.roomId);
+      assert.equal(await driver.has(room.roomId), false);
     } finally {
       await owner.shutdown();
     }

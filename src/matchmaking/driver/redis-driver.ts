@@ -1,9 +1,17 @@
 import { initializeRoomCache, type IRoomCache, type MatchMakerDriver, type SortOptions } from "@colyseus/core";
 import type { Redis } from "ioredis";
 import { applyOperations } from "./local-driver.ts";
-import { ProcessLoad } from "./process-load.ts";
 import { asksForJoinable, createdAtScore, isJoinable, matches, sortRooms } from "./listing.ts";
-import { PUT_LISTING, READ_INDEX, REMOVE_LISTING, REMOVE_PROCESS_LISTINGS, UPDATE_LISTING } from "./redis-scripts.ts";
+import { ProcessLoad } from "./process-load.ts";
+import {
+  PUT_LISTING,
+  READ_INDEX,
+  READ_INDEXED_LISTINGS,
+  REMOVE_KNOWN_LISTING,
+  REMOVE_LISTING,
+  REMOVE_PROCESS_LISTINGS,
+  UPDATE_JOINABLE,
+} from "./redis-scripts.ts";
 
 type Conditions = Partial<IRoomCache> & Record<string, unknown>;
 type Operations = Partial<{ $set: Partial<IRoomCache>; $inc: Partial<IRoomCache> }>;
@@ -12,6 +20,8 @@ type Script = (...args: Array<string | number>) => Promise<unknown>;
 export const DEFAULT_ROOMS_PREFIX = "pairline:rooms";
 /** Listings read or removed per round trip, so no single command moves an unbounded reply. */
 const PAGE = 500;
+/** Rooms this driver removed lately: Colyseus removes a disposed room twice, the second time is answered here. */
+const REMEMBERED_REMOVALS = 10_000;
 
 /** How this driver last indexed a room it wrote, so that a plain update touches no index. */
 interface Indexed {
@@ -34,36 +44,46 @@ function parse(json: string | null | undefined): IRoomCache | undefined {
   return room;
 }
 
+const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", processId: room.processId ?? "", open: isJoinable(room) });
+
 /**
  * Colyseus's match-maker driver on Redis, indexed by room name and process. A
  * `joinOrCreate("lobby")` reads the joinable lobby rooms only; a chat room is found by
  * its id and never scanned; the cleanup of a dead process reads that process's rooms
- * only. Every change is one Lua script (atomic, one round trip).
+ * only. A change to where a room is indexed is one Lua script (atomic, one round trip);
+ * a client joining or leaving is one HSET.
  *
- * Unlike Colyseus's RedisDriver, `persist(room)` without `create` and `update` change a
- * listed room only: a room removed meanwhile (disposed, or swept with a process that
- * looked dead) is not listed again by a late update; Colyseus re-lists a swept room that
- * is still alive with `persist(room, true)`.
+ * `persist(room)` without `create` and `update` rewrite a room this process listed (as
+ * Colyseus's LocalDriver, unlike its RedisDriver, which lists any room it is given).
  */
 export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #client: Redis;
   readonly #prefix: string;
+  readonly #listingKey: string;
   readonly #indexed = new Map<string, Indexed>();
-  readonly #readIndex: Script;
-  readonly #put: Script;
-  readonly #update: Script;
-  readonly #remove: Script;
-  readonly #removeProcess: Script;
+  readonly #removed = new Set<string>();
+  /** Reads of an index in flight: joins arriving together share one. */
+  readonly #reading = new Map<string, Promise<IRoomCache[]>>();
   readonly #load: ProcessLoad;
+  readonly #readIndex: Script;
+  readonly #readIndexed: Script;
+  readonly #put: Script;
+  readonly #updateJoinable: Script;
+  readonly #remove: Script;
+  readonly #removeKnown: Script;
+  readonly #removeProcess: Script;
 
   constructor(client: Redis, options: { prefix?: string } = {}) {
     this.#client = client;
     this.#prefix = options.prefix ?? DEFAULT_ROOMS_PREFIX;
+    this.#listingKey = `${this.#prefix}:listing`;
     this.#load = new ProcessLoad(client, this.#prefix);
     this.#readIndex = defineScript(client, "pairlineRoomsRead", READ_INDEX, 2);
+    this.#readIndexed = defineScript(client, "pairlineRoomsReadIndexed", READ_INDEXED_LISTINGS);
     this.#put = defineScript(client, "pairlineRoomsPut", PUT_LISTING);
-    this.#update = defineScript(client, "pairlineRoomsUpdate", UPDATE_LISTING);
+    this.#updateJoinable = defineScript(client, "pairlineRoomsUpdateJoinable", UPDATE_JOINABLE);
     this.#remove = defineScript(client, "pairlineRoomsRemove", REMOVE_LISTING);
+    this.#removeKnown = defineScript(client, "pairlineRoomsRemoveKnown", REMOVE_KNOWN_LISTING);
     this.#removeProcess = defineScript(client, "pairlineRoomsRemoveProcess", REMOVE_PROCESS_LISTINGS);
   }
 
@@ -72,10 +92,6 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
 
   async boot(): Promise<void> {
     this.#load.start();
-  }
-
-  get #listingKey(): string {
-    return `${this.#prefix}:listing`;
   }
 
   async has(roomId: string): Promise<boolean> {
@@ -91,15 +107,15 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     return (await this.query(conditions, sortOptions))[0]!;
   }
 
+  /** Rooms by id, as their processes indexed them (a listing its process's index lost counts as missing). */
   async findByIds(roomIds: string[]): Promise<Map<string, IRoomCache>> {
     const found = new Map<string, IRoomCache>();
     for (let i = 0; i < roomIds.length; i += PAGE) {
-      const ids = roomIds.slice(i, i + PAGE);
-      const rows = await this.#client.hmget(this.#listingKey, ...ids);
-      rows.forEach((json, j) => {
-        const room = parse(json);
-        if (room) found.set(ids[j]!, room);
-      });
+      const rows = (await this.#readIndexed(this.#prefix, ...roomIds.slice(i, i + PAGE))) as string[];
+      for (const json of rows) {
+        const room = parse(json)!;
+        found.set(room.roomId, room);
+      }
     }
     return found;
   }
@@ -119,8 +135,14 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   }
 
   async remove(roomId: string): Promise<boolean> {
+    const known = this.#indexed.get(roomId);
     this.#indexed.delete(roomId);
-    return (await this.#remove(this.#prefix, roomId)) === 1;
+    if (!known && this.#removed.has(roomId)) return false;
+    this.#rememberRemoval(roomId);
+    const removed = known
+      ? await this.#removeKnown(this.#prefix, roomId, known.name, known.processId, known.open ? "1" : "0")
+      : await this.#remove(this.#prefix, roomId);
+    return removed === 1;
   }
 
   async cleanup(processId: string): Promise<void> {
@@ -134,6 +156,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   /** Test support (Colyseus's `@colyseus/testing` calls it): forgets every listing under the prefix. */
   async clear(): Promise<void> {
     this.#indexed.clear();
+    this.#removed.clear();
     let cursor = "0";
     do {
       const [next, keys] = await this.#client.scan(cursor, "MATCH", `${this.#prefix}:*`, "COUNT", 1000);
@@ -162,7 +185,16 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     return this.#scanEverything();
   }
 
-  async #readWholeIndex(index: string): Promise<IRoomCache[]> {
+  #readWholeIndex(index: string): Promise<IRoomCache[]> {
+    let reading = this.#reading.get(index);
+    if (!reading) {
+      reading = this.#readPages(index).finally(() => this.#reading.delete(index));
+      this.#reading.set(index, reading);
+    }
+    return reading;
+  }
+
+  async #readPages(index: string): Promise<IRoomCache[]> {
     const rooms: IRoomCache[] = [];
     for (let start = 0; ; start += PAGE) {
       const rows = (await this.#readIndex(index, this.#listingKey, start, PAGE)) as Array<string | null>;
@@ -186,35 +218,37 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     return rooms;
   }
 
-  async #write(room: IRoomCache, mode: "insert" | "create" | "update"): Promise<boolean> {
-    const indexed: Indexed = { name: room.name ?? "", processId: room.processId ?? "", open: isJoinable(room) };
-    if (mode !== "insert") this.#indexed.set(room.roomId, indexed);
+  async #write(room: IRoomCache, mode: "insert" | "create"): Promise<boolean> {
+    const indexed = indexOf(room);
+    this.#removed.delete(room.roomId);
+    if (mode === "create") this.#indexed.set(room.roomId, indexed);
     const written =
-      (await this.#put(
-        this.#prefix,
-        mode,
-        room.roomId,
-        JSON.stringify(room),
-        indexed.name,
-        indexed.processId,
-        indexed.open ? "1" : "0",
-        createdAtScore(room),
-      )) === 1;
-    if (written) this.#indexed.set(room.roomId, indexed);
-    else if (this.#indexed.get(room.roomId) === indexed) this.#indexed.delete(room.roomId);
+      (await this.#put(this.#prefix, mode, room.roomId, JSON.stringify(room), indexed.name, indexed.processId, indexed.open ? "1" : "0", createdAtScore(room))) === 1;
+    if (written && mode === "insert") this.#indexed.set(room.roomId, indexed);
     return written;
   }
 
-  /** An existing listing written again: one HSET, plus the joinable index when that changed. */
+  /**
+   * A room this process listed, written again: one HSET, plus the joinable index when that
+   * changed (decided before the round trip: one connection's writes run in the order sent).
+   */
   async #rewrite(room: IRoomCache): Promise<boolean> {
     const before = this.#indexed.get(room.roomId);
-    if (!before || before.name !== (room.name ?? "") || before.processId !== (room.processId ?? "")) return this.#write(room, "update");
-    const open = isJoinable(room);
-    const change = open === before.open ? "" : open ? "open" : "closed";
-    // decided before the round trip: writes of one connection run in the order they were sent
-    before.open = open;
-    const written = (await this.#update(this.#prefix, room.roomId, JSON.stringify(room), before.name, change, createdAtScore(room))) === 1;
-    if (!written) this.#indexed.delete(room.roomId);
-    return written;
+    if (!before) return false;
+    const now = indexOf(room);
+    if (now.name !== before.name || now.processId !== before.processId) return this.#write(room, "create");
+    const json = JSON.stringify(room);
+    if (now.open === before.open) {
+      await this.#client.hset(this.#listingKey, room.roomId, json);
+    } else {
+      before.open = now.open;
+      await this.#updateJoinable(this.#prefix, room.roomId, json, now.name, now.open ? "open" : "closed", createdAtScore(room));
+    }
+    return true;
+  }
+
+  #rememberRemoval(roomId: string): void {
+    this.#removed.add(roomId);
+    if (this.#removed.size > REMEMBERED_REMOVALS) this.#removed.delete(this.#removed.values().next().value!);
   }
 }

@@ -6,7 +6,8 @@
  *   P:open:<name>        zset   those not locked and not private: what joinOrCreate looks at
  *   P:process:<id>       zset   roomIds of a process, for the cleanup of a dead one
  * Index keys are built from the prefix inside the scripts (a room's old name is only known
- * there), so the driver needs one Redis, not a Redis Cluster.
+ * there), so the driver needs one Redis, not a Redis Cluster. A room written again with no
+ * change to where it is indexed is a plain HSET (as with Colyseus's driver).
  */
 
 /** The listing rows of one page of an index: KEYS index, listing; ARGV start, count. */
@@ -28,20 +29,19 @@ end
 
 /**
  * Writes a listing and indexes it. ARGV prefix, mode, roomId, json, name, processId, open (1/0), score.
- * mode insert: only if the room is not listed (0 otherwise); create: in any case; update: only if listed.
+ * mode insert: only if the room is not listed (0 otherwise); create: in any case, re-indexing a listed room.
  */
 export const PUT_LISTING = `${UNINDEX}
 local p, mode, id, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local name, pid, open, score = ARGV[5], ARGV[6], ARGV[7] == '1', ARGV[8]
 local listing = p .. ':listing'
-local old = redis.call('HGET', listing, id)
-if old then
-  if mode == 'insert' then return 0 end
-  unindex(p, id, cjson.decode(old))
-elseif mode == 'update' then
-  return 0
+if mode == 'insert' then
+  if redis.call('HSETNX', listing, id, json) == 0 then return 0 end
+else
+  local old = redis.call('HGET', listing, id)
+  if old then unindex(p, id, cjson.decode(old)) end
+  redis.call('HSET', listing, id, json)
 end
-redis.call('HSET', listing, id, json)
 redis.call('ZADD', p .. ':name:' .. name, score, id)
 redis.call('ZADD', p .. ':process:' .. pid, score, id)
 if open then redis.call('ZADD', p .. ':open:' .. name, score, id) end
@@ -49,27 +49,21 @@ return 1
 `;
 
 /**
- * Rewrites a listed room whose name and process are unchanged, and moves it in or out of
- * its name's joinable index when that changed. A room that is no longer listed (removed, or
- * swept with its dead-looking process) is not brought back: 0.
- * ARGV prefix, roomId, json, name, change ('open', 'closed' or ''), score.
+ * Rewrites a room whose name and process are unchanged and moves it in or out of its
+ * name's joinable index. ARGV prefix, roomId, json, name, change ('open' or 'closed'), score.
  */
-export const UPDATE_LISTING = `
+export const UPDATE_JOINABLE = `
 local p, id, json, name, change, score = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local listing = p .. ':listing'
-if redis.call('HSET', listing, id, json) == 1 then
-  redis.call('HDEL', listing, id)
-  return 0
-end
+redis.call('HSET', p .. ':listing', id, json)
 if change == 'open' then
   redis.call('ZADD', p .. ':open:' .. name, score, id)
-elseif change == 'closed' then
+else
   redis.call('ZREM', p .. ':open:' .. name, id)
 end
 return 1
 `;
 
-/** Removes a listing and its index entries. ARGV prefix, roomId. */
+/** Removes a listing and its index entries, wherever it was indexed. ARGV prefix, roomId. */
 export const REMOVE_LISTING = `${UNINDEX}
 local p, id = ARGV[1], ARGV[2]
 local old = redis.call('HGET', p .. ':listing', id)
@@ -96,4 +90,33 @@ for _, id in ipairs(ids) do
   redis.call('ZREM', index, id)
 end
 return ids
+`;
+
+/** Removes a listing indexed as the caller knows. ARGV prefix, roomId, name, processId, open (1/0). */
+export const REMOVE_KNOWN_LISTING = `
+local p, id, name, pid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if redis.call('HDEL', p .. ':listing', id) == 0 then return 0 end
+redis.call('ZREM', p .. ':name:' .. name, id)
+redis.call('ZREM', p .. ':process:' .. pid, id)
+if ARGV[5] == '1' then redis.call('ZREM', p .. ':open:' .. name, id) end
+return 1
+`;
+
+/**
+ * The listings of these rooms, leaving out any its process's index has lost (a room swept
+ * with a process that looked dead, then written again by that process): Colyseus lists
+ * those again in full. ARGV prefix, roomIds...
+ */
+export const READ_INDEXED_LISTINGS = `
+local p = ARGV[1]
+local found = {}
+for i = 2, #ARGV do
+  local json = redis.call('HGET', p .. ':listing', ARGV[i])
+  if json then
+    local pid = cjson.decode(json).processId
+    if type(pid) ~= 'string' then pid = '' end
+    if redis.call('ZSCORE', p .. ':process:' .. pid, ARGV[i]) then found[#found + 1] = json end
+  end
+end
+return found
 `;
