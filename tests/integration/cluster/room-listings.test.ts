@@ -4,9 +4,12 @@ import type { Redis } from "ioredis";
 import { DEFAULT_ROOMS_PREFIX, NameIndexedRedisDriver } from "../../../src/matchmaking/driver/redis-driver.ts";
 import { costBetween, readRedisCost, WHOLE_COLLECTION_COMMANDS } from "../../helpers/redis-cost.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
-import { askForMatch, enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
+import { LobbyClientMessage, LobbyServerMessage, type LobbyServerPayloads } from "../../../rooms/protocol.ts";
+import { enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
 import { eventually } from "../../helpers/uploads.ts";
 import { startCluster, type Cluster } from "./cluster.ts";
+
+type Matched = LobbyServerPayloads[typeof LobbyServerMessage.Matched];
 
 const LISTING_KEY = `${DEFAULT_ROOMS_PREFIX}:listing`;
 /** Where processes report their load each second: not a listing, and not part of a join. */
@@ -110,7 +113,8 @@ describe("cluster: room listings in Redis", function () {
     const sessions: LobbySession[] = [];
     try {
       for (const user of users) sessions.push(await enterLobby(user));
-      const matched = await Promise.all(sessions.map((session) => askForMatch(session).then((m) => m, () => askForMatch(session))));
+      for (const session of sessions) session.room.send(LobbyClientMessage.Match, {});
+      const matched = await Promise.all(sessions.map((session) => session.inbox.next<Matched>(LobbyServerMessage.Matched, 90_000)));
       const hostOfChat = new Map(matched.map((m) => [m.roomId, cluster!.hostOf(m.reservation).address]));
       assert.equal(hostOfChat.size, 60);
       const chatsPerProcess = members.map((member) => [...hostOfChat.values()].filter((address) => address === member.address).length);
