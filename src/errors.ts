@@ -19,6 +19,7 @@ export const ErrorCode = {
   UNSUPPORTED_FILE_TYPE: "UNSUPPORTED_FILE_TYPE",
   VOICE_TOO_LONG: "VOICE_TOO_LONG",
   VOICE_UNREADABLE: "VOICE_UNREADABLE",
+  IMAGE_TOO_LARGE: "IMAGE_TOO_LARGE",
   UPLOAD_QUOTA_EXCEEDED: "UPLOAD_QUOTA_EXCEEDED",
   RANGE_NOT_SATISFIABLE: "RANGE_NOT_SATISFIABLE",
   RATE_LIMITED: "RATE_LIMITED",
@@ -88,6 +89,8 @@ export const Errors = {
     new AppError(ErrorCode.VOICE_TOO_LONG, 422, `Voice notes can be at most ${maxSeconds} seconds long`),
   voiceUnreadable: () =>
     new AppError(ErrorCode.VOICE_UNREADABLE, 422, "The voice note is not audio whose length can be measured"),
+  imageTooLarge: (width: number, height: number, maxPixels: number) =>
+    new AppError(ErrorCode.IMAGE_TOO_LARGE, 422, `An image can have at most ${maxPixels} pixels; this one claims ${width} x ${height}`),
   uploadQuotaExceeded: (message = "This chat has reached its upload quota") =>
     new AppError(ErrorCode.UPLOAD_QUOTA_EXCEEDED, 413, message),
   rangeNotSatisfiable: () =>

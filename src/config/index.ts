@@ -52,6 +52,7 @@ const envSchema = z.object({
   UPLOAD_ROOM_MAX_BYTES: int(1, 1024 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   UPLOAD_MAX_AGE_HOURS: int(1, 24 * 365).default(24),
   UPLOAD_SWEEP_MINUTES: int(1, 24 * 60).default(10),
+  IMAGE_MAX_PIXELS: int(1, 2 ** 40).default(50_000_000),
 
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "debug", "silent"]).default("http"),
   LOG_DIR: z.string().min(1).default("./logs"),
@@ -161,6 +162,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       roomMaxBytes: env.UPLOAD_ROOM_MAX_BYTES,
       maxAgeMs: env.UPLOAD_MAX_AGE_HOURS * 3600 * 1000,
       sweepIntervalMs: env.UPLOAD_SWEEP_MINUTES * 60 * 1000,
+      imageMaxPixels: env.IMAGE_MAX_PIXELS,
     },
     log: {
       level: env.LOG_LEVEL,

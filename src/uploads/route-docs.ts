@@ -33,7 +33,7 @@ export const uploadRouteDocs: RouteDoc[] = [
     auth: "user",
     multipart: fileBody,
     rateLimited: true,
-    responses: uploadResponses("file"),
+    responses: { ...uploadResponses("file"), 422: { description: "An image whose header claims more than IMAGE_MAX_PIXELS pixels (IMAGE_TOO_LARGE)" } },
   },
   {
     method: "POST",

@@ -12,6 +12,7 @@ import { contentDisposition } from "./content-disposition.ts";
 import { describeUpload } from "./describe.ts";
 import { displayName } from "./file-name.ts";
 import { detectFileType, isAllowedType, isSafeInline } from "./file-type.ts";
+import { checkImageDimensions } from "./image-dimensions.ts";
 import { receiveOneFile } from "./incoming.ts";
 import type { ChatMembership } from "./membership.ts";
 import { ownStagingDir, sweepStaging } from "./staging.ts";
@@ -58,6 +59,7 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
       if (!(await isMember(body.roomId, user.id))) throw Errors.forbidden("You are not in this chat");
       const type = await detectFileType(file.path, file.mimetype);
       if (!type) throw Errors.unsupportedFileType();
+      await checkImageDimensions(file.path, type.mime, config.uploads.imageMaxPixels);
       const voice = kind === "voice" ? await measureVoice(file.path, type, config.limits.maxVoiceDurationSeconds) : null;
       const mime = voice?.mime ?? type.mime;
       if (!isAllowedType(mime, config.uploads.allowedTypes)) throw Errors.unsupportedFileType();

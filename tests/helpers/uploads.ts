@@ -75,6 +75,15 @@ export function png(width = 16, height = 16): Buffer {
   ]);
 }
 
+/** Only the start of a PNG: its signature and a header claiming `width` x `height`, as a decoder would first read. */
+export function pngHeader(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", header), pngChunk("IDAT", zlib.deflateSync(Buffer.alloc(64)))]);
+}
+
 /** The start of a 64-bit Linux executable. */
 export function elf(): Buffer {
   const bytes = Buffer.alloc(4096);

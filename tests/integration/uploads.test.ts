@@ -16,6 +16,7 @@ import {
   filesUnder,
   mp3,
   png,
+  pngHeader,
   uploadFile,
   wav,
 } from "../helpers/uploads.ts";
@@ -193,6 +194,20 @@ describe("uploads: files and voice notes of a chat", () => {
       assert.equal(over.body.code, "PAYLOAD_TOO_LARGE");
       assert.equal(storedFiles().length, storedBefore, "nothing of the refused file is stored");
       await nothingStaged();
+    });
+
+    it("refuses an image whose header claims absurd dimensions, without decoding it", async () => {
+      const [a] = await chattingPair(server.baseUrl);
+      const storedBefore = storedFiles().length;
+      const huge = await share(a, pngHeader(2 ** 31, 2 ** 31), "bomb.png");
+      assert.equal(huge.status, 422, JSON.stringify(huge.body));
+      assert.equal(huge.body.code, "IMAGE_TOO_LARGE");
+      const gif = Buffer.concat([Buffer.from("GIF89a"), Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0]), Buffer.from(";")]);
+      assert.equal((await share(a, gif, "wide.gif", "image/gif")).body.code, "IMAGE_TOO_LARGE", "65535 x 65535");
+      const unreadable = await share(a, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 1]), "cut.png");
+      assert.equal(unreadable.status, 415);
+      assert.equal(storedFiles().length, storedBefore);
+      assert.equal((await share(a, pngHeader(4000, 3000), "photo.png")).status, 201, "12 megapixels pass");
     });
 
     it("refuses an executable renamed .png", async () => {
