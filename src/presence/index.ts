@@ -26,6 +26,8 @@ type PresenceConfig = Pick<Config, "redisUrl"> & {
 export function choosePresence(config: PresenceConfig, users: UserStore, logger: Logger): UserPresence {
   const { presenceLeaseMs: leaseMs, presenceGraceMs: graceMs, roomMessagesPerMinute } = config.limits;
   if (!config.redisUrl) {
+    // Alone, this process is the only one that could hold connections, and it holds none yet.
+    users.setEveryoneOffline().catch((error: unknown) => logger.warn("Could not record everyone offline", { error: String(error) }));
     return {
       online: new OnlineUsers(new MemoryOnlineTable(), users, logger, { leaseMs, graceMs }),
       budget: new LocalMessageBudget(roomMessagesPerMinute),

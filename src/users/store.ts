@@ -53,6 +53,8 @@ export interface UserStore {
   findByUsername(username: string): Promise<User | null>;
   /** Records a coming online or going offline at `at`; ignored if a later one was recorded (writers in several processes). */
   setOnline(id: string, online: boolean, at: Date): Promise<void>;
+  /** Records every user as offline, keeping when each was last seen: a lone process starts with nobody connected. */
+  setEveryoneOffline(): Promise<void>;
   delete(id: string): Promise<boolean>;
   /** Deletes guest accounts created before `cutoff`; returns how many. */
   deleteGuestsCreatedBefore(cutoff: Date): Promise<number>;

@@ -92,6 +92,17 @@ export function userStoreContract(open: () => Promise<Stores>) {
     assert.equal(found?.lastSeen?.getTime(), at.getTime() + 500);
   });
 
+  it("records everyone offline at once, keeping when each was last seen", async () => {
+    const [a, b] = [await store.create(newUser()), await store.create(newUser())];
+    const at = new Date(Date.now() - 1000);
+    await store.setOnline(a.id, true, at);
+    await store.setEveryoneOffline();
+    const found = await store.findById(a.id);
+    assert.equal(found?.isOnline, false);
+    assert.equal(found?.lastSeen?.getTime(), at.getTime());
+    assert.equal((await store.findById(b.id))?.lastSeen, null);
+  });
+
   it("keeps the latest online state when an older one is recorded late (two processes writing)", async () => {
     const user = await store.create(newUser());
     const at = new Date(Date.now() - 1000);

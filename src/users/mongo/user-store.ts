@@ -79,6 +79,9 @@ export async function mongoUserStore(connection: mongoose.Connection): Promise<U
       if (!valid(id)) return false;
       return (await Users.deleteOne({ _id: id })).deletedCount > 0;
     },
+    async setEveryoneOffline() {
+      await Users.updateMany({ isOnline: true }, { isOnline: false });
+    },
     async deleteGuestsCreatedBefore(cutoff) {
       // Banned guests are kept until their ban ends, so the ban keeps holding their devices.
       const bannedIds = await connection.collection("bans").distinct("userId", { until: { $gt: new Date() } });

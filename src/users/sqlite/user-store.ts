@@ -38,6 +38,7 @@ export function sqliteUserStore(db: DatabaseSync): UserStore {
     byEmail: db.prepare("SELECT * FROM users WHERE email = ?"),
     byUsername: db.prepare("SELECT * FROM users WHERE username = ?"),
     setOnline: db.prepare("UPDATE users SET is_online = ?, last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)"),
+    everyoneOffline: db.prepare("UPDATE users SET is_online = 0 WHERE is_online = 1"),
     delete: db.prepare("DELETE FROM users WHERE id = ?"),
     // Banned guests are kept until their ban ends, so the ban keeps holding their devices.
     deleteGuests: db.prepare(
@@ -96,6 +97,9 @@ export function sqliteUserStore(db: DatabaseSync): UserStore {
     },
     async delete(id) {
       return Number(statements.delete.run(id).changes) > 0;
+    },
+    async setEveryoneOffline() {
+      statements.everyoneOffline.run();
     },
     async deleteGuestsCreatedBefore(cutoff) {
       return Number(statements.deleteGuests.run(cutoff.getTime(), Date.now()).changes);

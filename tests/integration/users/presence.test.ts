@@ -117,3 +117,22 @@ describe("users: who is online and who is waiting", () => {
     await Promise.all([...watchers, ...others].map((s) => s.room.leave()));
   });
 });
+
+describe("users: a lone process starts with nobody online", () => {
+  it("users stored online when the process stopped are offline when it starts again", async () => {
+    const first = await bootServer({ PRESENCE_GRACE_MS: "60000" }, { keepData: true });
+    let second: TestServer | undefined;
+    try {
+      const user = await newUser(first.baseUrl);
+      await enterLobby(user);
+      await eventually(async () => (await first.services.users.findById(user.id))?.isOnline === true, "stored online");
+      await first.stop(); // within the grace: nobody declared the user offline
+      second = await bootServer({ DATA_DIR: first.dataDir });
+      const stored = await second.services.users.findById(user.id);
+      assert.equal(stored?.isOnline, false);
+      assert.ok(stored?.lastSeen, "when they were last seen is kept");
+    } finally {
+      await second?.stop();
+    }
+  });
+});
