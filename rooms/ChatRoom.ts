@@ -14,7 +14,6 @@ import {
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
 import { forgetChatMembers, publishChatMembers } from "../src/realtime/chat-members.ts";
 import { clientAddress } from "../src/realtime/client-address.ts";
-import { rememberPartners, takePair } from "../src/realtime/pairs.ts";
 import { AppError } from "../src/errors.ts";
 import type { ReportOutcome } from "../src/users/moderation.ts";
 import { asEvidence, signedContent } from "../src/users/report-schemas.ts";
@@ -64,7 +63,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
 
   override async onCreate({ deps, pairKey }: RoomCreateOptions & { pairKey?: unknown }): Promise<void> {
     this.#deps = deps;
-    const pair = await takePair(this.presence, pairKey);
+    const pair = await deps.handoff.take(pairKey);
     if (!pair) {
       throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, "Chat rooms are opened by the lobby");
     }
@@ -292,7 +291,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     this.#ended = true;
     const partnerId = this.#partnerOf(leaverId);
     this.#sendTo(partnerId, ChatServerMessage.PartnerLeft, { userId: leaverId, reason });
-    rememberPartners(this.presence, leaverId, partnerId, this.#deps.config.limits.rematchCooldownSeconds);
+    this.#deps.handoff.rememberPartners(leaverId, partnerId, this.#deps.config.limits.rematchCooldownSeconds).catch((error: unknown) => {
+      this.#deps.logger.warn("Could not remember the partners of a chat", { room: this.roomId, error: String(error) });
+    });
     this.state.call.assign({ status: CallStatus.Idle, kind: "" });
     this.disconnect(CloseCode.CONSENTED).catch((error: unknown) => {
       this.#deps.logger.error("Could not close chat room", { room: this.roomId, error: String(error) });

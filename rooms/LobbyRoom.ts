@@ -1,9 +1,8 @@
 import { CloseCode, Room, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { lobbyChannel, notifyLobby, type LobbyNotice } from "../src/realtime/lobby-channel.ts";
 import { claimLobbySession, releaseLobbySession } from "../src/realtime/lobby-sessions.ts";
-import { recentPartner } from "../src/realtime/pairs.ts";
+import type { QueueEntry } from "../src/matchmaking/index.ts";
 import { PresenceEpoch } from "../src/realtime/presence-epoch.ts";
-import type { QueueEntry } from "../src/realtime/queue.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendError, type RoomClient } from "./inbound.ts";
@@ -19,14 +18,12 @@ import { initConnection, reportRoomException } from "./room-support.ts";
 
 /** Lobby rooms fill up to this many users; `joinOrCreate("lobby")` then opens another, all sharing one queue. */
 const LOBBY_CAPACITY = 1000;
-/** How often a lobby with waiting users asks for a matching pass, so that preferences widen with time. */
-const REMATCH_INTERVAL_MS = 1000;
 /** How often a lobby checks that the presence still holds the queue (it does, unless Redis restarted empty). */
 const PRESENCE_CHECK_INTERVAL_MS = 3000;
 
 /**
- * Where users wait for a partner. The queue lives in presence, so a user here may be
- * paired with one waiting in any other lobby, in any process.
+ * Where users wait for a partner. The queue is shared, so a user here may be paired
+ * with one waiting in any other lobby, in any process.
  */
 export class LobbyRoom extends Room<{ client: RoomClient }> {
   override maxClients = LOBBY_CAPACITY;
@@ -47,9 +44,6 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     this.#deps = deps;
     this.onMessage("*", this.#inbound);
     this.presence.subscribe(lobbyChannel(this.roomId), (notice: LobbyNotice) => this.#deliver(notice));
-    this.clock.setInterval(() => {
-      if (this.#waiting.size > 0) this.#requestPass();
-    }, REMATCH_INTERVAL_MS);
     this.#epoch = new PresenceEpoch(this.presence);
     void this.#requeueIfPresenceWasLost();
     this.clock.setInterval(() => void this.#requeueIfPresenceWasLost(), PRESENCE_CHECK_INTERVAL_MS);
@@ -91,14 +85,14 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     const userId = client.auth!.id;
     const previous = await claimLobbySession(this.presence, userId, { lobbyId: this.roomId, sessionId: client.sessionId });
     if (!previous) return;
-    await this.#deps.queue.remove(userId, previous.sessionId);
+    await this.#deps.matchmaker.cancel(userId, previous.sessionId);
     notifyLobby(this.presence, previous.lobbyId, { kind: "replaced", sessionId: previous.sessionId });
   }
 
   async #enqueue(client: RoomClient, preferences: MatchPreferences, shareCountry: boolean): Promise<void> {
     const { id, username, country } = client.auth!;
     const [partner, blocked] = await Promise.all([
-      recentPartner(this.presence, id),
+      this.#deps.handoff.recentPartner(id),
       this.#deps.safety.blockedEitherWay(id),
     ]);
     const entry: QueueEntry = {
@@ -112,18 +106,22 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
       avoidUserIds: partner ? [partner, ...blocked] : blocked,
       since: Date.now(),
     };
-    if (!(await this.#deps.queue.add(entry))) {
+    this.#waiting.set(client.sessionId, entry);
+    const { status, waiting } = await this.#deps.matchmaker.enqueue(entry).catch((error: unknown) => {
+      this.#waiting.delete(client.sessionId);
+      throw error;
+    });
+    if (status === "busy") {
+      this.#waiting.delete(client.sessionId);
       sendError(client, RoomErrorCode.AlreadyQueued, "You are already waiting for a partner in another window");
       return;
     }
-    this.#waiting.set(client.sessionId, entry);
-    this.#send(client, LobbyServerMessage.Queued, { position: await this.#deps.queue.size() });
-    this.#requestPass();
+    this.#send(client, LobbyServerMessage.Queued, { position: waiting });
   }
 
   async #dequeue(client: RoomClient): Promise<void> {
     if (!this.#waiting.delete(client.sessionId)) return;
-    await this.#deps.queue.remove(client.auth!.id, client.sessionId);
+    await this.#deps.matchmaker.cancel(client.auth!.id, client.sessionId);
   }
 
   #deliver(notice: LobbyNotice): void {
@@ -144,19 +142,12 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     this.#checkingEpoch = true;
     try {
       if (!(await this.#epoch.lostSinceLastCheck())) return;
-      for (const entry of this.#waiting.values()) await this.#deps.queue.add(entry);
-      this.#requestPass();
+      await Promise.all([...this.#waiting.values()].map((entry) => this.#deps.matchmaker.enqueue(entry)));
     } catch (error) {
       this.#deps.logger.warn("Could not put waiting users back in the queue", { error: String(error) });
     } finally {
       this.#checkingEpoch = false;
     }
-  }
-
-  #requestPass(): void {
-    this.#deps.matchmaker.run().catch((error: unknown) => {
-      this.#deps.logger.error("Matching pass failed", { error: String(error) });
-    });
   }
 
   #send<K extends keyof LobbyServerPayloads>(client: RoomClient, type: K, payload: LobbyServerPayloads[K]): void {

@@ -1,8 +1,7 @@
 import type { Logger } from "../src/logger/index.ts";
 import type { Config } from "../src/config/index.ts";
-import type { Matchmaker } from "../src/realtime/matchmaker.ts";
+import type { Matchmaker, PairHandoff, WaitingQueue } from "../src/matchmaking/index.ts";
 import type { MessageBudget, OnlineUsers } from "../src/presence/index.ts";
-import type { MatchQueue } from "../src/realtime/queue.ts";
 import type { SeatAuth } from "../src/realtime/seat.ts";
 import type { UploadStore } from "../src/uploads/store.ts";
 import type { MessageSigner } from "../src/users/message-signature.ts";
@@ -14,8 +13,9 @@ import type { SafetyStore } from "../src/users/safety-store.ts";
 export interface RoomDeps {
   config: Config;
   logger: Logger;
-  queue: MatchQueue;
+  queue: WaitingQueue;
   matchmaker: Matchmaker;
+  handoff: PairHandoff;
   online: OnlineUsers;
   /** Room messages per user per minute, across their connections and processes. */
   budget: MessageBudget;

@@ -3,23 +3,19 @@ import { RoomName } from "../../rooms/protocol.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
 import { matchesInLastHour } from "./match-stats.ts";
 import type { OnlineUsers } from "../presence/index.ts";
-import type { MatchQueue } from "./queue.ts";
+import type { WaitingQueue } from "../matchmaking/index.ts";
 
 /** The user endpoints' view of presence: online users, the queue and live chats, across every process. */
-export function presenceDirectory(presence: Presence, online: OnlineUsers, queue: MatchQueue): PeopleDirectory {
+export function presenceDirectory(presence: Presence, online: OnlineUsers, queue: WaitingQueue): PeopleDirectory {
   return {
     async onlinePage(offset, limit) {
       const { ids, total } = await online.page(offset, limit);
       return { items: ids, total };
     },
     onlineCount: () => online.count(),
-    // Reads the whole queue until the queue can read a range (the matching rewrite).
     async waitingPage(offset, limit, exceptId) {
-      const waiting = (await queue.entries())
-        .filter((e) => e.userId !== exceptId)
-        .map((e) => ({ id: e.userId, username: e.username, since: e.since }))
-        .sort((a, b) => a.since - b.since);
-      return { items: waiting.slice(offset, offset + limit), total: waiting.length };
+      const { users, total } = await queue.page(offset, limit, exceptId);
+      return { items: users, total };
     },
     waitingCount: () => queue.size(),
     async chats() {

@@ -2,7 +2,7 @@ import type { Presence } from "@colyseus/core";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import type { UserStore } from "../users/store.ts";
-import type { MatchQueue } from "./queue.ts";
+import type { WaitingQueue } from "../matchmaking/index.ts";
 
 export interface PeriodicTask {
   name: string;
@@ -44,7 +44,7 @@ export function startHousekeeping(presence: Presence, logger: Logger, tasks: Per
 
 /** The periodic work of a Pairline process: keep its queue leases alive, clear dead ones, purge old guests. */
 export function pairlineTasks(options: {
-  queue: MatchQueue;
+  queue: WaitingQueue;
   users: UserStore;
   config: Pick<Config, "guestTtlHours" | "guestPurgeIntervalMs"> & { limits: Pick<Config["limits"], "presenceLeaseMs"> };
 }): PeriodicTask[] {

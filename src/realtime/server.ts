@@ -19,14 +19,9 @@ import { presenceDirectory } from "./directory.ts";
 import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
-import { LeaseTable } from "./leases.ts";
 import { presenceChatMembership } from "./chat-members.ts";
 import { rememberClientAddresses } from "./client-address.ts";
-import { createChatOpener } from "./chat-opener.ts";
-import { PresenceLock } from "./lock.ts";
-import { Matchmaker } from "./matchmaker.ts";
-import { defaultPairingRules } from "./pairing-rules.ts";
-import { MatchQueue } from "./queue.ts";
+import { createMatchmaking } from "../matchmaking/index.ts";
 import { authenticateSeat } from "./seat.ts";
 
 export interface RealtimeOptions {
@@ -50,7 +45,8 @@ export interface Realtime {
   shutdown(): Promise<void>;
 }
 
-const MATCHING_LOCK_SECONDS = 10;
+/** How often a process with waiting users asks for a pass over those whose preferences widened. */
+const WIDEN_PASS_MS = 1000;
 
 type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocketTransport>[0]> & {
   /** Unsent bytes past which a connection is cut off (`OUTPUT_BUFFER_BYTES`). */
@@ -115,21 +111,16 @@ function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): voi
 
 function createRoomDeps(services: Services, presence: Presence, users: UserPresence): RoomDeps {
   const { config, logger } = services;
-  const leaseMs = config.limits.presenceLeaseMs;
-  const queue = new MatchQueue(presence, new LeaseTable(presence, "queue", leaseMs));
+  const { queue, matchmaker, handoff } = createMatchmaking(config, logger, presence);
   metrics.measureQueueWith(() => queue.size());
-  const matchmaker = new Matchmaker({
-    queue,
-    lock: new PresenceLock(presence, "pairline:queue:lock", MATCHING_LOCK_SECONDS),
-    rules: defaultPairingRules(config.limits.matchWidenAfterMs),
-    openChat: createChatOpener(presence),
-    onError: (error) => logger.error("Could not open a chat for a pair", { error: String(error) }),
-  });
+  services.moderation.onBlock((blockerId, blockedId, blocked) =>
+    blocked ? queue.avoid(blockerId, blockedId) : queue.unavoid(blockerId, blockedId));
   return {
     config,
     logger,
     queue,
     matchmaker,
+    handoff,
     online: users.online,
     budget: users.budget,
     uploads: services.uploads,
@@ -169,6 +160,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   const stopHousekeeping = startHousekeeping(presence, services.logger, [
     ...pairlineTasks({ ...deps, users: services.users }),
     ...userPresence.online.tasks(),
+    { name: "match-widened", everyMs: WIDEN_PASS_MS, once: false, run: () => deps.matchmaker.matchWaiting() },
     forgetDeadProcesses(presence),
   ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));
@@ -200,6 +192,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
           (await stopEvicting)();
           await gameServer.gracefullyShutdown(false);
           await userPresence.close();
+          await deps.queue.close();
         })();
         if (!(await settlesWithin(drained, config.limits.shutdownTimeoutMs))) {
           services.logger.warn("Rooms did not close in time (is Redis reachable?); closing their connections");

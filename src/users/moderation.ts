@@ -21,6 +21,10 @@ export interface Moderation {
   ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
   /** Called with every ban made through this service, e.g. to close the banned user's connections. */
   onBan(listener: (ban: Ban) => void): void;
+  /** Stores a block (`blocked` true) or its removal; true if something changed. Listeners are awaited. */
+  setBlock(blockerId: string, blockedId: string, blocked: boolean): Promise<boolean>;
+  /** Called with every block and unblock, e.g. so that two users already waiting are never paired. */
+  onBlock(listener: (blockerId: string, blockedId: string, blocked: boolean) => Promise<void>): void;
 }
 
 /** The most reports with evidence one ban decision reads. */
@@ -65,6 +69,7 @@ export function createModeration(
   rules: Config["moderation"],
 ): Moderation {
   const listeners: Array<(ban: Ban) => void> = [];
+  const blockListeners: Array<(blockerId: string, blockedId: string, blocked: boolean) => Promise<void>> = [];
   const ban = async (userId: string, until: Date, reason: string, by: string) => {
     const made = await safety.ban(userId, until, reason, by);
     for (const listener of listeners) listener(made);
@@ -74,6 +79,14 @@ export function createModeration(
     ban,
     onBan(listener) {
       listeners.push(listener);
+    },
+    async setBlock(blockerId, blockedId, blocked) {
+      const changed = blocked ? (await safety.block(blockerId, blockedId), true) : await safety.unblock(blockerId, blockedId);
+      await Promise.all(blockListeners.map((listener) => listener(blockerId, blockedId, blocked)));
+      return changed;
+    },
+    onBlock(listener) {
+      blockListeners.push(listener);
     },
     async report(input) {
       for (const message of input.messages) {

@@ -87,7 +87,7 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
     "/:id/block",
     validated({ params: userIdParams }, async ({ params, req, res }) => {
       const other = await existingOther(req.user!, params.id, "block");
-      await safety.block(req.user!.id, other.id);
+      await services.moderation.setBlock(req.user!.id, other.id, true);
       sendData(res, { blocked: other.id }, { message: "User blocked" });
     }),
   );
@@ -95,7 +95,7 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
   router.delete(
     "/:id/block",
     validated({ params: userIdParams }, async ({ params, req, res }) => {
-      if (!(await safety.unblock(req.user!.id, params.id))) throw Errors.notFound("This user is not blocked");
+      if (!(await services.moderation.setBlock(req.user!.id, params.id, false))) throw Errors.notFound("This user is not blocked");
       sendData(res, { unblocked: params.id }, { message: "User unblocked" });
     }),
   );

@@ -1,4 +1,4 @@
-import type { QueueEntry } from "../../src/realtime/queue.ts";
+import type { QueueEntry } from "../../src/matchmaking/index.ts";
 
 /** A waiting user as the queue stores it, with neutral defaults. */
 export function queueEntry(userId: string, overrides: Partial<QueueEntry> = {}): QueueEntry {

@@ -4,10 +4,8 @@ import { startHousekeeping } from "../../src/realtime/housekeeping.ts";
 import { LeaseTable } from "../../src/realtime/leases.ts";
 import { MemoryOnlineTable } from "../../src/presence/memory-online-table.ts";
 import { OnlineUsers } from "../../src/presence/online-users.ts";
-import { MatchQueue } from "../../src/realtime/queue.ts";
 import { createLogger } from "../../src/logger/index.ts";
 import { openStores, type Stores } from "../../src/users/index.ts";
-import { queueEntry } from "../helpers/queue.ts";
 
 const LEASE_MS = 300;
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });
@@ -17,7 +15,6 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function process(presence: LocalPresence, table: MemoryOnlineTable, stores: Stores) {
   return {
     online: new OnlineUsers(table, stores.users, logger, { leaseMs: LEASE_MS, graceMs: 100 }),
-    queue: new MatchQueue(presence, new LeaseTable(presence, "queue", LEASE_MS)),
   };
 }
 
@@ -28,7 +25,7 @@ describe("presence leases", () => {
   });
   afterEach(() => stores.close());
 
-  it("a process that stops renewing loses its users from online and the queue, and the store hears of it", async () => {
+  it("a process that stops renewing loses its users from online, and the store hears of it", async () => {
     const presence = new LocalPresence();
     const table = new MemoryOnlineTable();
     const alive = process(presence, table, stores);
@@ -37,38 +34,23 @@ describe("presence leases", () => {
     const steady = await stores.users.create({ username: "steady", email: null, passwordHash: null, isGuest: true });
 
     await crashed.online.connected(ghost.id);
-    await crashed.queue.add(queueEntry(ghost.id));
     await alive.online.connected(steady.id);
-    await alive.queue.add(queueEntry(steady.id));
     assert.equal(await alive.online.count(), 2);
-    assert.equal(await alive.queue.size(), 2);
     await wait(20);
     assert.equal((await stores.users.findById(ghost.id))?.isOnline, true);
 
     // The crashed process renews nothing from now on; the live one keeps renewing.
     for (let i = 0; i < 4; i++) {
       await wait(LEASE_MS / 3);
-      await Promise.all([alive.online.renew(), alive.queue.renew()]);
+      await alive.online.renew();
     }
-    await Promise.all([alive.online.expire(), alive.queue.sweep()]);
+    await alive.online.expire();
 
     assert.deepEqual((await alive.online.page(0, 10)).ids, [steady.id]);
     assert.equal(await alive.online.count(), 1);
-    assert.deepEqual((await alive.queue.entries()).map((e) => e.userId), [steady.id]);
-    assert.equal(await alive.queue.size(), 1);
     await wait(20);
     assert.equal((await stores.users.findById(ghost.id))?.isOnline, false);
     assert.equal((await stores.users.findById(steady.id))?.isOnline, true);
-  });
-
-  it("the matcher never sees an entry whose lease ran out, even before a sweep", async () => {
-    const presence = new LocalPresence();
-    const crashed = process(presence, new MemoryOnlineTable(), stores);
-    const alive = process(presence, new MemoryOnlineTable(), stores);
-    await crashed.queue.add(queueEntry("gone"));
-    await wait(LEASE_MS + 50);
-    assert.deepEqual(await alive.queue.entries(), []);
-    assert.equal(await alive.queue.size(), 0);
   });
 
   it("a task marked once runs in one process per period, however many run the timer", async () => {

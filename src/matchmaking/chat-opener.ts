@@ -1,11 +1,11 @@
 import { matchMaker, type Presence } from "@colyseus/core";
 import { RoomName, type SeatReservation } from "../../rooms/protocol.ts";
-import { notifyLobby } from "./lobby-channel.ts";
-import { recordMatch } from "./match-stats.ts";
+import { notifyLobby } from "../realtime/lobby-channel.ts";
+import { recordMatch } from "../realtime/match-stats.ts";
+import type { SeatAuth } from "../realtime/seat.ts";
+import type { QueueEntry } from "./entry.ts";
+import type { PairHandoff } from "./handoff.ts";
 import type { OpenChat } from "./matchmaker.ts";
-import { recordPair } from "./pairs.ts";
-import type { QueueEntry } from "./queue.ts";
-import type { SeatAuth } from "./seat.ts";
 
 const seatAuth = (entry: QueueEntry): SeatAuth => ({ id: entry.userId, username: entry.username });
 const profileOf = (entry: QueueEntry) =>
@@ -14,9 +14,9 @@ const profileOf = (entry: QueueEntry) =>
     : { id: entry.userId, username: entry.username };
 
 /** Creates a private chat room for the pair, reserves a seat for each, and tells each lobby session. */
-export function createChatOpener(presence: Presence): OpenChat {
+export function createChatOpener(presence: Presence, handoff: PairHandoff): OpenChat {
   return async (a, b) => {
-    const pairKey = await recordPair(presence, [seatAuth(a), seatAuth(b)]);
+    const pairKey = await handoff.record([seatAuth(a), seatAuth(b)]);
     const room = await matchMaker.createRoom(RoomName.Chat, { pairKey });
     const [seatA, seatB] = await Promise.all([
       matchMaker.reserveSeatFor(room, {}, seatAuth(a)),

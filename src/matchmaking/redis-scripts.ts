@@ -1,0 +1,280 @@
+/**
+ * The Redis queue's operations, each one Lua script (one round trip, atomic). Keys
+ * live under the prefix given as ARGV[1]:
+ *   e            hash   userId → stored entry (JSON; `p` paused, `c` claimed)
+ *   b:<bucket>   zset   userId by enqueue time, one per compatibility bucket ("all" holds every waiting entry)
+ *   exp          zset   userId by lease expiry (a sweep reads only what expired)
+ *   claimed      zset   userId by hand-off deadline
+ *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry
+ * Bucket and avoid keys are computed in the script: fine on one Redis, not on Redis Cluster.
+ */
+
+const common = `
+local P = ARGV[1]
+local E, EXP, CLAIMED = P .. 'e', P .. 'exp', P .. 'claimed'
+local function bucket(name) return P .. 'b:' .. name end
+local function avoidKey(id) return P .. 'avoid:' .. id end
+local function load(id)
+  local raw = redis.call('HGET', E, id)
+  if raw then return cjson.decode(raw) end
+  return nil
+end
+local function save(id, rec) redis.call('HSET', E, id, cjson.encode(rec)) end
+local function index(id, rec) for _, b in ipairs(rec.b) do redis.call('ZADD', bucket(b), rec.e.since, id) end end
+local function unindex(id, rec) for _, b in ipairs(rec.b) do redis.call('ZREM', bucket(b), id) end end
+local function drop(id, rec)
+  if rec then unindex(id, rec) end
+  redis.call('HDEL', E, id)
+  redis.call('ZREM', EXP, id)
+  redis.call('ZREM', CLAIMED, id)
+  redis.call('DEL', avoidKey(id))
+end
+local function keepAvoid(id, ttl)
+  if redis.call('PTTL', avoidKey(id)) < ttl then redis.call('PEXPIRE', avoidKey(id), ttl) end
+end
+local function unclaim(id)
+  redis.call('ZREM', CLAIMED, id)
+  local rec = load(id)
+  if not rec or not rec.c then return end
+  rec.c = nil
+  save(id, rec)
+  if not rec.p then index(id, rec) end
+end
+
+local function countryWanted(w, o)
+  local c = w.preferences.country
+  return c == nil or c == o.country
+end
+local function preferencesMatch(a, b)
+  local la, lb = a.preferences.language, b.preferences.language
+  if la and lb and la ~= lb then return false end
+  if not countryWanted(a, b) or not countryWanted(b, a) then return false end
+  local ia, ib = a.preferences.interests or {}, b.preferences.interests or {}
+  if #ia == 0 or #ib == 0 then return true end
+  for _, x in ipairs(ia) do for _, y in ipairs(ib) do if x == y then return true end end end
+  return false
+end
+
+-- Serves one entry: a random candidate among the best of its smallest bucket group
+-- (and of the widened, once it has widened); claims both. Returns the partner's record.
+-- Best: preferences that match before widening allows, then someone already waiting
+-- before someone who arrived in the same batch.
+local function serve(id, rec, now, widen, window, claimMs, fresh)
+  local group, smallest = nil, nil
+  for _, g in ipairs(rec.s) do
+    local size = 0
+    for _, b in ipairs(g) do size = size + redis.call('ZCARD', bucket(b)) end
+    if smallest == nil or size < smallest then group, smallest = g, size end
+  end
+  local widened = now - rec.e.since >= widen
+  local seen = { [id] = true }
+  local best, bestRec, bestRank, ties = nil, nil, 9, 0
+  local function consider(cid)
+    if seen[cid] then return end
+    seen[cid] = true
+    if redis.call('SISMEMBER', avoidKey(id), cid) == 1 or redis.call('SISMEMBER', avoidKey(cid), id) == 1 then return end
+    local c = load(cid)
+    if not c or c.c or c.p then return end
+    local rank
+    if preferencesMatch(rec.e, c.e) then rank = 2
+    elseif widened and now - c.e.since >= widen then rank = 4
+    else return end
+    if fresh[cid] then rank = rank + 1 end
+    if rank > bestRank then return end
+    if rank < bestRank then bestRank, ties = rank, 0 end
+    ties = ties + 1
+    if math.random(ties) == 1 then best, bestRec = cid, c end
+  end
+  for _, b in ipairs(group) do
+    for _, cid in ipairs(redis.call('ZRANGE', bucket(b), 0, window - 1)) do consider(cid) end
+  end
+  if widened then
+    for _, cid in ipairs(redis.call('ZRANGEBYSCORE', bucket('all'), '-inf', now - widen, 'LIMIT', 0, window)) do consider(cid) end
+  end
+  if not best then return nil end
+  for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do
+    unindex(pair[1], pair[2])
+    pair[2].c = 1
+    save(pair[1], pair[2])
+    redis.call('ZADD', CLAIMED, now + claimMs, pair[1])
+  end
+  return bestRec
+end
+
+-- Serves each id in turn; returns the claimed pairs as JSON entries, flat.
+local function serveAll(ids, now, widen, window, claimMs, fresh)
+  local found = {}
+  for _, id in ipairs(ids) do
+    local rec = load(id)
+    if rec and not rec.c and not rec.p then
+      local partner = serve(id, rec, now, widen, window, claimMs, fresh or {})
+      if partner then
+        table.insert(found, cjson.encode(rec.e))
+        table.insert(found, cjson.encode(partner.e))
+      end
+    end
+  end
+  return found
+end
+`;
+
+/** ARGV: prefix, now, widenMs, leaseMs, claimMs, window, seed, count, then per entry: userId, stored JSON, avoid count, avoid ids… */
+const enqueue = `
+local now, widen, lease, claimMs, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+math.randomseed(tonumber(ARGV[7]))
+local statuses, fresh, isFresh, i = {}, {}, {}, 9
+for n = 1, tonumber(ARGV[8]) do
+  local id, raw, avoidCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local rec = cjson.decode(raw)
+  local held = load(id)
+  if held then
+    statuses[n] = (held.e.sessionId == rec.e.sessionId) and 'queued' or 'busy'
+  else
+    redis.call('HSET', E, id, raw)
+    index(id, rec)
+    redis.call('ZADD', EXP, now + lease, id)
+    for k = 1, avoidCount do redis.call('SADD', avoidKey(id), ARGV[i + 2 + k]) end
+    if avoidCount > 0 then keepAvoid(id, 2 * lease) end
+    statuses[n] = 'queued'
+    table.insert(fresh, id)
+    isFresh[id] = true
+  end
+  i = i + 3 + avoidCount
+end
+local found = serveAll(fresh, now, widen, window, claimMs, isFresh)
+return { statuses, found, redis.call('HLEN', E) }
+`;
+
+/** ARGV: prefix, userId, sessionId */
+const cancel = `
+local rec = load(ARGV[2])
+if not rec or rec.e.sessionId ~= ARGV[3] or rec.c then return 0 end
+drop(ARGV[2], rec)
+return 1
+`;
+
+/** ARGV: prefix, userId, sessionId */
+const pause = `
+local rec = load(ARGV[2])
+if not rec or rec.e.sessionId ~= ARGV[3] then return 'absent' end
+if rec.c then return 'claimed' end
+unindex(ARGV[2], rec)
+rec.p = 1
+save(ARGV[2], rec)
+return 'paused'
+`;
+
+/** ARGV: prefix, userId, sessionId, now, widenMs, leaseMs, claimMs, window, seed */
+const resume = `
+local id, now, widen, lease, claimMs, window = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+math.randomseed(tonumber(ARGV[9]))
+local rec = load(id)
+if not rec or rec.e.sessionId ~= ARGV[3] then return { 'absent', {} } end
+if rec.c then return { 'claimed', {} } end
+if rec.p then
+  rec.p = nil
+  save(id, rec)
+  index(id, rec)
+  redis.call('ZADD', EXP, now + lease, id)
+end
+return { 'queued', serveAll({ id }, now, widen, window, claimMs) }
+`;
+
+/** ARGV: prefix, now, widenMs, claimMs, window, seed, limit */
+const matchWaiting = `
+local now, widen, claimMs, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+math.randomseed(tonumber(ARGV[6]))
+local heads = redis.call('ZRANGEBYSCORE', bucket('all'), '-inf', now - widen, 'LIMIT', 0, tonumber(ARGV[7]))
+return serveAll(heads, now, widen, window, claimMs)
+`;
+
+/** ARGV: prefix, userIds… */
+const confirm = `
+for i = 2, #ARGV do
+  local rec = load(ARGV[i])
+  if rec and rec.c then drop(ARGV[i], rec) end
+end
+return 1
+`;
+
+/** ARGV: prefix, userIds… */
+const release = `
+for i = 2, #ARGV do unclaim(ARGV[i]) end
+return 1
+`;
+
+/** ARGV: prefix, a, b, ttlMs, add (1) or remove (0) */
+const avoid = `
+local a, b, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
+if ARGV[5] == '1' then
+  redis.call('SADD', avoidKey(a), b)
+  redis.call('SADD', avoidKey(b), a)
+  keepAvoid(a, ttl)
+  keepAvoid(b, ttl)
+else
+  redis.call('SREM', avoidKey(a), b)
+  redis.call('SREM', avoidKey(b), a)
+end
+return 1
+`;
+
+/** ARGV: prefix, now, leaseMs, userIds…; returns the ids no longer in the queue. */
+const renew = `
+local now, lease = tonumber(ARGV[2]), tonumber(ARGV[3])
+local gone = {}
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  if redis.call('HEXISTS', E, id) == 1 then
+    redis.call('ZADD', EXP, now + lease, id)
+    if redis.call('EXISTS', avoidKey(id)) == 1 then keepAvoid(id, 2 * lease) end
+  else
+    table.insert(gone, id)
+  end
+end
+return gone
+`;
+
+/** ARGV: prefix, now, limit; returns how many entries expired and how many claims went back. */
+const sweep = `
+local now, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
+local expired = redis.call('ZRANGEBYSCORE', EXP, '-inf', now, 'LIMIT', 0, limit)
+for _, id in ipairs(expired) do drop(id, load(id)) end
+local late = redis.call('ZRANGEBYSCORE', CLAIMED, '-inf', now, 'LIMIT', 0, limit)
+for _, id in ipairs(late) do unclaim(id) end
+return { #expired, #late }
+`;
+
+/** ARGV: prefix, offset, limit, exceptId ('' for none); returns the total, then the stored entries. */
+const page = `
+local offset, limit, except = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local total = redis.call('ZCARD', bucket('all'))
+local skipped = except ~= '' and redis.call('ZRANK', bucket('all'), except) or false
+if skipped then
+  total = total - 1
+  if skipped <= offset then offset = offset + 1 end
+end
+local ids = {}
+for _, id in ipairs(redis.call('ZRANGE', bucket('all'), offset, offset + limit)) do
+  if id ~= except and #ids < limit then table.insert(ids, id) end
+end
+if #ids == 0 then return { total } end
+local found = redis.call('HMGET', E, unpack(ids))
+table.insert(found, 1, total)
+return found
+`;
+
+export const queueScripts = {
+  mqEnqueue: enqueue,
+  mqCancel: cancel,
+  mqPause: pause,
+  mqResume: resume,
+  mqMatchWaiting: matchWaiting,
+  mqConfirm: confirm,
+  mqRelease: release,
+  mqAvoid: avoid,
+  mqRenew: renew,
+  mqSweep: sweep,
+  mqPage: page,
+} as const;
+
+export const scriptSource = (body: string) => common + body;
