@@ -23,7 +23,9 @@ const PRESENCE_CHECK_INTERVAL_MS = 3000;
 
 /**
  * Where users wait for a partner. The queue is shared, so a user here may be paired
- * with one waiting in any other lobby, in any process.
+ * with one waiting in any other lobby, in any process. A dropped connection keeps its
+ * place through the reconnection grace: the entry waits, unmatched, until the user is
+ * back (a match made just before the drop is delivered on their return).
  */
 export class LobbyRoom extends Room<{ client: RoomClient }> {
   override maxClients = LOBBY_CAPACITY;
@@ -31,6 +33,8 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   #deps!: RoomDeps;
   /** Sessions of this room that are in the queue, with their entries (to put back if the presence lost them). */
   readonly #waiting = new Map<string, QueueEntry>();
+  /** Sessions whose connection dropped and may come back, with what they missed meanwhile. */
+  readonly #away = new Map<string, LobbyNotice[]>();
   #epoch!: PresenceEpoch;
   #checkingEpoch = false;
 
@@ -62,10 +66,32 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     });
   }
 
+  override async onDrop(client: RoomClient, code?: number): Promise<void> {
+    if (code === CloseCode.SERVER_SHUTDOWN) return;
+    this.#away.set(client.sessionId, []);
+    this.allowReconnection(client, this.#deps.config.limits.reconnectGraceSeconds).catch(() => undefined);
+    const entry = this.#waiting.get(client.sessionId);
+    if (entry) await this.#deps.matchmaker.pause(entry.userId, client.sessionId);
+    await this.#deps.online.disconnected(client.auth!.id);
+  }
+
+  override async onReconnect(client: RoomClient): Promise<void> {
+    closeOnForeignFrames(client);
+    const missed = this.#away.get(client.sessionId) ?? [];
+    this.#away.delete(client.sessionId);
+    await this.#deps.online.connected(client.auth!.id);
+    for (const notice of missed) this.#deliver(notice);
+    if (!this.#waiting.has(client.sessionId)) return;
+    if ((await this.#deps.matchmaker.resume(client.auth!.id, client.sessionId)) === "absent") {
+      this.#waiting.delete(client.sessionId);
+    }
+  }
+
   override async onLeave(client: RoomClient): Promise<void> {
+    const timedOut = this.#away.delete(client.sessionId);
     await this.#dequeue(client);
     await releaseLobbySession(this.presence, client.auth!.id, client.sessionId);
-    await this.#deps.online.disconnected(client.auth!.id);
+    if (!timedOut) await this.#deps.online.disconnected(client.auth!.id);
   }
 
   /** The process is stopping: waiting users are told, so they can join a lobby on another process and queue again. */
@@ -125,6 +151,11 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   }
 
   #deliver(notice: LobbyNotice): void {
+    const missed = this.#away.get(notice.sessionId);
+    if (missed) {
+      missed.push(notice);
+      return;
+    }
     const client = this.clients.get(notice.sessionId);
     this.#waiting.delete(notice.sessionId);
     if (!client) return;
