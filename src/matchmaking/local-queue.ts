@@ -170,9 +170,10 @@ export class LocalWaitingQueue implements WaitingQueue {
   }
 
   /**
-   * A random one among the best candidates of the smallest bucket group, and of the
-   * widened when the entry has widened. Best: preferences that match before widening
-   * allows, then someone already waiting before someone who came in the same batch.
+   * The best candidate of the smallest bucket group, and of the widened when the entry
+   * has widened. Best: preferences that match before widening allows; for a newcomer,
+   * someone already waiting (the longest-waiting, who is served first) before someone
+   * of the same batch; among equally good others, one at random.
    */
   #bestPartner(userId: string, held: Held, now: number, fresh: ReadonlySet<string>): string | undefined {
     const { window, widenAfterMs } = this.#options;
@@ -180,7 +181,9 @@ export class LocalWaitingQueue implements WaitingQueue {
     const group = held.s.reduce((best, next) => (size(next) < size(best) ? next : best));
     const candidates = group.flatMap((name) => this.#data.buckets.get(name)?.range(0, window) ?? []);
     if (now - held.e.since >= widenAfterMs) candidates.push(...this.#data.bucket(ALL_BUCKET).upTo(now - widenAfterMs, window));
+    const newcomer = fresh.has(userId);
     let best: string | undefined;
+    let bestSince = 0;
     let bestRank = 9;
     let ties = 0;
     const seen = new Set<string>([userId]);
@@ -188,12 +191,17 @@ export class LocalWaitingQueue implements WaitingQueue {
       if (seen.has(candidate)) continue;
       seen.add(candidate);
       if (this.#data.avoids.get(userId)?.has(candidate) || this.#data.avoids.get(candidate)?.has(userId)) continue;
-      const tier = partnerTier(held.e, this.#data.entries.get(candidate)!.e, now, widenAfterMs);
+      const other = this.#data.entries.get(candidate)!.e;
+      const tier = partnerTier(held.e, other, now, widenAfterMs);
       const rank = tier * 2 + (fresh.has(candidate) ? 1 : 0);
       if (tier === 0 || rank > bestRank) continue;
-      if (rank < bestRank) [bestRank, ties] = [rank, 0];
-      ties += 1;
-      if (Math.random() * ties < 1) best = candidate;
+      if (rank < bestRank) {
+        [best, bestSince, bestRank, ties] = [candidate, other.since, rank, 1];
+      } else if (newcomer && !fresh.has(candidate)) {
+        if (other.since < bestSince) [best, bestSince] = [candidate, other.since];
+      } else if (Math.random() * ++ties < 1) {
+        [best, bestSince] = [candidate, other.since];
+      }
     }
     return best;
   }

@@ -55,10 +55,11 @@ local function preferencesMatch(a, b)
   return false
 end
 
--- Serves one entry: a random candidate among the best of its smallest bucket group
--- (and of the widened, once it has widened); claims both. Returns the partner's record.
--- Best: preferences that match before widening allows, then someone already waiting
--- before someone who arrived in the same batch.
+-- Serves one entry: the best candidate of its smallest bucket group (and of the
+-- widened, once it has widened); claims both. Returns the partner's record.
+-- Best: preferences that match before widening allows; for a newcomer, someone
+-- already waiting (the longest-waiting, who is served first) before someone of the
+-- same batch; among equally good others, one at random.
 local function serve(id, rec, now, widen, window, claimMs, fresh)
   local group, smallest = nil, nil
   for _, g in ipairs(rec.s) do
@@ -68,6 +69,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   end
   local widened = now - rec.e.since >= widen
   local seen = { [id] = true }
+  local newcomer = fresh[id] ~= nil
   local best, bestRec, bestRank, ties = nil, nil, 9, 0
   local function consider(cid)
     if seen[cid] then return end
@@ -81,9 +83,14 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
     else return end
     if fresh[cid] then rank = rank + 1 end
     if rank > bestRank then return end
-    if rank < bestRank then bestRank, ties = rank, 0 end
-    ties = ties + 1
-    if math.random(ties) == 1 then best, bestRec = cid, c end
+    if rank < bestRank then
+      best, bestRec, bestRank, ties = cid, c, rank, 1
+    elseif newcomer and not fresh[cid] then
+      if c.e.since < bestRec.e.since then best, bestRec = cid, c end
+    else
+      ties = ties + 1
+      if math.random(ties) == 1 then best, bestRec = cid, c end
+    end
   end
   for _, b in ipairs(group) do
     for _, cid in ipairs(redis.call('ZRANGE', bucket(b), 0, window - 1)) do consider(cid) end

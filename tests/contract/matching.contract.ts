@@ -129,16 +129,29 @@ export function waitingQueueContract(open: QueueBackend): void {
     }
   });
 
-  it("picks at random among equally good candidates", async () => {
-    const seen = new Set<string>();
-    for (let round = 0; round < 40 && seen.size < 2; round++) {
+  it("a newcomer meets the longest-waiting user it suits, whichever bucket they wait in", async () => {
+    await queue.enqueue([at("seeker", T0, { country: "US", preferences: { country: "GB" } })], T0);
+    await queue.enqueue([at("american", T0 + 1, { country: "US" })], T0 + 1);
+    const { pairs } = await queue.enqueue([at("briton", T0 + 2, { country: "GB" })], T0 + 2);
+    assert.deepEqual(names(pairs), [["briton", "seeker"]]);
+    const next = await queue.enqueue([at("x", T0 + 3), at("y", T0 + 4)], T0 + 4);
+    assert.deepEqual(names(next.pairs), [["x", "american"]], "the one waiting before the batch, not a batch-mate");
+  });
+
+  it("picks at random among equally good candidates: newcomers who arrive together, the widened", async () => {
+    const firstPartners = new Set<string>();
+    const widenedPartners = new Set<string>();
+    for (let round = 0; round < 40 && (firstPartners.size < 2 || widenedPartners.size < 2); round++) {
       backend = open();
       const q = processQueue();
-      await q.enqueue(["a", "b", "c", "d"].map((id, i) => at(id, T0 + i, { avoidUserIds: ["a", "b", "c", "d"].filter((x) => x !== id) })), T0 + 4);
-      const { pairs } = await q.enqueue([at("new", T0 + 5)], T0 + 5);
-      seen.add(pairs[0]![1].userId);
+      const { pairs } = await q.enqueue(["a", "b", "c", "d"].map((id, i) => at(id, T0 + i)), T0 + 4);
+      firstPartners.add(partnerOf(pairs, "a")!);
+      await q.enqueue([at("en", T0, { preferences: { language: "en" } })], T0);
+      await q.enqueue(["fr", "de"].map((language, i) => at(language, T0 + 1 + i, { preferences: { language }, avoidUserIds: ["fr", "de"] })), T0 + 2);
+      widenedPartners.add(partnerOf(await q.matchWaiting(T0 + WIDEN_MS + 10), "en")!);
     }
-    assert.ok(seen.size >= 2, `always the same partner: ${[...seen]}`);
+    assert.ok(firstPartners.size >= 2, `always the same partner: ${[...firstPartners]}`);
+    assert.ok(widenedPartners.size >= 2, `always the same widened partner: ${[...widenedPartners]}`);
   });
 
   it("200 users asking at once, in batches and from two processes, form 100 pairs with nobody twice", async () => {
