@@ -1,4 +1,4 @@
-import { CloseCode, Room, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { CloseCode, ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { lobbyChannel, notifyLobby, type LobbyNotice } from "../src/realtime/lobby-channel.ts";
 import { claimLobbySession, releaseLobbySession } from "../src/realtime/lobby-sessions.ts";
 import type { QueueEntry } from "../src/matchmaking/index.ts";
@@ -76,6 +76,9 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   }
 
   override async onReconnect(client: RoomClient): Promise<void> {
+    // Reconnections skip authentication: a ban made while the user was away refuses them (and `onLeave` dequeues).
+    const ban = await this.#deps.safety.activeBan(client.auth!.id, new Date());
+    if (ban) throw new ServerError(ErrorCode.AUTH_FAILED, `Banned until ${ban.until.toISOString()}`);
     closeOnForeignFrames(client);
     const missed = this.#away.get(client.sessionId) ?? [];
     this.#away.delete(client.sessionId);

@@ -49,6 +49,17 @@ describe("realtime: a waiting user whose connection drops", function () {
     await keepsPlaceThroughDrop([server.baseUrl, server.baseUrl]);
   });
 
+  it("is refused on return, and leaves the queue, if banned while away", async () => {
+    const waiter = await enterLobby(await newUser(server.baseUrl));
+    const token = await waitThenDrop(waiter);
+    await server.services.safety.ban(waiter.user.id, new Date(Date.now() + 3600_000), "abuse", "test");
+    await assert.rejects(waiter.user.client.reconnect(token), /Banned until/);
+    const viewer = await newUser(server.baseUrl);
+    const waiting = async () => (await request(server.baseUrl, "GET", "/api/users/stats", { token: viewer.token })).body.data.waiting;
+    for (let i = 0; i < 50 && (await waiting()) > 0; i++) await wait(100);
+    assert.equal(await waiting(), 0, "taken out of the queue at once, not after the grace");
+  });
+
   it("leaves the queue when the grace runs out", async () => {
     const viewer = await newUser(server.baseUrl);
     const available = async () =>
