@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { demoSuite, openDemoPage } from "../helpers/browser.ts";
 
 describe("API reference page in a real browser", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const demo = demoSuite();
 
   it("Swagger UI renders every operation of /api/docs under the site's CSP, with no violation", async () => {
@@ -18,7 +18,7 @@ describe("API reference page in a real browser", function () {
     );
     await reader.page.reload();
 
-    await reader.page.locator(".opblock").nth(operations - 1).waitFor({ timeout: 30_000 });
+    await reader.page.locator(".opblock").nth(operations - 1).waitFor({ timeout: 90_000 });
     assert.equal(await reader.page.locator(".opblock").count(), operations);
     assert.ok(await reader.page.getByText("/api/auth/register", { exact: true }).isVisible());
     assert.deepEqual(violations, []);

@@ -5,7 +5,7 @@ import { newAccount, registerGuest } from "../helpers/http.ts";
 const PHONE = { width: 390, height: 844 };
 
 describe("demo page: the first hour of a new user", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const demo = demoSuite();
 
   it("the online figure stays live: it counts someone who arrives after you", async () => {
