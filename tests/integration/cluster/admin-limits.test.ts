@@ -8,7 +8,8 @@ const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).to
 
 describe("cluster: admin limits are one limit for every process", function () {
   requireRedisServer(this.ctx);
-  this.timeout(60_000);
+  // Starting two processes takes long on a loaded machine.
+  this.timeout(180_000);
   let cluster: Cluster;
   before(async () => {
     cluster = await startCluster(2, {
