@@ -1,4 +1,4 @@
-// PM2: `npx pm2 start ecosystem.config.js --env production` (REDIS_URL and JWT_SECRET in the environment
+// PM2: `npx pm2 start ecosystem.config.js --env production` (REDIS_URL, JWT_SECRET and METRICS_TOKEN in the environment
 // or in `.env`). Fork mode, each instance on its own port (PORT + instance) and with its own
 // PUBLIC_ADDRESS (see scripts/pm2-instance.ts); nginx.conf routes `/<port>/…` WebSockets to it.
 //

@@ -79,6 +79,8 @@ describe("PM2: the seed's app names, and .env", function () {
         `PORT=${port}`,
         "HOST=127.0.0.1",
         `JWT_SECRET=${STRONG_SECRET}`,
+        // Production also refuses /metrics open to anyone.
+        `METRICS_TOKEN=${"m".repeat(24)}`,
         `REDIS_URL=${redis.url}`,
         `DATA_DIR=${path.join(project, "data")}`,
         `LOG_DIR=${path.join(project, "logs")}`,
