@@ -44,7 +44,7 @@ export class Composer {
 
   #send(message) {
     const clientMessageId = `${Date.now().toString(36)}-${(this.#sent += 1)}`;
-    this.#chat.room.send(ChatClientMessage.Message, { ...message, clientMessageId, timestamp: Date.now() });
+    this.#chat.room.send(ChatClientMessage.Message, { ...message, clientMessageId, timestamp: new Date().toISOString() });
     return clientMessageId;
   }
 

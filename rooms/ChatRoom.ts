@@ -260,7 +260,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     extra?: (stamp: Stamp, to: string) => object,
   ): Stamp | undefined {
     if (this.#ended) return undefined;
-    const stamp: Stamp = { id: randomUUID(), from: sender.auth!.id, timestamp: Date.now() };
+    const stamp: Stamp = { id: randomUUID(), from: sender.auth!.id, timestamp: new Date().toISOString() };
     const to = this.#partnerOf(stamp.from);
     const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp, ...extra?.(stamp, to) });
     if (!this.#deliver(to, frame, keepIfAway)) return undefined;

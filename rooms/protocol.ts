@@ -230,7 +230,8 @@ export interface ServerShutdownNotice {
 export interface Stamp {
   id: string;
   from: string;
-  timestamp: number;
+  /** ISO 8601 in UTC (`2026-01-01T12:00:00.000Z`), as the seed's clients send and expect. */
+  timestamp: string;
 }
 
 export interface LobbyServerPayloads {
@@ -256,7 +257,7 @@ export interface ChatServerPayloads {
     /** The server's signature; quote the message with it in a report (`chat:report`). */
     signature: string;
   };
-  [ChatServerMessage.Ack]: { clientMessageId?: string; id: string; timestamp: number };
+  [ChatServerMessage.Ack]: { clientMessageId?: string; id: string; timestamp: string };
   [ChatServerMessage.Typing]: Stamp & { typing: boolean };
   [ChatServerMessage.Clear]: Stamp;
   [ChatServerMessage.Offer]: Stamp & ChatClientPayload<typeof ChatClientMessage.Offer>;

@@ -47,7 +47,7 @@ const seatReservation = z
 const stamp = {
   id: z.string(),
   from: z.string().meta({ description: "The sender's user id" }),
-  timestamp: z.number().meta({ description: "Epoch milliseconds, stamped by the server" }),
+  timestamp: z.iso.datetime().meta({ description: "ISO 8601 in UTC, stamped by the server (the seed's format)" }),
 };
 
 const userId = z.object({ userId: z.string() });
@@ -80,7 +80,7 @@ export const chatServerSchemas = {
     duration: z.number().optional().meta({ description: "Voice notes: seconds, measured from the audio" }),
     signature: z.string().meta({ description: "The server's signature; quote the message with it in a report" }),
   }),
-  [ChatServerMessage.Ack]: z.object({ clientMessageId: z.string().optional(), id: z.string(), timestamp: z.number() }),
+  [ChatServerMessage.Ack]: z.object({ clientMessageId: z.string().optional(), id: z.string(), timestamp: z.iso.datetime() }),
   [ChatServerMessage.Typing]: relayed({ typing: z.boolean() }),
   [ChatServerMessage.Clear]: relayed({}),
   [ChatServerMessage.Offer]: relayed({ ...chatInput["webrtc:offer"].shape, type: z.enum(values(CallKind)) }),

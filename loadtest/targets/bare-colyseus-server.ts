@@ -92,8 +92,8 @@ class BareChat extends Room<{ client: BareClient }> {
     this.onMessage("*", (client: BareClient, type, message) => this.relay(client, String(type), message));
   }
 
-  relay(sender: BareClient, type: string, message: unknown): { id: string; timestamp: number } {
-    const stamp = { id: `m${++nextId}`, from: userOf(sender).id, timestamp: Date.now() };
+  relay(sender: BareClient, type: string, message: unknown): { id: string; timestamp: string } {
+    const stamp = { id: `m${++nextId}`, from: userOf(sender).id, timestamp: new Date().toISOString() };
     this.broadcast(type, { ...(message as object), ...stamp }, { except: sender });
     return stamp;
   }

@@ -111,7 +111,7 @@ function joinChat(socket: WebSocket, ticket: string): void {
     if (!frame) return;
     const [type, payload] = frame;
     if (type === ChatClientMessage.Leave) return endChat(roomId, seat.user, PartnerLeftReason.Left);
-    const stamp = { id: `m${++nextId}`, from: seat.user.id, timestamp: Date.now() };
+    const stamp = { id: `m${++nextId}`, from: seat.user.id, timestamp: new Date().toISOString() };
     send(partner.socket, type, { ...payload, ...stamp });
     if (type === ChatClientMessage.Message) {
       send(socket, ChatServerMessage.Ack, { clientMessageId: payload?.clientMessageId, id: stamp.id, timestamp: stamp.timestamp });

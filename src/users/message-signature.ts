@@ -5,7 +5,8 @@ export interface SignedFields {
   id: string;
   from: string;
   to: string;
-  timestamp: number;
+  /** ISO 8601, as the message carried it. */
+  timestamp: string;
   type: string;
   content: string;
 }

@@ -7,7 +7,7 @@ export const MAX_QUOTED_MESSAGES = 50;
 export const quotedMessageSchema = z.object({
   id: z.string().min(1).max(64),
   from: z.string().min(1).max(64),
-  timestamp: z.number().int().nonnegative(),
+  timestamp: z.iso.datetime(),
   type: z.enum(["text", "file", "voice"]),
   content: z.string().max(100_000).optional(),
   fileId: z.string().max(64).optional(),

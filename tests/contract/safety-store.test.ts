@@ -14,7 +14,7 @@ const message = (from: string, to: string): ReportedMessage => ({
   id: "m1",
   from,
   to,
-  timestamp: 1_700_000_000_000,
+  timestamp: "2023-11-14T22:13:20.000Z",
   type: "text",
   content: "rude words",
   signature: "sig",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createMessageSigner, type SignedFields } from "../../src/users/message-signature.ts";
 
-const message: SignedFields = { id: "m1", from: "alice", to: "bob", timestamp: 1_700_000_000_000, type: "text", content: "hello" };
+const message: SignedFields = { id: "m1", from: "alice", to: "bob", timestamp: "2023-11-14T22:13:20.000Z", type: "text", content: "hello" };
 
 describe("relayed-message signatures", () => {
   it("verify for the message they were made for, and for nothing else", () => {

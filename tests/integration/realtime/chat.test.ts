@@ -22,6 +22,9 @@ describe("realtime: chatting with a matched stranger", () => {
     const { signature, ...message } = atB;
     assert.deepEqual(message, { type: "text", content: "hello there", id: ackA.id, from: a.user.id, timestamp: ackA.timestamp });
     assert.match(signature, /^[A-Za-z0-9_-]{43}$/, "relayed messages carry the server's signature");
+    // The seed's format: an ISO 8601 string in UTC, the server's clock.
+    assert.match(atB.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Math.abs(Date.parse(atB.timestamp) - Date.now()) < 60_000);
 
     const ackB = await say(b, "hi!", "c2");
     const atA = await a.inbox.next(ChatServerMessage.Message);
