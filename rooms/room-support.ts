@@ -1,4 +1,4 @@
-import { OnMessageException, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { OnMessageException, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import type { Logger } from "../src/logger/index.ts";
 import { sendError, type RoomClient } from "./inbound.ts";
 import { RoomErrorCode } from "./protocol.ts";
@@ -6,6 +6,11 @@ import type { MessageBudget } from "../src/presence/index.ts";
 
 /** Logs a failure inside a room; a failed message handler also tells its sender. The process carries on. */
 export function reportRoomException(logger: Logger, roomName: string, error: RoomException, method: RoomMethodName): void {
+  if ((error as Error).cause instanceof ServerError) {
+    // A refusal the room threw on purpose (e.g. a chat created without the lobby): the client's mistake, not a failure.
+    logger.warn("Room refused a request", { room: roomName, method, error: error.message });
+    return;
+  }
   logger.error("Room handler failed", { room: roomName, method, error: error.message, stack: error.stack });
   if (error instanceof OnMessageException && error.client) {
     sendError(error.client as RoomClient, RoomErrorCode.Internal, "Something went wrong handling that message");
