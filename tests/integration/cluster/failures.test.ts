@@ -189,7 +189,8 @@ describe("cluster: failures and restarts", function () {
     const rematched = await Promise.all(drained.map((pair) => requeue(helper, pair.sides.map((side) => side.user))));
     for (const matched of rematched) assert.ok(matched.every((m) => m.reservation.publicAddress !== draining.address));
     assert.equal(await draining.exited, 0);
-    assert.ok(Date.now() - signalledAt < 10_000, "the process left within its shutdown timeout");
+    // Within PM2's kill_timeout (25 s in ecosystem.config.js), so PM2 never kills it mid-drain.
+    assert.ok(Date.now() - signalledAt < 25_000, `stopped after ${Date.now() - signalledAt} ms`);
     assert.match(draining.output(), /Pairline stopped/);
     await Promise.all(others.flatMap((pair) => pair.sides.map((side) => side.room.leave())));
   });
