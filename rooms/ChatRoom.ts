@@ -1,12 +1,9 @@
-import { randomUUID } from "node:crypto";
 import {
   CloseCode,
   ErrorCode,
-  Protocol,
   Room,
   SchemaSerializer,
   ServerError,
-  getMessageBytes,
   type RoomException,
   type RoomMethodName,
   type Serializer,
@@ -21,8 +18,7 @@ import { checkAttachment } from "./attachments.ts";
 import { ChatSerializer } from "./chat-serializer.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
-import { createInbound, sendError, type RoomClient } from "./inbound.ts";
-import { PendingFrames } from "./pending-frames.ts";
+import { createInbound, sendError, type Handlers, type RoomClient } from "./inbound.ts";
 import {
   CallStatus,
   ChatClientMessage,
@@ -31,16 +27,16 @@ import {
   PartnerLeftReason,
   RoomErrorCode,
   chatClientSchemas,
+  type ChatClientPayload,
+  type ChatSchemas,
   type ChatServerPayloads,
-  type Stamp,
 } from "./protocol.ts";
+import { Relay, WhenAway } from "./relay.ts";
 import { initConnection, reportRoomException } from "./room-support.ts";
 import { ChatState, Participant } from "./state.ts";
 
 const OPEN = 1; // WebSocket.OPEN
 
-/** Bytes queued on a client's socket that the network has not taken yet. */
-const unsentBytes = (client: RoomClient): number => (client.ref as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
 const isOpen = (client: RoomClient): boolean => (client.ref as unknown as { readyState?: number }).readyState === OPEN;
 
 /**
@@ -57,7 +53,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   readonly #dropped = new Set<string>();
   /** Participants whose reconnection was refused (banned meanwhile). */
   readonly #refused = new Set<string>();
-  readonly #pending = new Map<string, PendingFrames>();
+  #relay!: Relay;
   /** Proves, to a later report, that these two had this chat (`chat:meeting`). */
   #meeting!: { token: string; expiresAt: number };
 
@@ -79,7 +75,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     };
     const chatLifetimeSeconds = Math.ceil(deps.config.uploads.maxAgeMs / 1000);
     await publishChatMembers(this.presence, this.roomId, [pair[0].id, pair[1].id], chatLifetimeSeconds);
-    this.onMessage("*", this.#inbound(deps));
+    this.#relay = new Relay(
+      { partnerOf: (id) => this.#partnerOf(id), connectionOf: (id) => this.#connectionOf(id), cutOff: (client) => this.#cutOff(client) },
+      deps.config.limits,
+    );
+    this.onMessage("*", createInbound(chatClientSchemas({ textMaxLength: deps.config.limits.textMaxLength }), this.#messages));
     this.clock.setTimeout(() => this.#endIfPartnerNeverCame(), (this.seatReservationTimeout + 1) * 1000);
   }
 
@@ -93,7 +93,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     closeOnForeignFrames(client);
     participant.connected = true;
     this.#send(client, ChatServerMessage.Meeting, { ...this.#meeting, partnerId: this.#partnerOf(participant.userId) });
-    this.#flushPending(client);
+    this.#relay.deliverHeld(client);
     if (this.clients.length === this.maxClients) await this.lock();
     await this.#deps.online.connected(participant.userId);
   }
@@ -114,7 +114,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     this.#dropped.delete(userId);
     closeOnForeignFrames(client);
     this.state.participants.get(userId)!.connected = true;
-    this.#flushPending(client);
+    this.#relay.deliverHeld(client);
     this.#sendTo(this.#partnerOf(userId), ChatServerMessage.PartnerReconnected, { userId });
     metrics.reconnection(ReconnectionOutcome.Reconnected);
     await this.#deps.online.connected(userId);
@@ -164,7 +164,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
 
   /** The process is stopping: the chat ends, and both are told so before their connections close, so they can find a new partner. */
   override onBeforeShutdown(): void {
-    this.#ended = true;
+    this.#stopRelaying();
     for (const client of this.clients) {
       this.#send(client, ChatServerMessage.ServerShutdown, { message: "This server is restarting; the chat has ended, join the lobby to find a new partner" });
     }
@@ -175,109 +175,83 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     reportRoomException(this.#deps.logger, this.roomName, error, method);
   }
 
-  #inbound(deps: RoomDeps) {
-    const schemas = chatClientSchemas({ textMaxLength: deps.config.limits.textMaxLength });
-    return createInbound(schemas, {
-      [ChatClientMessage.Message]: async (client, message) => {
-        let relayed: { content?: string; fileId?: string } = { content: message.content };
-        if (message.type !== MessageKind.Text) {
-          const checked = await checkAttachment(deps.uploads, message, this.roomId, client.auth!.id);
-          if ("refusal" in checked) return sendError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
-          relayed = checked.attachment;
-        } else if (!message.content?.trim()) {
-          return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
-        }
-        const stamp = this.#relay(client, ChatServerMessage.Message, { type: message.type, ...relayed }, true, (stamp, to) => ({
-          signature: deps.signer.sign({ ...stamp, to, type: message.type, content: signedContent(relayed) }),
-        }));
-        if (!stamp) {
-          return sendError(client, RoomErrorCode.PartnerUnavailable, "Your partner is away and cannot receive more", ChatClientMessage.Message);
-        }
-        const ack = { id: stamp.id, timestamp: stamp.timestamp };
-        this.#send(client, ChatServerMessage.Ack, message.clientMessageId ? { ...ack, clientMessageId: message.clientMessageId } : ack);
-      },
-      [ChatClientMessage.Typing]: (client, { typing }) => {
-        this.state.participants.get(client.auth!.id)!.typing = typing;
-        this.#relay(client, ChatServerMessage.Typing, { typing }, false);
-      },
-      [ChatClientMessage.Clear]: (client) => {
-        this.#relay(client, ChatServerMessage.Clear, {}, true);
-      },
-      [ChatClientMessage.Leave]: (client) => {
-        this.#end(client.auth!.id, PartnerLeftReason.Left);
-      },
-      [ChatClientMessage.Offer]: (client, offer) => {
-        this.state.call.assign({ status: CallStatus.Ringing, kind: offer.type });
-        this.#relay(client, ChatServerMessage.Offer, offer, true);
-      },
-      [ChatClientMessage.Answer]: (client, answer) => {
-        this.state.call.status = CallStatus.Active;
-        this.#relay(client, ChatServerMessage.Answer, answer, true);
-      },
-      [ChatClientMessage.IceCandidate]: (client, candidate) => {
-        this.#relay(client, ChatServerMessage.IceCandidate, candidate, true);
-      },
-      [ChatClientMessage.EndCall]: (client) => {
-        this.state.call.assign({ status: CallStatus.Idle, kind: "" });
-        this.#relay(client, ChatServerMessage.EndCall, {}, true);
-      },
-      [ChatClientMessage.CallStats]: (_client, { outcome }) => {
-        metrics.callReported(outcome);
-      },
-      [ChatClientMessage.Report]: async (client, input) => {
-        const reporterId = client.auth!.id;
-        const reportedId = this.#partnerOf(reporterId);
-        let outcome: ReportOutcome;
-        try {
-          // A report that bans the partner also closes their connections (see realtime/evictions).
-          outcome = await deps.moderation.report({
-            reporterId,
-            reportedId,
-            category: input.category,
-            reason: input.reason ?? null,
-            messages: asEvidence(input.messages, reporterId),
-            roomId: this.roomId,
-            reporterIp: clientAddress(client),
-          });
-        } catch (error) {
-          if (!(error instanceof AppError) || error.code !== RoomErrorCode.ReportRefused) throw error;
-          return sendError(client, RoomErrorCode.ReportRefused, error.message, ChatClientMessage.Report);
-        }
-        this.#send(client, ChatServerMessage.ReportAccepted, { reportId: outcome.report.id });
-      },
-    });
-  }
+  /** The chat's protocol: each client message type, validated by its schema in `protocol.ts`, and what it does. */
+  readonly #messages: Handlers<ChatSchemas> = {
+    [ChatClientMessage.Message]: (client, message) => this.#sendChatMessage(client, message),
+    [ChatClientMessage.Typing]: (client, { typing }) => {
+      this.state.participants.get(client.auth!.id)!.typing = typing;
+      this.#relay.relay(client.auth!.id, ChatServerMessage.Typing, { typing }, { whenAway: WhenAway.Drop });
+    },
+    [ChatClientMessage.Clear]: (client) => {
+      this.#relay.relay(client.auth!.id, ChatServerMessage.Clear, {}, { whenAway: WhenAway.Hold });
+    },
+    [ChatClientMessage.Leave]: (client) => this.#end(client.auth!.id, PartnerLeftReason.Left),
+    [ChatClientMessage.Offer]: (client, offer) => {
+      this.state.call.assign({ status: CallStatus.Ringing, kind: offer.type });
+      this.#relay.relay(client.auth!.id, ChatServerMessage.Offer, offer, { whenAway: WhenAway.Hold });
+    },
+    [ChatClientMessage.Answer]: (client, answer) => {
+      this.state.call.status = CallStatus.Active;
+      this.#relay.relay(client.auth!.id, ChatServerMessage.Answer, answer, { whenAway: WhenAway.Hold });
+    },
+    [ChatClientMessage.IceCandidate]: (client, candidate) => {
+      this.#relay.relay(client.auth!.id, ChatServerMessage.IceCandidate, candidate, { whenAway: WhenAway.Hold });
+    },
+    [ChatClientMessage.EndCall]: (client) => {
+      this.state.call.assign({ status: CallStatus.Idle, kind: "" });
+      this.#relay.relay(client.auth!.id, ChatServerMessage.EndCall, {}, { whenAway: WhenAway.Hold });
+    },
+    [ChatClientMessage.CallStats]: (_client, { outcome }) => metrics.callReported(outcome),
+    [ChatClientMessage.Report]: (client, report) => this.#report(client, report),
+  };
 
-  /**
-   * Stamps a message and hands it to the sender's partner: now if connected, otherwise
-   * (when `keepIfAway`) held until the partner returns. Undefined if it could not be held.
-   */
-  #relay(
-    sender: RoomClient,
-    type: ChatServerMessage,
-    body: object,
-    keepIfAway: boolean,
-    extra?: (stamp: Stamp, to: string) => object,
-  ): Stamp | undefined {
-    if (this.#ended) return undefined;
-    const stamp: Stamp = { id: randomUUID(), from: sender.auth!.id, timestamp: new Date().toISOString() };
-    const to = this.#partnerOf(stamp.from);
-    const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp, ...extra?.(stamp, to) });
-    if (!this.#deliver(to, frame, keepIfAway)) return undefined;
-    metrics.messageRelayed(type);
-    return stamp;
-  }
-
-  #deliver(userId: string, frame: Buffer, keepIfAway: boolean): boolean {
-    const client = this.#clientOf(userId);
-    if (client && isOpen(client) && !this.#dropped.has(userId)) {
-      if (unsentBytes(client) + frame.byteLength <= this.#deps.config.limits.outputBufferBytes) {
-        client.enqueueRaw(frame);
-        return true;
-      }
-      this.#cutOff(client);
+  /** Relays a text, file or voice message, signed for the recipient, and acknowledges it to its sender. */
+  async #sendChatMessage(client: RoomClient, message: ChatClientPayload<typeof ChatClientMessage.Message>): Promise<void> {
+    let relayed: { content?: string; fileId?: string } = { content: message.content };
+    if (message.type !== MessageKind.Text) {
+      const checked = await checkAttachment(this.#deps.uploads, message, this.roomId, client.auth!.id);
+      if ("refusal" in checked) return sendError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
+      relayed = checked.attachment;
+    } else if (!message.content?.trim()) {
+      return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
     }
-    return !keepIfAway || this.#pendingFor(userId).push(frame);
+    const signer = this.#deps.signer;
+    const stamp = this.#relay.relay(client.auth!.id, ChatServerMessage.Message, { type: message.type, ...relayed }, {
+      whenAway: WhenAway.Hold,
+      stampedFields: (stamp, to) => ({ signature: signer.sign({ ...stamp, to, type: message.type, content: signedContent(relayed) }) }),
+    });
+    if (!stamp) {
+      return sendError(client, RoomErrorCode.PartnerUnavailable, "Your partner is away and cannot receive more", ChatClientMessage.Message);
+    }
+    const ack = { id: stamp.id, timestamp: stamp.timestamp };
+    this.#send(client, ChatServerMessage.Ack, message.clientMessageId ? { ...ack, clientMessageId: message.clientMessageId } : ack);
+  }
+
+  async #report(client: RoomClient, input: ChatClientPayload<typeof ChatClientMessage.Report>): Promise<void> {
+    const reporterId = client.auth!.id;
+    let outcome: ReportOutcome;
+    try {
+      // A report that bans the partner also closes their connections (see realtime/evictions).
+      outcome = await this.#deps.moderation.report({
+        reporterId,
+        reportedId: this.#partnerOf(reporterId),
+        category: input.category,
+        reason: input.reason ?? null,
+        messages: asEvidence(input.messages, reporterId),
+        roomId: this.roomId,
+        reporterIp: clientAddress(client),
+      });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== RoomErrorCode.ReportRefused) throw error;
+      return sendError(client, RoomErrorCode.ReportRefused, error.message, ChatClientMessage.Report);
+    }
+    this.#send(client, ChatServerMessage.ReportAccepted, { reportId: outcome.report.id });
+  }
+
+  /** The partner's connection while they are connected and reading; not while away. */
+  #connectionOf(userId: string): RoomClient | undefined {
+    const client = this.#clientOf(userId);
+    return client && isOpen(client) && !this.#dropped.has(userId) ? client : undefined;
   }
 
   /** A client that stops reading is disconnected rather than buffered without end; it may reconnect. */
@@ -288,7 +262,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
 
   #end(leaverId: string, reason: PartnerLeftReason): void {
     if (this.#ended) return;
-    this.#ended = true;
+    this.#stopRelaying();
     const partnerId = this.#partnerOf(leaverId);
     this.#sendTo(partnerId, ChatServerMessage.PartnerLeft, { userId: leaverId, reason });
     this.#deps.handoff.rememberPartners(leaverId, partnerId, this.#deps.config.limits.rematchCooldownSeconds).catch((error: unknown) => {
@@ -300,6 +274,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     });
   }
 
+  #stopRelaying(): void {
+    this.#ended = true;
+    this.#relay.close();
+  }
+
   #endIfPartnerNeverCame(): void {
     const absent = [...this.state.participants.values()].find((p) => !p.connected && !this.#dropped.has(p.userId));
     if (absent && !this.#ended) this.#end(absent.userId, PartnerLeftReason.NoShow);
@@ -308,20 +287,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   #setAway(userId: string): void {
     const participant = this.state.participants.get(userId);
     if (participant) participant.assign({ connected: false, typing: false });
-  }
-
-  #flushPending(client: RoomClient): void {
-    for (const frame of this.#pending.get(client.auth!.id)?.drain() ?? []) client.enqueueRaw(frame);
-  }
-
-  #pendingFor(userId: string): PendingFrames {
-    let pending = this.#pending.get(userId);
-    if (!pending) {
-      const { reconnectBufferMessages, reconnectBufferBytes } = this.#deps.config.limits;
-      pending = new PendingFrames(reconnectBufferMessages, reconnectBufferBytes);
-      this.#pending.set(userId, pending);
-    }
-    return pending;
   }
 
   #partnerOf(userId: string): string {

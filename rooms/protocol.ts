@@ -176,7 +176,7 @@ function buildChatClientSchemas(limits: ProtocolLimits) {
   };
 }
 
-type ChatSchemas = ReturnType<typeof buildChatClientSchemas>;
+export type ChatSchemas = ReturnType<typeof buildChatClientSchemas>;
 const chatSchemasByTextLimit = new Map<number, ChatSchemas>();
 
 /**
