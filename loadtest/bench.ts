@@ -11,6 +11,7 @@ import { say } from "./run/progress.ts";
 import type { ScenarioRun, TargetRun } from "./run/results.ts";
 import { runBurst } from "./run/scenarios/burst.ts";
 import { runCapacity } from "./run/scenarios/capacity.ts";
+import { runRedisCost } from "./run/scenarios/redis-cost.ts";
 import { runSignaling } from "./run/scenarios/signaling.ts";
 import { runThroughput } from "./run/scenarios/throughput.ts";
 import { Session } from "./run/session.ts";
@@ -22,13 +23,13 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const DEADLINE_MS = { quick: 3 * 60_000, full: 30 * 60_000 };
 
 type Scenario = Exclude<ScenarioName, "scale-out">;
-const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f" };
+const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g" };
 
 let current: Session | undefined;
 
 async function runOne(options: BenchOptions, scenario: Scenario, target: TargetName, processes: number): Promise<ScenarioRun> {
   const { plan } = options;
-  const label = `(${processes > 1 ? "e" : LETTER[scenario]}) ${scenario}, ${TARGET_TITLES[target]}, ${processes} process${processes > 1 ? "es + Redis" : ""}`;
+  const label = `(${processes > 1 && scenario !== "redis-cost" ? "e" : LETTER[scenario]}) ${scenario}, ${TARGET_TITLES[target]}, ${processes} process${processes > 1 ? "es + Redis" : ""}`;
   say(label);
   const base = { target, processes, commands: [] as string[], baseRssBytes: 0, serverProblems: 0 };
   let session: Session;
@@ -50,6 +51,8 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: TargetN
         return { kind: "burst", ...info, result: await runBurst(session, plan), serverProblems: session.serverProblems() };
       case "signaling":
         return { kind: "signaling", ...info, result: await runSignaling(session, plan), serverProblems: session.serverProblems() };
+      case "redis-cost":
+        return { kind: "redis-cost", ...info, result: await runRedisCost(session, plan), serverProblems: session.serverProblems() };
     }
   } finally {
     await session.close();
@@ -72,7 +75,7 @@ function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
 
 async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
-  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out");
+  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost");
   // Baselines first within a scenario, so each Pairline figure has its references from minutes before.
   const order = [...options.targets].reverse();
   for (const scenario of single) for (const target of order) runs.push(await runOne(options, scenario, target, 1));
@@ -81,6 +84,9 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
     for (const scenario of ["capacity", "throughput", "burst"] as const) {
       for (const target of scaled) runs.push(await runOne(options, scenario, target, options.plan.scaleOut.processes));
     }
+  }
+  if (options.scenarios.includes("redis-cost") && options.targets.includes("pairline")) {
+    runs.push(await runOne(options, "redis-cost", "pairline", options.plan.scaleOut.processes));
   }
   return runs;
 }

@@ -7,6 +7,7 @@ import { capacityChart, throughputChart } from "./charts.ts";
 import { keyFigures, limitOf, type KeyFigures } from "./figures.ts";
 import { int, kb, mb, ms, pct, ratio, table } from "./format.ts";
 import type { Machine } from "./machine.ts";
+import { redisCostSection } from "./redis-cost-section.ts";
 
 export interface BenchResults {
   plan: Plan;
@@ -363,6 +364,7 @@ export function writeReport(results: BenchResults, reportPath: string, assetsDir
     memorySection(results),
     scaleOutSection(results),
     signalingSection(results),
+    ...(of(results.runs, "redis-cost").length > 0 ? [redisCostSection(of(results.runs, "redis-cost"), results.plan)] : []),
     limitsSection(results),
     ...(findings ? [findings] : []),
     problemsSection(results),

@@ -26,6 +26,8 @@ export interface Plan {
   signaling: { clients: number };
   /** Server processes of the scale-out runs (with Redis). */
   scaleOut: { processes: number };
+  /** Redis commands per join, pair and REST request (on the scale-out processes): clients paired, requests per REST read, idle spell. */
+  redisCost: { clients: number; requests: number; idleMs: number };
 }
 
 export const FULL_PLAN: Plan = {
@@ -44,6 +46,7 @@ export const FULL_PLAN: Plan = {
   burst: { clients: 2000 },
   signaling: { clients: 1000 },
   scaleOut: { processes: 2 },
+  redisCost: { clients: 400, requests: 50, idleMs: 5000 },
 };
 
 /** Under a minute: Pairline against the engine alone, one small step of each; `--targets`/`--only` add the rest. */
@@ -62,5 +65,5 @@ export const QUICK_PLAN: Plan = {
   throughput: { clients: 100, perClient: [10, 40] },
   burst: { clients: 200 },
   signaling: { clients: 40 },
-  scaleOut: { processes: 2 },
+  scaleOut: { processes: 2 },  redisCost: { clients: 100, requests: 20, idleMs: 2000 },
 };

@@ -2,6 +2,7 @@ import type { LoopLag } from "../bots/commands.ts";
 import type { CpuUsage } from "../metrics/cpu-meter.ts";
 import type { LatencySummary } from "../metrics/histogram.ts";
 import type { TargetName } from "../targets/launch.ts";
+import type { RedisCostResult } from "./scenarios/redis-cost.ts";
 
 /** What the machine spent over a phase, and whether the generator kept up. */
 export interface PhaseCost {
@@ -108,4 +109,8 @@ export interface SignalingRun extends TargetRun {
   kind: "signaling";
   result?: SignalingResult;
 }
-export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun;
+export interface RedisCostRun extends TargetRun {
+  kind: "redis-cost";
+  result?: RedisCostResult;
+}
+export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun | RedisCostRun;

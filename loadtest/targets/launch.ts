@@ -119,7 +119,7 @@ async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
       commands.push(shellLine(env, args));
       endpoints.push(`http://127.0.0.1:${port}`);
     }
-    await Promise.all(servers.map((server) => whenReady(server, 30_000)));
+    await Promise.all(servers.map((server) => whenReady(server, 90_000)));
   } catch (error) {
     await Promise.all(servers.map((server) => server.stop(1000)));
     fs.rmSync(dataDir, { recursive: true, force: true });
