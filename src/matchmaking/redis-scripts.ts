@@ -71,10 +71,15 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   local seen = { [id] = true }
   local newcomer = fresh[id] ~= nil
   local best, bestRec, bestRank, ties = nil, nil, 9, 0
+  -- Avoid sets are read only for a candidate about to become the best: a pass over a
+  -- crowd of equals costs two SISMEMBER per pick, not per candidate. An avoided
+  -- candidate that lost the draw still counts as a tie (a slight bias, never a wrong pair).
+  local function allowed(cid)
+    return redis.call('SISMEMBER', avoidKey(id), cid) == 0 and redis.call('SISMEMBER', avoidKey(cid), id) == 0
+  end
   local function consider(cid)
     if seen[cid] then return end
     seen[cid] = true
-    if redis.call('SISMEMBER', avoidKey(id), cid) == 1 or redis.call('SISMEMBER', avoidKey(cid), id) == 1 then return end
     local c = load(cid)
     if not c or c.c or c.p then return end
     local rank
@@ -84,19 +89,28 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
     if fresh[cid] then rank = rank + 1 end
     if rank > bestRank then return end
     if rank < bestRank then
-      best, bestRec, bestRank, ties = cid, c, rank, 1
+      if allowed(cid) then best, bestRec, bestRank, ties = cid, c, rank, 1 end
     elseif newcomer and not fresh[cid] then
-      if c.e.since < bestRec.e.since then best, bestRec = cid, c end
+      if c.e.since < bestRec.e.since and allowed(cid) then best, bestRec = cid, c end
     else
       ties = ties + 1
-      if math.random(ties) == 1 then best, bestRec = cid, c end
+      if math.random(ties) == 1 then
+        if allowed(cid) then best, bestRec = cid, c else ties = ties - 1 end
+      end
     end
   end
-  for _, b in ipairs(group) do
-    for _, cid in ipairs(redis.call('ZRANGE', bucket(b), 0, window - 1)) do consider(cid) end
+  -- Buckets are ordered by waiting time: once a newcomer holds a matching partner who was
+  -- already waiting (the best rank), nobody later in the bucket can beat them, so a burst
+  -- reads one or two entries per pick instead of the whole window.
+  local function scan(ids)
+    for k = 1, #ids, 2 do
+      if newcomer and bestRank == 2 and tonumber(ids[k + 1]) >= bestRec.e.since then return end
+      consider(ids[k])
+    end
   end
+  for _, b in ipairs(group) do scan(redis.call('ZRANGE', bucket(b), 0, window - 1, 'WITHSCORES')) end
   if widened then
-    for _, cid in ipairs(redis.call('ZRANGEBYSCORE', bucket('all'), '-inf', now - widen, 'LIMIT', 0, window)) do consider(cid) end
+    scan(redis.call('ZRANGEBYSCORE', bucket('all'), '-inf', now - widen, 'WITHSCORES', 'LIMIT', 0, window))
   end
   if not best then return nil end
   for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do

@@ -33,7 +33,7 @@ export class OnlineUsers {
   readonly #users: UserStore;
   readonly #logger: Logger;
   readonly #options: OnlineUsersOptions;
-  /** Open connections in this process, per user: what `restore` puts back. */
+  /** Open connections in this process, per user; the table holds one per user this process serves. */
   readonly #local = new Map<string, number>();
   #restoring: Promise<void> | undefined;
 
@@ -44,8 +44,14 @@ export class OnlineUsers {
     this.#options = options;
   }
 
+  /**
+   * The shared table hears only of a user's first connection in this process and of
+   * their last: a lobby → chat hand-off inside one process costs Redis nothing.
+   */
   async connected(userId: string): Promise<void> {
-    this.#local.set(userId, (this.#local.get(userId) ?? 0) + 1);
+    const held = (this.#local.get(userId) ?? 0) + 1;
+    this.#local.set(userId, held);
+    if (held > 1) return;
     const now = Date.now();
     const outcome = await this.#table.connect(this.processId, userId, now);
     if (outcome === "online") this.#record(userId, true, now);
@@ -55,8 +61,8 @@ export class OnlineUsers {
   async disconnected(userId: string): Promise<void> {
     const left = (this.#local.get(userId) ?? 0) - 1;
     if (left < 0) return;
-    if (left === 0) this.#local.delete(userId);
-    else this.#local.set(userId, left);
+    if (left > 0) return void this.#local.set(userId, left);
+    this.#local.delete(userId);
     await this.#table.disconnect(this.processId, userId, Date.now() + this.#options.graceMs);
   }
 
@@ -105,7 +111,8 @@ export class OnlineUsers {
     return (this.#restoring ??= (async () => {
       try {
         const now = Date.now();
-        const cameOnline = await this.#table.restore(this.processId, new Map(this.#local), now, now + this.#options.leaseMs);
+        const held = new Map([...this.#local.keys()].map((userId) => [userId, 1]));
+        const cameOnline = await this.#table.restore(this.processId, held, now, now + this.#options.leaseMs);
         for (const userId of cameOnline) this.#record(userId, true, now);
       } finally {
         this.#restoring = undefined;

@@ -78,6 +78,16 @@ export function waitingQueueContract(open: QueueBackend): void {
     assert.deepEqual(await queue.matchWaiting(T0 + WIDEN_MS * 2), [], "widening never lifts an avoidance");
   });
 
+  it("among equally good candidates drawn at random, never one the user avoids", async () => {
+    for (let round = 0; round < 10; round++) {
+      const others = Array.from({ length: 9 }, (_, i) => `r${round}-b${i}`);
+      const batch = [at(`r${round}-x`, T0 + round, { avoidUserIds: others.slice(0, 8) }), ...others.map((id) => at(id, T0 + round))];
+      const { pairs } = await queue.enqueue(batch, T0 + round);
+      assert.equal(partnerOf(pairs, `r${round}-x`), others[8], `round ${round}`);
+      assert.equal(pairs.length, 5, "nobody left over for the next round");
+    }
+  });
+
   it("a block made while both wait with narrow preferences takes effect at once: never paired, even after widening; others are", async () => {
     await queue.enqueue([at("a", T0, { preferences: { language: "en" } }), at("b", T0 + 1, { preferences: { language: "fr" } })], T0 + 1);
     await queue.avoid("a", "b");
