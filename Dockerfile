@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Pairline: Node 24 runs the TypeScript sources as they are (type stripping), so there is no build step.
 # docker build -t pairline . && docker run -p 3001:3001 -e JWT_SECRET=… -v pairline-data:/data pairline
+# On Bun instead of Node: docker build --target bun -t pairline:bun .
 
 # --- production dependencies only (no TypeScript, no test tools, no `node` package) ---
 FROM node:24-bookworm-slim AS deps
@@ -8,8 +9,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# --- the image ---
-FROM node:24-bookworm-slim
+# --- Bun, the version package.json pins, from the npm package of this platform ---
+FROM node:24-bookworm-slim AS bun-binary
+WORKDIR /bun
+COPY package.json /app/package.json
+RUN npm install --ignore-scripts --no-audit --no-fund "bun@$(node -p 'require("/app/package.json").devDependencies.bun')" \
+ && cp node_modules/@oven/bun-*/bin/bun /usr/local/bin/bun
+
+# --- the image, on Node ---
+FROM node:24-bookworm-slim AS app
 ENV NODE_ENV=production \
     PORT=3001 \
     DATA_DIR=/data \
@@ -32,3 +40,13 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # and a margin: `docker stop -t 25` (compose: stop_grace_period).
 STOPSIGNAL SIGTERM
 CMD ["node", "src/server.ts"]
+
+# --- the same image on Bun (`--target bun`): the same sources, run by Bun ---
+FROM app AS bun
+COPY --from=bun-binary /usr/local/bin/bun /usr/local/bin/bun
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["bun", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3001) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["bun", "src/server.ts"]
+
+# --- the default target: Node ---
+FROM app AS node

@@ -6,6 +6,9 @@
 // instance), `realtime-chat-prod` (one per core, production) and `realtime-chat-load-balanced`
 // (three instances, 3001–3003). They share the ports, so the seed's apps start only when named
 // with `--only`: a bare `pm2 start ecosystem.config.js` starts `pairline` alone.
+//
+// `PAIRLINE_RUNTIME=bun npx pm2 start ecosystem.config.js` runs every instance on Bun (the `bun`
+// devDependency) instead of Node.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +16,16 @@ import path from "node:path";
 const root = import.meta.dirname;
 /** Node 24 from the project (the `node` devDependency) when installed, else the machine's own (24 or later). */
 const projectNode = path.join(root, "node_modules/.bin/node");
-const interpreter = fs.existsSync(projectNode) ? projectNode : "node";
+const node = fs.existsSync(projectNode) ? projectNode : "node";
+const instanceScript = path.join(root, "scripts/pm2-instance.ts");
+// PM2 loads the script with require() when its interpreter is named bun, and require() cannot load
+// an ES module with top-level await; so Bun (scripts/bun) is the program PM2 starts, the script its argument.
+const runtimes = {
+  node: { script: instanceScript, interpreter: node },
+  bun: { script: path.join(root, "scripts/bun"), args: [instanceScript], interpreter: "none" },
+};
+const runtime = process.env.PAIRLINE_RUNTIME || "node";
+if (!Object.hasOwn(runtimes, runtime)) throw new Error(`PAIRLINE_RUNTIME must be node or bun, not "${runtime}"`);
 const perCore = Number(process.env.PAIRLINE_INSTANCES || os.availableParallelism());
 
 /** The app names given to `--only` on the pm2 command line that reads this file. */
@@ -31,9 +43,8 @@ function namedOnly(argv) {
 function app(name, instances, production = {}) {
   return {
     name,
-    script: path.join(root, "scripts/pm2-instance.ts"),
-    // Node 24 runs the TypeScript sources as they are.
-    interpreter,
+    // Node 24 and Bun run the TypeScript sources as they are.
+    ...runtimes[runtime],
     cwd: root,
     exec_mode: "fork",
     instances,

@@ -80,7 +80,8 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   const order = [...options.targets].reverse();
   for (const scenario of single) for (const target of order) runs.push(await runOne(options, scenario, target, 1));
   if (options.scenarios.includes("scale-out")) {
-    const scaled = order.filter((t) => t !== "bare-ws");
+    // Pairline scales out the same on either runtime; Node's figures stand for both.
+    const scaled = order.filter((t) => t !== "bare-ws" && t !== "pairline-bun");
     for (const scenario of ["capacity", "throughput", "burst"] as const) {
       for (const target of scaled) runs.push(await runOne(options, scenario, target, options.plan.scaleOut.processes));
     }

@@ -51,6 +51,7 @@ function summarySection(results: BenchResults): string {
   const scaled = Object.fromEntries(TARGETS.map((t) => [t, keyFigures(runs, t, plan.scaleOut.processes, plan)])) as Record<TargetName, KeyFigures>;
   const p = figures.pairline;
   const b = figures["bare-colyseus"];
+  const bun = figures["pairline-bun"];
   const cell = (f: KeyFigures, pick: (f: KeyFigures) => string | undefined) => pick(f) ?? "–";
   const capacity = capacityCell;
   const throughput = throughputCell;
@@ -58,12 +59,17 @@ function summarySection(results: BenchResults): string {
   const ttm = (f: KeyFigures) => f.burst && `${ms(f.burst.p50)} / ${ms(f.burst.p99)} ms`;
   const memory = (f: KeyFigures) => f.memory && `${kb(f.memory.perClient)} KB`;
   const met = (ok: boolean | undefined) => (ok === undefined ? "–" : ok ? "**yes**" : "no");
+  /** What the first (b) step costs the server: the runtimes' figure of merit at equal load. */
+  const firstRate = Object.fromEntries(TARGETS.map((t) => [t, of(runs, "throughput").find((r) => r.target === t && r.processes === 1 && !r.skipped)?.steps[0]])) as Record<TargetName, ChatWindow | undefined>;
+  const cpuAt = (t: TargetName) => firstRate[t] && `${pct(firstRate[t].cpu.server)} (${int(usPerMessage(firstRate[t]))} µs/msg)`;
+  const cpu = (t: TargetName) => firstRate[t]?.cpu.server ?? 0;
   const rows: string[][] = [
-    ["(a) clients at 1 msg/s each, p99 < 100 ms", "≥ 5,000", ...TARGETS.map((t) => cell(figures[t], capacity)), ratio(p.capacity?.clients ?? 0, b.capacity?.clients ?? 0), met(p.capacity && p.capacity.clients >= 5000)],
-    ["(b) delivered msg/s at 1,000 clients, p99 < 100 ms", "≥ 30,000", ...TARGETS.map((t) => cell(figures[t], throughput)), ratio(p.throughput?.delivered ?? 0, b.throughput?.delivered ?? 0), met(p.throughput && p.throughput.delivered >= 30000)],
-    [`(c) pairs/s, ${int(plan.burst.clients)} ask at once`, "≥ 1,000", ...TARGETS.map((t) => cell(figures[t], pairs)), ratio(p.burst?.pairsPerSecond ?? 0, b.burst?.pairsPerSecond ?? 0), met(p.burst && p.burst.pairsPerSecond >= 1000)],
-    ["(c) time to match p50 / p99", "p99 < 2 s", ...TARGETS.map((t) => cell(figures[t], ttm)), ratio(p.burst?.p99 ?? 0, b.burst?.p99 ?? 0), met(p.burst && p.burst.p99 < 2000 && p.burst.unmatched === 0)],
-    ["(d) server RSS per connected client", "≤ 25 KB", ...TARGETS.map((t) => cell(figures[t], memory)), ratio(p.memory?.perClient ?? 0, b.memory?.perClient ?? 0), met(p.memory && p.memory.perClient <= 25 * 1024)],
+    ["(a) clients at 1 msg/s each, p99 < 100 ms", "≥ 5,000", ...TARGETS.map((t) => cell(figures[t], capacity)), ratio(p.capacity?.clients ?? 0, b.capacity?.clients ?? 0), ratio(bun.capacity?.clients ?? 0, p.capacity?.clients ?? 0), met(p.capacity && p.capacity.clients >= 5000)],
+    ["(b) delivered msg/s at 1,000 clients, p99 < 100 ms", "≥ 30,000", ...TARGETS.map((t) => cell(figures[t], throughput)), ratio(p.throughput?.delivered ?? 0, b.throughput?.delivered ?? 0), ratio(bun.throughput?.delivered ?? 0, p.throughput?.delivered ?? 0), met(p.throughput && p.throughput.delivered >= 30000)],
+    [`(c) pairs/s, ${int(plan.burst.clients)} ask at once`, "≥ 1,000", ...TARGETS.map((t) => cell(figures[t], pairs)), ratio(p.burst?.pairsPerSecond ?? 0, b.burst?.pairsPerSecond ?? 0), ratio(bun.burst?.pairsPerSecond ?? 0, p.burst?.pairsPerSecond ?? 0), met(p.burst && p.burst.pairsPerSecond >= 1000)],
+    ["(c) time to match p50 / p99", "p99 < 2 s", ...TARGETS.map((t) => cell(figures[t], ttm)), ratio(p.burst?.p99 ?? 0, b.burst?.p99 ?? 0), ratio(bun.burst?.p99 ?? 0, p.burst?.p99 ?? 0), met(p.burst && p.burst.p99 < 2000 && p.burst.unmatched === 0)],
+    [`(b) server CPU at ${int(plan.throughput.clients)} clients × ${plan.throughput.perClient[0]} msg/s`, "–", ...TARGETS.map((t) => cpuAt(t) ?? "–"), ratio(cpu("pairline"), cpu("bare-colyseus")), ratio(cpu("pairline-bun"), cpu("pairline")), "–"],
+    ["(d) server RSS per connected client", "≤ 25 KB", ...TARGETS.map((t) => cell(figures[t], memory)), ratio(p.memory?.perClient ?? 0, b.memory?.perClient ?? 0), ratio(bun.memory?.perClient ?? 0, p.memory?.perClient ?? 0), met(p.memory && p.memory.perClient <= 25 * 1024)],
   ];
   const n = plan.scaleOut.processes;
   const scaledCell = (t: TargetName, pick: (f: KeyFigures) => string | undefined) => {
@@ -71,16 +77,16 @@ function summarySection(results: BenchResults): string {
     return pick(scaled[t]) ?? (skip ? "not run (see (e))" : "–");
   };
   rows.push(
-    [`(e) (a) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" ? "n/a" : scaledCell(t, capacity))), ratio(scaled.pairline.capacity?.clients ?? 0, scaled["bare-colyseus"].capacity?.clients ?? 0), "–"],
-    [`(e) (b) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" ? "n/a" : scaledCell(t, throughput))), ratio(scaled.pairline.throughput?.delivered ?? 0, scaled["bare-colyseus"].throughput?.delivered ?? 0), "–"],
-    [`(e) (c) pairs/s with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" ? "n/a" : scaledCell(t, pairs))), ratio(scaled.pairline.burst?.pairsPerSecond ?? 0, scaled["bare-colyseus"].burst?.pairsPerSecond ?? 0), "–"],
+    [`(e) (a) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, capacity))), ratio(scaled.pairline.capacity?.clients ?? 0, scaled["bare-colyseus"].capacity?.clients ?? 0), "–", "–"],
+    [`(e) (b) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, throughput))), ratio(scaled.pairline.throughput?.delivered ?? 0, scaled["bare-colyseus"].throughput?.delivered ?? 0), "–", "–"],
+    [`(e) (c) pairs/s with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, pairs))), ratio(scaled.pairline.burst?.pairsPerSecond ?? 0, scaled["bare-colyseus"].burst?.pairsPerSecond ?? 0), "–", "–"],
   );
   return [
     "## Summary",
     "",
-    `One process on this ${results.machine.cores}-core machine, server and bots sharing it. "≥" means the largest step the plan tried still met the goal: the figure is a floor, not the limit. Ratios are Pairline ÷ bare Colyseus (for memory and latency, lower is better).`,
+    `One process on this ${results.machine.cores}-core machine, server and bots sharing it. "≥" means the largest step the plan tried still met the goal: the figure is a floor, not the limit. Ratios are Pairline ÷ bare Colyseus, and Pairline on Bun ÷ Pairline on Node (for memory and latency, lower is better).`,
     "",
-    table(["Figure", "Goal", ...TARGETS.map((t) => TARGET_TITLES[t]), "Pairline ÷ bare Colyseus", "Pairline meets goal"], rows),
+    table(["Figure", "Goal", ...TARGETS.map((t) => TARGET_TITLES[t]), "Pairline ÷ bare Colyseus", "Bun ÷ Node", "Pairline meets goal"], rows),
   ].join("\n");
 }
 

@@ -24,7 +24,8 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [options]
   --quick                 small and short (under a minute), for development
   --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all; --quick leaves out scale-out)
-  --targets <list>        ${TARGETS.join(",")} (default: all; --quick runs pairline,bare-colyseus)
+  --targets <list>        ${TARGETS.join(",")} (default: all; --quick runs pairline,bare-colyseus;
+                          pairline-bun is Pairline on Bun)
   --workers <n>           bot worker processes
   --pairline-root <dir>   run Pairline from this folder (default: this repository)
   --keep-lobby            bots stay in the lobby while chatting (two sockets each)

@@ -32,7 +32,7 @@ export interface Plan {
 
 export const FULL_PLAN: Plan = {
   mode: "full",
-  targets: ["pairline", "bare-colyseus", "bare-ws"],
+  targets: ["pairline", "pairline-bun", "bare-colyseus", "bare-ws"],
   scaleOutByDefault: true,
   workers: 3,
   rampPerSecond: 200,

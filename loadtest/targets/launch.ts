@@ -6,11 +6,12 @@ import type { TargetAddress } from "../bots/commands.ts";
 import { supervise, whenReady, type Supervised } from "./child-process.ts";
 import { freePort } from "../../tests/helpers/process.ts";
 
-export const TARGETS = ["pairline", "bare-colyseus", "bare-ws"] as const;
+export const TARGETS = ["pairline", "pairline-bun", "bare-colyseus", "bare-ws"] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export const TARGET_TITLES: Record<TargetName, string> = {
   pairline: "Pairline",
+  "pairline-bun": "Pairline on Bun",
   "bare-colyseus": "bare Colyseus",
   "bare-ws": "bare ws",
 };
@@ -36,6 +37,12 @@ export interface RunningTarget {
 
 const HERE = import.meta.dirname;
 const EXIT_WITH_PARENT = path.join(HERE, "exit-with-parent.ts");
+/** The project's Bun (see scripts/bun); it takes Node's `--import` and `--cpu-prof` flags too. */
+const BUN = path.join(HERE, "../../scripts/bun");
+
+const isPairline = (name: TargetName) => name === "pairline" || name === "pairline-bun";
+/** Every target runs on the bench's own Node, but Pairline on Bun. */
+const runtimeOf = (name: TargetName) => (name === "pairline-bun" ? { command: BUN, shown: "bun" } : { command: process.execPath, shown: "node" });
 
 /**
  * Pairline as deployed, with the limits that would throttle a benchmark from one
@@ -62,15 +69,15 @@ function pairlineEnv(port: number, shared: { dataDir: string; jwtSecret: string 
 }
 
 function entryOf(name: TargetName, pairlineRoot: string): string {
-  if (name === "pairline") return path.join(pairlineRoot, "src/server.ts");
+  if (isPairline(name)) return path.join(pairlineRoot, "src/server.ts");
   return path.join(HERE, name === "bare-ws" ? "bare-ws-server.ts" : "bare-colyseus-server.ts");
 }
 
-function shellLine(env: Record<string, string>, args: string[]): string {
+function shellLine(env: Record<string, string>, runtime: string, args: string[]): string {
   const shown = Object.entries(env)
     .map(([k, v]) => `${k}=${k === "JWT_SECRET" ? "<random 64 hex>" : k.endsWith("_DIR") ? "<temp dir>" : v}`)
     .join(" ");
-  return `${shown} node ${args.map((a) => path.relative(process.cwd(), a).startsWith("..") ? a : path.relative(process.cwd(), a) || a).join(" ")}`;
+  return `${shown} ${runtime} ${args.map((a) => path.relative(process.cwd(), a).startsWith("..") ? a : path.relative(process.cwd(), a) || a).join(" ")}`;
 }
 
 /** Free ports, all different (a port just probed is free until someone binds it, so two probes can return the same one). */
@@ -109,14 +116,15 @@ async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
   try {
     const ports = await distinctFreePorts(processes);
     for (const [i, port] of ports.entries()) {
-      const env = name === "pairline"
+      const env = isPairline(name)
         ? pairlineEnv(port, shared, i, redisUrl, processes > 1)
         : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) };
       const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${processes}p-${i}-${Date.now()}.cpuprofile`] : [];
       const args = [...profile, "--import", EXIT_WITH_PARENT, entryOf(name, pairlineRoot)];
-      const server = supervise(process.execPath, args, { cwd: name === "pairline" ? pairlineRoot : process.cwd(), env: { ...process.env, ...env } });
+      const runtime = runtimeOf(name);
+      const server = supervise(runtime.command, args, { cwd: isPairline(name) ? pairlineRoot : process.cwd(), env: { ...process.env, ...env } });
       servers.push(server);
-      commands.push(shellLine(env, args));
+      commands.push(shellLine(env, runtime.shown, args));
       endpoints.push(`http://127.0.0.1:${port}`);
     }
     await Promise.all(servers.map((server) => whenReady(server, 90_000)));

@@ -66,8 +66,11 @@ describe("PM2: ecosystem.config.js starts one service", function () {
       BCRYPT_COST: "4",
     };
     await pm2("start", "ecosystem.config.js");
-    const listed = JSON.parse((await pm2("jlist")).stdout) as Array<{ pm2_env: { status: string; exec_mode: string } }>;
+    const listed = JSON.parse((await pm2("jlist")).stdout) as Array<{ pid: number; pm2_env: { status: string; exec_mode: string } }>;
     assert.deepEqual(listed.map((app) => [app.pm2_env.status, app.pm2_env.exec_mode]), [["online", "fork_mode"], ["online", "fork_mode"]]);
+    // PAIRLINE_RUNTIME picks the interpreter (the Bun suite sets it): each instance is that program.
+    const runtime = process.env.PAIRLINE_RUNTIME === "bun" ? /^bun(\.exe)?$/ : /^node$/;
+    for (const app of listed) assert.match(path.basename(fs.readlinkSync(`/proc/${app.pid}/exe`)), runtime);
     const urls = [base, base + 1].map((port) => `http://127.0.0.1:${port}`);
     await eventually(async () => {
       for (const url of urls) assert.equal((await request(url, "GET", "/ready")).status, 200);
