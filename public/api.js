@@ -30,7 +30,8 @@ export function createApi(token) {
   };
 
   return {
-    guest: (username) => send("POST", "/api/auth/guest", username ? { username } : {}),
+    /** `altcha` is the solved guest challenge (see guest-challenge.js), if the server asks one. */
+    guest: (username, altcha) => send("POST", "/api/auth/guest", { ...(username ? { username } : {}), ...(altcha ? { altcha } : {}) }),
     login: (email, password) => send("POST", "/api/auth/login", { email, password }),
     register: (username, email, password) => send("POST", "/api/auth/register", { username, email, password }),
     me: () => send("GET", "/api/auth/me"),

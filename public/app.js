@@ -1,6 +1,7 @@
 // The demo page: sign in, wait in the lobby, chat with the stranger you are matched with.
 
 import { createApi } from "./api.js";
+import { solveGuestChallenge } from "./guest-challenge.js";
 import { CallPanel } from "./call-panel.js";
 import { Composer } from "./composer.js";
 import {
@@ -364,7 +365,17 @@ function report(category, reason) {
 
 $("guest-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  signIn("guest-form", () => api.guest($("guest-name").value.trim() || undefined));
+  signIn("guest-form", async () => {
+    const progress = $("guest-progress");
+    progress.value = 0;
+    progress.hidden = false;
+    try {
+      const altcha = await solveGuestChallenge((fraction) => (progress.value = fraction));
+      return await api.guest($("guest-name").value.trim() || undefined, altcha);
+    } finally {
+      progress.hidden = true;
+    }
+  });
 });
 $("register-form").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -9,6 +9,9 @@ export const ErrorCode = {
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
   FORBIDDEN: "FORBIDDEN",
   BANNED: "BANNED",
+  CHALLENGE_REQUIRED: "CHALLENGE_REQUIRED",
+  CHALLENGE_INVALID: "CHALLENGE_INVALID",
+  CHALLENGE_USED: "CHALLENGE_USED",
   REPORT_EVIDENCE_INVALID: "REPORT_EVIDENCE_INVALID",
   REPORT_MEETING_INVALID: "REPORT_MEETING_INVALID",
   NOT_FOUND: "NOT_FOUND",
@@ -64,6 +67,22 @@ export const Errors = {
       until: ban.until.toISOString(),
       reason: ban.reason,
     }),
+  challengeRequired: () =>
+    new AppError(
+      ErrorCode.CHALLENGE_REQUIRED,
+      403,
+      "A guest session needs a solved challenge: GET /api/auth/challenge, solve it, and send it as `altcha`",
+    ),
+  challengeInvalid: (why: "invalid" | "expired") =>
+    new AppError(
+      ErrorCode.CHALLENGE_INVALID,
+      403,
+      why === "expired"
+        ? "The challenge has expired: get a new one from GET /api/auth/challenge"
+        : "The challenge solution is wrong, altered, or was issued to another address or device",
+    ),
+  challengeUsed: () =>
+    new AppError(ErrorCode.CHALLENGE_USED, 403, "This challenge was already used: get a new one from GET /api/auth/challenge"),
   reportEvidenceInvalid: (problem: string) =>
     new AppError(ErrorCode.REPORT_EVIDENCE_INVALID, 400, `Report refused: ${problem}`),
   reportMeetingInvalid: () =>

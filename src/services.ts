@@ -4,6 +4,9 @@ import { createAuthenticator, type Authenticate } from "./auth/authenticate.ts";
 import { developmentJwtSecret } from "./auth/development-secret.ts";
 import { createPasswordHasher, type PasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
+import { openEntryLedger } from "./auth/entry-ledgers.ts";
+import { createGuestChallenges, type GuestChallenges } from "./auth/guest-challenge.ts";
+import { metrics } from "./metrics/index.ts";
 import { openStores } from "./users/index.ts";
 import { createMessageSigner, type MessageSigner } from "./users/message-signature.ts";
 import { createMeetingSigner, type MeetingSigner } from "./users/meetings.ts";
@@ -28,6 +31,8 @@ export interface Services {
   passwords: PasswordHasher;
   tokens: TokenService;
   authenticate: Authenticate;
+  /** Proof of work asked of every would-be guest; null when GUEST_CHALLENGE is off. */
+  guestChallenges: GuestChallenges | null;
   uploads: UploadStore;
   close(): Promise<void>;
 }
@@ -52,6 +57,10 @@ export async function createServices(config: Config, logger: Logger = createLogg
     logger,
   );
   const passwords = createPasswordHasher(config.bcryptCost, config.passwordHashing);
+  const moderation = createModeration(stores.safety, signer, config.moderation);
+  const entryLedger = config.guestChallenge.enabled ? openEntryLedger(config, logger) : null;
+  const guestChallenges = entryLedger && createGuestChallenges(config.guestChallenge, jwtSecret, entryLedger);
+  watchSafetyEvents(moderation, stores.safety, guestChallenges, logger);
   return {
     config,
     logger,
@@ -59,16 +68,37 @@ export async function createServices(config: Config, logger: Logger = createLogg
     safety: stores.safety,
     signer,
     meetings: createMeetingSigner(jwtSecret, config.moderation.reportWindowMs),
-    moderation: createModeration(stores.safety, signer, config.moderation),
+    moderation,
     passwords,
     tokens,
     authenticate: createAuthenticator(tokens, users, stores.safety),
+    guestChallenges,
     uploads,
     async close() {
+      await entryLedger?.close();
       await uploadSweeper.stop();
       await uploads.close();
       await stores.close();
       await passwords.close();
     },
   };
+}
+
+/** Counts reports and bans, and makes entry harder from the address and device of whoever was reported with evidence or banned. */
+function watchSafetyEvents(moderation: Moderation, safety: SafetyStore, challenges: GuestChallenges | null, logger: Logger): void {
+  const strikeLatestDeviceOf = (userId: string) => {
+    if (!challenges) return;
+    safety
+      .latestDevice(userId)
+      .then((device) => device && challenges.strike({ ip: device.ip, deviceId: device.deviceId }))
+      .catch((error: unknown) => logger.warn("could not raise the entry cost of a reported user", { userId, error: String(error) }));
+  };
+  moderation.onReport((report) => {
+    metrics.reportFiled(report.messages.length > 0);
+    if (report.messages.length > 0) strikeLatestDeviceOf(report.reportedId);
+  });
+  moderation.onBan((ban) => {
+    metrics.banned(ban.by === "reports" ? "automatic" : "manual");
+    strikeLatestDeviceOf(ban.userId);
+  });
 }

@@ -1,6 +1,8 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { RoomName } from "../../rooms/protocol.ts";
 import { identityFrom, identityRequest, type AuthMode, type ChatLink, type Connector, type Identity, type RoomLink } from "./link.ts";
+import type { Challenge } from "altcha-lib";
+import { solveGuestChallenge } from "../../src/auth/guest-challenge-solver.ts";
 
 /** A room of the official SDK, seen as a link. */
 function roomLink(room: Room): ChatLink {
@@ -22,6 +24,14 @@ function roomLink(room: Room): ChatLink {
  * to the endpoints in turn, as a load balancer would send them; a seat is taken on
  * whichever process holds the room (the SDK follows the reservation).
  */
+/** Solves the server's guest challenge as a person's browser would; undefined when the target asks none (404). */
+async function solvedGuestChallenge(endpoint: string): Promise<string | undefined> {
+  const response = await fetch(`${endpoint}/api/auth/challenge`);
+  if (response.status === 404) return undefined;
+  const { data } = (await response.json()) as { data: { challenge: Challenge } };
+  return solveGuestChallenge(data.challenge);
+}
+
 export function sdkConnector(endpoints: string[], auth: AuthMode): Connector {
   let turn = 0;
   let tags = 0;
@@ -33,7 +43,9 @@ export function sdkConnector(endpoints: string[], auth: AuthMode): Connector {
   return {
     async identify(): Promise<Identity> {
       const { path, body } = identityRequest(auth, `${process.pid}_${++tags}`);
-      const response = await nextClient().http.post(path, { body });
+      const endpoint = endpoints[turn % endpoints.length]!;
+      const altcha = auth === "guest" ? await solvedGuestChallenge(endpoint) : undefined;
+      const response = await nextClient().http.post(path, { body: altcha ? { ...body, altcha } : body });
       return identityFrom(response.data);
     },
     async enterLobby(identity): Promise<RoomLink> {

@@ -63,6 +63,8 @@ function pairlineEnv(port: number, shared: { dataDir: string; jwtSecret: string 
     RATE_LIMIT_API_MAX: "1000000",
     RATE_LIMIT_MATCHMAKE_MAX: "1000000",
     RATE_LIMIT_ROOM_MESSAGES: "1000000",
+    // The bots' cost of entry is measured apart (loadtest/guest-cost.ts); here they measure the chat.
+    GUEST_CHALLENGE: "false",
     ...(multi ? { PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };

@@ -8,7 +8,7 @@ import { toPublicUser, type User } from "../users/store.ts";
 import { countryOf } from "../users/geo.ts";
 import { assertNotBanned } from "./authenticate.ts";
 import { requireAuth } from "./middleware.ts";
-import { guestBody, loginBody, registerBody } from "./schemas.ts";
+import { challengeQuery, guestBody, loginBody, registerBody } from "./schemas.ts";
 
 const GUEST_NAME_ATTEMPTS = 5;
 
@@ -45,12 +45,26 @@ export function authRoutes(services: Services): Router {
     }),
   );
 
+  router.get(
+    "/challenge",
+    validated({ query: challengeQuery }, async ({ query, req, res }) => {
+      if (!services.guestChallenges) throw Errors.notFound("Guest challenges are off on this server (GUEST_CHALLENGE=false)");
+      res.set("Cache-Control", "no-store");
+      sendData(res, { challenge: await services.guestChallenges.issue({ ip: req.ip, deviceId: query.deviceId }) });
+    }),
+  );
+
   router.post(
     "/guest",
     validated({ body: guestBody }, async ({ body, req, res }) => {
+      const entrant = { ip: req.ip, deviceId: body.deviceId };
+      await services.guestChallenges?.redeem(body.altcha, entrant);
       if (body.deviceId) {
         const ban = await services.safety.activeBanOfDevice(body.deviceId, new Date());
-        if (ban) throw Errors.banned(ban);
+        if (ban) {
+          await services.guestChallenges?.strike(entrant);
+          throw Errors.banned(ban);
+        }
       }
       const user = await createGuest(services, body.username);
       if (body.deviceId) {

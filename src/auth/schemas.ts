@@ -38,4 +38,13 @@ export const deviceIdSchema = z
 export const guestBody = z.strictObject({
   username: usernameSchema.optional(),
   deviceId: deviceIdSchema.optional(),
+  altcha: z
+    .string()
+    .max(4096)
+    .optional()
+    .meta({ description: "The solved challenge of `GET /api/auth/challenge`: base64 of the JSON `{ challenge, solution }` (ALTCHA v2 payload). Required unless GUEST_CHALLENGE=false." }),
+});
+
+export const challengeQuery = z.strictObject({
+  deviceId: deviceIdSchema.optional().meta({ description: "The device id the guest will send; the challenge is good only with it" }),
 });

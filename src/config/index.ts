@@ -41,6 +41,12 @@ const envSchema = z.object({
   PASSWORD_HASH_THREADS: int(1, 64).default(2),
   PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
   GUEST_TTL_HOURS: int(1, 24 * 365).default(24),
+  GUEST_CHALLENGE: flag.default(true),
+  GUEST_CHALLENGE_MAX_NUMBER: int(10, 100_000_000).default(100_000),
+  GUEST_CHALLENGE_STRIKE_FACTOR: int(1, 100).default(4),
+  GUEST_CHALLENGE_MAX_STRIKES: int(0, 10).default(3),
+  GUEST_CHALLENGE_STRIKE_HOURS: int(1, 24 * 30).default(24),
+  GUEST_CHALLENGE_EXPIRES_SECONDS: int(10, 24 * 3600).default(300),
 
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_FILE: z.string().min(1).optional(),
@@ -143,6 +149,14 @@ function toConfig(env: z.output<typeof envSchema>) {
     passwordHashing: { threads: env.PASSWORD_HASH_THREADS, queue: env.PASSWORD_HASH_QUEUE },
     guestTtlHours: env.GUEST_TTL_HOURS,
     guestPurgeIntervalMs: env.GUEST_PURGE_MINUTES * 60 * 1000,
+    guestChallenge: {
+      enabled: env.GUEST_CHALLENGE,
+      maxNumber: env.GUEST_CHALLENGE_MAX_NUMBER,
+      strikeFactor: env.GUEST_CHALLENGE_STRIKE_FACTOR,
+      maxStrikes: env.GUEST_CHALLENGE_MAX_STRIKES,
+      strikeWindowMs: env.GUEST_CHALLENGE_STRIKE_HOURS * 3600 * 1000,
+      expiresMs: env.GUEST_CHALLENGE_EXPIRES_SECONDS * 1000,
+    },
     moderation: {
       reportBanThreshold: env.REPORT_BAN_THRESHOLD,
       reportWindowMs: env.REPORT_WINDOW_HOURS * 3600 * 1000,

@@ -42,6 +42,8 @@ export interface AppOptions {
 /** The demo page, and the official Colyseus browser SDK it loads from node_modules (no CDN, no bundler). */
 const DEMO_PAGE_DIR = fileURLToPath(new URL("../../public", import.meta.url));
 const BROWSER_SDK_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve("@colyseus/sdk/package.json"))), "dist");
+/** altcha-lib's ES modules (browser key derivation and helpers), imported by the page's challenge worker. */
+const ALTCHA_DIR = path.dirname(fileURLToPath(import.meta.resolve("altcha-lib")));
 
 /** Helmet's defaults, plus what the demo page needs: blob: URLs for voice notes and previews; 'self' covers its WebSocket. */
 const CONTENT_SECURITY_POLICY = {
@@ -92,6 +94,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(apiDocsRoutes(routeDocs, { textMaxLength: config.limits.textMaxLength }));
   app.use(express.static(DEMO_PAGE_DIR));
   app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
+  app.use("/vendor/altcha", express.static(ALTCHA_DIR));
 
   app.use("/api", limits.api);
   app.use("/api/auth", limits.auth);

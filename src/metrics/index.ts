@@ -109,6 +109,63 @@ const calls = new Counter({
   registers: [registry],
 });
 
+const challengesIssued = new Counter({
+  name: "pairline_guest_challenges_issued_total",
+  help: "Proof-of-work challenges issued to would-be guests, by the strikes that raised their difficulty",
+  labelNames: ["strikes"] as const,
+  registers: [registry],
+});
+
+const challengesRefused = new Counter({
+  name: "pairline_guest_challenges_refused_total",
+  help: "Guest sign-ups refused for their challenge: required (none sent), invalid, expired, used (a replay)",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
+const challengeSolveTime = new Histogram({
+  name: "pairline_guest_challenge_solve_seconds",
+  help: "Time to solve a guest challenge: as the client measured it (source=client), else from issue to redeem (source=server)",
+  labelNames: ["source"] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+  registers: [registry],
+});
+
+const reportsFiled = new Counter({
+  name: "pairline_reports_total",
+  help: "Reports filed, by whether they quoted verified messages; per 1,000 chats: 1000 * rate(pairline_reports_total) / rate(pairline_matches_total), a match opening one chat",
+  labelNames: ["evidence"] as const,
+  registers: [registry],
+});
+
+const bans = new Counter({
+  name: "pairline_bans_total",
+  help: "Bans made: automatic (the report threshold) or manual (a moderator)",
+  labelNames: ["kind"] as const,
+  registers: [registry],
+});
+
+const shadowPool = new Gauge({
+  name: "pairline_shadow_pool_users",
+  help: "Users currently matched only inside the shadow pool",
+  registers: [registry],
+});
+
+const imagesScreened = new Counter({
+  name: "pairline_images_screened_total",
+  help: "Uploaded images classified by the image screen",
+  registers: [registry],
+});
+
+const imagesFlagged = new Counter({
+  name: "pairline_images_flagged_total",
+  help: "Screened images judged sensitive, by what was done: flagged (delivered blurred) or refused",
+  labelNames: ["action"] as const,
+  registers: [registry],
+});
+
+export type ChallengeRefusal = "required" | "invalid" | "expired" | "used";
+
 export const metrics = {
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     httpRequests.inc({ method, route, status: String(status) });
@@ -138,6 +195,31 @@ export const metrics = {
   },
   callReported(outcome: CallOutcome): void {
     calls.inc({ outcome });
+  },
+  challengeIssued(strikes: number): void {
+    challengesIssued.inc({ strikes: String(strikes) });
+  },
+  challengeRefused(reason: ChallengeRefusal): void {
+    challengesRefused.inc({ reason });
+  },
+  challengeSolved(ms: number, source: "client" | "server"): void {
+    challengeSolveTime.observe({ source }, Math.max(0, ms) / 1000);
+  },
+  reportFiled(withEvidence: boolean): void {
+    reportsFiled.inc({ evidence: withEvidence ? "verified" : "none" });
+  },
+  banned(kind: "automatic" | "manual"): void {
+    bans.inc({ kind });
+  },
+  /** The shadow pool's size, set by whoever keeps the pool. */
+  shadowPoolSize(users: number): void {
+    shadowPool.set(users);
+  },
+  imageScreened(): void {
+    imagesScreened.inc();
+  },
+  imageFlagged(action: "flagged" | "refused"): void {
+    imagesFlagged.inc({ action });
   },
   /** Tells the queue-length gauge how to read the shared queue at scrape time. */
   measureQueueWith(read: () => Promise<number>): void {

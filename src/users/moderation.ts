@@ -21,6 +21,8 @@ export interface Moderation {
   ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
   /** Called with every ban made through this service, e.g. to close the banned user's connections. */
   onBan(listener: (ban: Ban) => void): void;
+  /** Called with every report filed, once it is stored. */
+  onReport(listener: (report: Report) => void): void;
   /** Stores a block (`blocked` true) or its removal; true if something changed. Listeners are awaited. */
   setBlock(blockerId: string, blockedId: string, blocked: boolean): Promise<boolean>;
   /** Called with every block and unblock, e.g. so that two users already waiting are never paired. */
@@ -69,6 +71,7 @@ export function createModeration(
   rules: Config["moderation"],
 ): Moderation {
   const listeners: Array<(ban: Ban) => void> = [];
+  const reportListeners: Array<(report: Report) => void> = [];
   const blockListeners: Array<(blockerId: string, blockedId: string, blocked: boolean) => Promise<void>> = [];
   const ban = async (userId: string, until: Date, reason: string, by: string) => {
     const made = await safety.ban(userId, until, reason, by);
@@ -79,6 +82,9 @@ export function createModeration(
     ban,
     onBan(listener) {
       listeners.push(listener);
+    },
+    onReport(listener) {
+      reportListeners.push(listener);
     },
     async setBlock(blockerId, blockedId, blocked) {
       const changed = blocked ? (await safety.block(blockerId, blockedId), true) : await safety.unblock(blockerId, blockedId);
@@ -94,6 +100,7 @@ export function createModeration(
         if (problem) throw Errors.reportEvidenceInvalid(problem);
       }
       const report = await safety.addReport({ ...input, reporterDeviceId: await safety.latestDeviceOf(input.reporterId) });
+      for (const listener of reportListeners) listener(report);
       if (report.messages.length === 0) return { report, ban: null };
       const now = Date.now();
       const since = new Date(now - rules.reportWindowMs);

@@ -67,6 +67,8 @@ export interface SafetyStore {
   recordDevice(device: Device): Promise<void>;
   /** The device this user recorded most recently, if any. */
   latestDeviceOf(userId: string): Promise<string | null>;
+  /** That device with the address it was last used from. */
+  latestDevice(userId: string): Promise<Pick<Device, "deviceId" | "ip"> | null>;
   /** The active ban of any user who used this device. */
   activeBanOfDevice(deviceId: string, now: Date): Promise<Ban | null>;
 }

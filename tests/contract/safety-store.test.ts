@@ -96,6 +96,8 @@ forEachStoreBackend("SafetyStore contract", (open) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await stores.safety.recordDevice({ ...device, deviceId: "tablet" });
     assert.equal(await stores.safety.latestDeviceOf(user.id), "tablet", "using a device again makes it the latest");
+    await stores.safety.recordDevice({ ...device, deviceId: "tablet", ip: "198.51.100.7" });
+    assert.deepEqual(await stores.safety.latestDevice(user.id), { deviceId: "tablet", ip: "198.51.100.7" });
   });
 
   it("bans until a time, replaces a ban, and unbans", async () => {

@@ -1,3 +1,5 @@
+import { fetchAndSolveGuestChallenge } from "../../src/auth/guest-challenge-solver.ts";
+
 export interface JsonResponse<T = any> {
   status: number;
   headers: Headers;
@@ -43,8 +45,13 @@ export async function registerUser(baseUrl: string, account = newAccount()) {
   return { ...account, token: res.body.data.token as string, id: res.body.data.user.id as string };
 }
 
+/** A guest sign-up body with the solved challenge the server asks for (asked from the same address, with the same device). */
+export async function guestBody(baseUrl: string, fields: { username?: string; deviceId?: string } = {}, headers: Record<string, string> = {}) {
+  return { ...fields, altcha: await fetchAndSolveGuestChallenge(baseUrl, fields.deviceId, headers) };
+}
+
 export async function registerGuest(baseUrl: string, username?: string) {
-  const res = await request(baseUrl, "POST", "/api/auth/guest", { body: username ? { username } : {} });
+  const res = await request(baseUrl, "POST", "/api/auth/guest", { body: await guestBody(baseUrl, username ? { username } : {}) });
   if (res.status !== 201) throw new Error(`guest failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { token: res.body.data.token as string, id: res.body.data.user.id as string, username: res.body.data.user.username as string };
 }

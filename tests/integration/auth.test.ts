@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import jwt from "jsonwebtoken";
-import { request, newAccount, registerUser, registerGuest } from "../helpers/http.ts";
+import { guestBody, request, newAccount, registerUser, registerGuest } from "../helpers/http.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
 
 /** Set explicitly so the suite can sign tokens of its own. */
@@ -67,7 +67,7 @@ describe("accounts over REST", () => {
       assert.equal(me.status, 200);
       assert.equal(me.body.data.user.isGuest, true);
       assert.equal(me.body.data.user.email, null);
-      const taken = await request(url, "POST", "/api/auth/guest", { body: { username: named.username } });
+      const taken = await request(url, "POST", "/api/auth/guest", { body: await guestBody(url, { username: named.username }) });
       assert.equal(taken.status, 409);
     });
 

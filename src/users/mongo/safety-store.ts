@@ -119,6 +119,12 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
       const device = await Devices.findOne({ userId }, { _id: 0, deviceId: 1 }).sort({ lastSeen: -1 }).lean<{ deviceId: string }>();
       return device?.deviceId ?? null;
     },
+    async latestDevice(userId) {
+      const device = await Devices.findOne({ userId }, { _id: 0, deviceId: 1, ip: 1 })
+        .sort({ lastSeen: -1 })
+        .lean<{ deviceId: string; ip?: string | null }>();
+      return device ? { deviceId: device.deviceId, ip: device.ip ?? null } : null;
+    },
     async activeBanOfDevice(deviceId, now) {
       const userIds = await Devices.distinct("userId", { deviceId });
       const doc = await Bans.findOne({ userId: { $in: userIds }, until: { $gt: now } })

@@ -73,7 +73,7 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
        ON CONFLICT (user_id, device_id) DO UPDATE SET user_agent = excluded.user_agent, ip = excluded.ip,
          country = excluded.country, last_seen = excluded.last_seen`,
     ),
-    latestDeviceOf: db.prepare("SELECT device_id FROM devices WHERE user_id = ? ORDER BY last_seen DESC LIMIT 1"),
+    latestDeviceOf: db.prepare("SELECT device_id, ip FROM devices WHERE user_id = ? ORDER BY last_seen DESC LIMIT 1"),
     activeBanOfDevice: db.prepare(
       `SELECT bans.* FROM devices JOIN bans ON bans.user_id = devices.user_id
        WHERE devices.device_id = ? AND bans.until > ? ORDER BY bans.until DESC LIMIT 1`,
@@ -139,6 +139,10 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
     },
     async latestDeviceOf(userId) {
       return (statements.latestDeviceOf.get(userId) as { device_id: string } | undefined)?.device_id ?? null;
+    },
+    async latestDevice(userId) {
+      const row = statements.latestDeviceOf.get(userId) as { device_id: string; ip: string | null } | undefined;
+      return row ? { deviceId: row.device_id, ip: row.ip } : null;
     },
     async activeBanOfDevice(deviceId, now) {
       const row = statements.activeBanOfDevice.get(deviceId, now.getTime()) as BanRow | undefined;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { ChatClientMessage, ChatServerMessage, LobbyServerMessage, RoomName, type ChatServerPayloads } from "../../../rooms/protocol.ts";
-import { newAccount, request } from "../../helpers/http.ts";
+import { guestBody, newAccount, request } from "../../helpers/http.ts";
 import { askForMatch, enterLobby, say, takeSeat, type ChatSide, type TestUser } from "../../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
@@ -26,7 +26,10 @@ describe("reports: only evidence from independent people who really chatted can 
   const from = (address: string) => ({ "x-forwarded-for": address });
 
   async function guestFrom(address: string, deviceId?: string): Promise<Person> {
-    const res = await request(server.baseUrl, "POST", "/api/auth/guest", { body: deviceId ? { deviceId } : {}, headers: from(address) });
+    const res = await request(server.baseUrl, "POST", "/api/auth/guest", {
+      body: await guestBody(server.baseUrl, deviceId ? { deviceId } : {}, from(address)),
+      headers: from(address),
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const client = new Client(server.baseUrl, { headers: from(address) });
     client.auth.token = res.body.data.token;

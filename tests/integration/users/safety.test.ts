@@ -7,7 +7,7 @@ import {
   LobbyServerMessage,
   RoomName,
 } from "../../../rooms/protocol.ts";
-import { request } from "../../helpers/http.ts";
+import { guestBody, request } from "../../helpers/http.ts";
 import {
   askForMatch,
   chattingPair,
@@ -147,14 +147,14 @@ describe("safety: block, report, ban", () => {
     const login = await request(server.baseUrl, "POST", "/api/auth/login", { body: { email: account.email, password: account.password } });
     assert.equal(login.status, 403);
     assert.equal(login.body.code, "BANNED");
-    const guest = await request(server.baseUrl, "POST", "/api/auth/guest", { body: { deviceId: "villain-phone-1" } });
+    const guest = await request(server.baseUrl, "POST", "/api/auth/guest", { body: await guestBody(server.baseUrl, { deviceId: "villain-phone-1" }) });
     assert.equal(guest.status, 403, "no fresh guest identity on the same device");
     await assert.rejects(villain.client.joinOrCreate(RoomName.Lobby), (error: unknown) => {
       assert.ok(error instanceof MatchMakeError);
       assert.match(error.message, /Banned until/);
       return true;
     });
-    const otherDevice = await request(server.baseUrl, "POST", "/api/auth/guest", { body: { deviceId: "someone-else-1" } });
+    const otherDevice = await request(server.baseUrl, "POST", "/api/auth/guest", { body: await guestBody(server.baseUrl, { deviceId: "someone-else-1" }) });
     assert.equal(otherDevice.status, 201);
   });
 
