@@ -12,6 +12,7 @@ import type { ScenarioRun, TargetRun } from "./run/results.ts";
 import { runBurst } from "./run/scenarios/burst.ts";
 import { runCapacity } from "./run/scenarios/capacity.ts";
 import { runRedisCost } from "./run/scenarios/redis-cost.ts";
+import { runChurn } from "./run/scenarios/churn.ts";
 import { runSignaling } from "./run/scenarios/signaling.ts";
 import { runThroughput } from "./run/scenarios/throughput.ts";
 import { Session } from "./run/session.ts";
@@ -20,10 +21,10 @@ import { TARGET_TITLES, type TargetName } from "./targets/launch.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** However long the servers take, a run never outlives this. */
-const DEADLINE_MS = { quick: 3 * 60_000, full: 30 * 60_000 };
+const DEADLINE_MS = { quick: 5 * 60_000, full: 45 * 60_000 };
 
 type Scenario = Exclude<ScenarioName, "scale-out">;
-const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g" };
+const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g", churn: "h" };
 
 let current: Session | undefined;
 
@@ -53,6 +54,8 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: TargetN
         return { kind: "signaling", ...info, result: await runSignaling(session, plan), serverProblems: session.serverProblems() };
       case "redis-cost":
         return { kind: "redis-cost", ...info, result: await runRedisCost(session, plan), serverProblems: session.serverProblems() };
+      case "churn":
+        return { kind: "churn", ...info, steps: await runChurn(session, plan), serverProblems: session.serverProblems() };
     }
   } finally {
     await session.close();
@@ -70,6 +73,7 @@ function skipReason(error: unknown): string {
 function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
   if (scenario === "capacity") return { kind: "capacity", ...base, steps: [] };
   if (scenario === "throughput") return { kind: "throughput", ...base, steps: [] };
+  if (scenario === "churn") return { kind: "churn", ...base, steps: [] };
   return { kind: scenario, ...base };
 }
 

@@ -7,6 +7,7 @@ export const TIMINGS = [
   "matchNotice", // user:match sent → user:matched received (the server's share of matching)
   "match", // user:match sent → seated in the chat room
   "rematch", // skip (or partner:left) → seated in the next chat
+  "skipToChat", // skip sent → seated in the next chat, partner known (the skipper's side of a rematch)
   "reconnect", // connection cut → reconnected
   "callSetup", // webrtc:offer sent → webrtc:answer received
 ] as const;

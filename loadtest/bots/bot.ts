@@ -44,6 +44,7 @@ export class Bot {
   #chat?: ChatLink;
   #matchRequestedAt = 0;
   #rematchFrom = 0;
+  #skippedAt = 0;
   #rematchOnClose = false;
   #droppedAt = 0;
   #callStartedAt = 0;
@@ -138,7 +139,7 @@ export class Bot {
   /** Leaves this chat for the next stranger; the partner, told `partner:left`, looks for another too. */
   skip(): void {
     if (this.state !== "chatting" || !this.#chat) return;
-    this.#rematchFrom = epochMs();
+    this.#rematchFrom = this.#skippedAt = epochMs();
     this.#rematchOnClose = true;
     this.#rematching = true;
     this.#chat.send(ChatClientMessage.Leave, {});
@@ -187,7 +188,8 @@ export class Bot {
       this.seatedAt = now;
       this.#stats.time("match", now - this.#matchRequestedAt);
       if (this.#rematchFrom > 0) this.#stats.time("rematch", now - this.#rematchFrom);
-      this.#rematchFrom = 0;
+      if (this.#skippedAt > 0) this.#stats.time("skipToChat", now - this.#skippedAt);
+      this.#rematchFrom = this.#skippedAt = 0;
       this.#rematchOnClose = false;
       this.#rematching = false;
       this.#chat = chat;

@@ -18,6 +18,8 @@ export type Command =
   | { op: "chat"; window: number; perSecond: number; durationMs: number; length: number }
   | { op: "call"; timeoutMs: number }
   | { op: "skip"; fraction: number; timeoutMs: number }
+  /** For `durationMs`, one side of every pair skips once its chat is `periodMs` old; then waits (up to `timeoutMs`) for everyone to be seated again. */
+  | { op: "churn"; periodMs: number; durationMs: number; timeoutMs: number }
   | { op: "drop"; fraction: number; timeoutMs: number }
   | { op: "status" }
   | { op: "take" }
@@ -46,6 +48,7 @@ export type Reply =
   | { op: "chat"; sent: number; missed: number }
   | { op: "call"; started: number; finished: number }
   | { op: "skip"; started: number; finished: number }
+  | { op: "churn"; skips: number; unfinished: number }
   | { op: "drop"; started: number; finished: number }
   | { op: "take"; stats: StatsSnapshot; lag: LoopLag };
 

@@ -8,6 +8,7 @@ import type { Command, FleetStatus, LoopLag, Reply } from "./commands.ts";
 import type { Connector } from "./link.ts";
 
 const SEND_TICK_MS = 5;
+const CHURN_TICK_MS = 20;
 /** A bot that fell behind its schedule sends at most this many at once; the rest count as missed. */
 const MAX_CATCH_UP = 3;
 const POLL_MS = 50;
@@ -41,6 +42,8 @@ export class BotFleet {
         return { op: "call", ...(await this.#call(command.timeoutMs)) };
       case "skip":
         return { op: "skip", ...(await this.#skip(command.fraction, command.timeoutMs)) };
+      case "churn":
+        return { op: "churn", ...(await this.#churn(command.periodMs, command.durationMs, command.timeoutMs)) };
       case "drop":
         return { op: "drop", ...(await this.#drop(command.fraction, command.timeoutMs)) };
       case "status":
@@ -128,6 +131,33 @@ export class BotFleet {
     // Pairline never pairs two who just left each other: in a small crowd the last ones may wait for good.
     await this.#until(() => rematching() === 0, timeoutMs, rematching);
     return { started: skippers.length, finished: skippers.filter((bot) => !bot.rematching).length };
+  }
+
+  async #churn(periodMs: number, durationMs: number, timeoutMs: number): Promise<{ skips: number; unfinished: number }> {
+    const startedAt = epochMs();
+    // Pairs seated before the start skip at a random point of their first period, so that skips are spread evenly from the start.
+    const firstSkipAt = new Map<Bot, number>();
+    const dueAt = (bot: Bot) => {
+      if (bot.seatedAt >= startedAt) return bot.seatedAt + periodMs;
+      let due = firstSkipAt.get(bot);
+      if (due === undefined) firstSkipAt.set(bot, (due = startedAt + Math.random() * periodMs));
+      return due;
+    };
+    let skips = 0;
+    const tick = () => {
+      const now = epochMs();
+      for (const bot of this.#bots) {
+        if (bot.state !== "chatting" || bot.rematching || !bot.callsFirst || now < dueAt(bot)) continue;
+        bot.skip();
+        skips += 1;
+      }
+    };
+    const timer = setInterval(tick, CHURN_TICK_MS);
+    await sleep(durationMs);
+    clearInterval(timer);
+    const rematching = () => this.#bots.filter((bot) => bot.rematching).length;
+    await this.#until(() => rematching() === 0, timeoutMs, rematching);
+    return { skips, unfinished: rematching() };
   }
 
   async #drop(fraction: number, timeoutMs: number): Promise<{ started: number; finished: number }> {

@@ -1,5 +1,5 @@
 import type { Plan } from "../run/plan.ts";
-import type { BurstRun, CapacityRun, CapacityStep, ChatWindow, PhaseCost, ScenarioRun, ThroughputRun } from "../run/results.ts";
+import type { BurstRun, CapacityRun, CapacityStep, ChatWindow, ChurnRun, ChurnStep, PhaseCost, ScenarioRun, ThroughputRun } from "../run/results.ts";
 import { meetsGoal } from "../run/scenarios/chat-window.ts";
 import type { TargetName } from "../targets/launch.ts";
 
@@ -13,6 +13,28 @@ export interface KeyFigures {
   burst?: { pairsPerSecond: number; p50: number; p99: number; unmatched: number; cost: PhaseCost };
   /** (d) bytes per client above the empty server, at the largest step; and the slope between first and last step. */
   memory?: { perClient: number; slope: number; clients: number };
+  /** (h) the largest step the churn reached. */
+  churn?: { clients: number; rematchesPerSecond: number; offeredPerSecond: number; p50: number; p99: number; unfinished: number; msPerRematch: number; cost: PhaseCost };
+}
+
+/** Server CPU time per pair formed again, everything the server did in the window included. */
+export function msPerRematch(step: ChurnStep): number {
+  return step.rematches > 0 ? ((step.cost.cpu.server / 100) * step.cost.seconds * 1000) / step.rematches : 0;
+}
+
+function churnOf(run: ChurnRun): KeyFigures["churn"] {
+  const last = run.steps.at(-1);
+  if (!last) return undefined;
+  return {
+    clients: last.clients,
+    rematchesPerSecond: last.rematchesPerSecond,
+    offeredPerSecond: last.offeredPerSecond,
+    p50: last.skipToChat.p50,
+    p99: last.skipToChat.p99,
+    unfinished: last.unfinished,
+    msPerRematch: msPerRematch(last),
+    cost: last.cost,
+  };
 }
 
 function find<K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K, target: TargetName, processes: number) {
@@ -53,11 +75,13 @@ export function keyFigures(runs: ScenarioRun[], target: TargetName, processes: n
   const capacity = find(runs, "capacity", target, processes);
   const throughput = find(runs, "throughput", target, processes);
   const burst = find(runs, "burst", target, processes);
+  const churn = find(runs, "churn", target, processes);
   return {
     capacity: capacity && capacityOf(capacity, plan),
     throughput: throughput && throughputOf(throughput, plan),
     burst: burst && burstOf(burst),
     memory: capacity && memoryOf(capacity),
+    churn: churn && churnOf(churn),
   };
 }
 

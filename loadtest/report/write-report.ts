@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Plan } from "../run/plan.ts";
-import type { BurstRun, ChatWindow, PhaseCost, RampResult, ScenarioRun, SignalingRun } from "../run/results.ts";
+import type { BurstRun, ChatWindow, ChurnRun, PhaseCost, RampResult, ScenarioRun, SignalingRun } from "../run/results.ts";
 import { TARGET_TITLES, TARGETS, type TargetName } from "../targets/launch.ts";
 import { capacityChart, throughputChart } from "./charts.ts";
-import { keyFigures, limitOf, type KeyFigures } from "./figures.ts";
+import { keyFigures, limitOf, msPerRematch, type KeyFigures } from "./figures.ts";
 import { int, kb, mb, ms, pct, ratio, table } from "./format.ts";
 import type { Machine } from "./machine.ts";
 import { redisCostSection } from "./redis-cost-section.ts";
@@ -59,6 +59,11 @@ function summarySection(results: BenchResults): string {
   const ttm = (f: KeyFigures) => f.burst && `${ms(f.burst.p50)} / ${ms(f.burst.p99)} ms`;
   const memory = (f: KeyFigures) => f.memory && `${kb(f.memory.perClient)} KB`;
   const met = (ok: boolean | undefined) => (ok === undefined ? "–" : ok ? "**yes**" : "no");
+  const rematches = (f: KeyFigures) => f.churn && `${f.churn.rematchesPerSecond.toFixed(1)} of ${f.churn.offeredPerSecond.toFixed(0)} asked`;
+  const skipToChat = (f: KeyFigures) => f.churn && `${ms(f.churn.p50)} / ${ms(f.churn.p99)} ms${f.churn.unfinished ? ` (${int(f.churn.unfinished)} not seated again)` : ""}`;
+  const cpuPerRematch = (f: KeyFigures) => f.churn && `${f.churn.msPerRematch.toFixed(2)} ms`;
+  const churnAt = p.churn ?? b.churn;
+  const churnLabel = churnAt ? `${int(churnAt.clients)} clients, a skip every ${(plan.churn?.periodMs ?? 0) / 1000} s per pair` : "churn";
   /** What the first (b) step costs the server: the runtimes' figure of merit at equal load. */
   const firstRate = Object.fromEntries(TARGETS.map((t) => [t, of(runs, "throughput").find((r) => r.target === t && r.processes === 1 && !r.skipped)?.steps[0]])) as Record<TargetName, ChatWindow | undefined>;
   const cpuAt = (t: TargetName) => firstRate[t] && `${pct(firstRate[t].cpu.server)} (${int(usPerMessage(firstRate[t]))} µs/msg)`;
@@ -70,6 +75,9 @@ function summarySection(results: BenchResults): string {
     ["(c) time to match p50 / p99", "p99 < 2 s", ...TARGETS.map((t) => cell(figures[t], ttm)), ratio(p.burst?.p99 ?? 0, b.burst?.p99 ?? 0), ratio(bun.burst?.p99 ?? 0, p.burst?.p99 ?? 0), met(p.burst && p.burst.p99 < 2000 && p.burst.unmatched === 0)],
     [`(b) server CPU at ${int(plan.throughput.clients)} clients × ${plan.throughput.perClient[0]} msg/s`, "–", ...TARGETS.map((t) => cpuAt(t) ?? "–"), ratio(cpu("pairline"), cpu("bare-colyseus")), ratio(cpu("pairline-bun"), cpu("pairline")), "–"],
     ["(d) server RSS per connected client", "≤ 25 KB", ...TARGETS.map((t) => cell(figures[t], memory)), ratio(p.memory?.perClient ?? 0, b.memory?.perClient ?? 0), ratio(bun.memory?.perClient ?? 0, p.memory?.perClient ?? 0), met(p.memory && p.memory.perClient <= 25 * 1024)],
+    [`(h) sustained re-matches/s, ${churnLabel}`, "≥ 1.0× bare Colyseus", ...TARGETS.map((t) => cell(figures[t], rematches)), ratio(p.churn?.rematchesPerSecond ?? 0, b.churn?.rematchesPerSecond ?? 0), ratio(bun.churn?.rematchesPerSecond ?? 0, p.churn?.rematchesPerSecond ?? 0), met(p.churn && b.churn && p.churn.rematchesPerSecond >= b.churn.rematchesPerSecond)],
+    [`(h) skip → next chat p50 / p99, ${churnLabel}`, "p99 < 1 s", ...TARGETS.map((t) => cell(figures[t], skipToChat)), ratio(p.churn?.p99 ?? 0, b.churn?.p99 ?? 0), ratio(bun.churn?.p99 ?? 0, p.churn?.p99 ?? 0), met(p.churn && p.churn.p99 < 1000 && p.churn.unfinished === 0)],
+    [`(h) server CPU per re-match, ${churnLabel}`, "–", ...TARGETS.map((t) => cell(figures[t], cpuPerRematch)), ratio(p.churn?.msPerRematch ?? 0, b.churn?.msPerRematch ?? 0), ratio(bun.churn?.msPerRematch ?? 0, p.churn?.msPerRematch ?? 0), "–"],
   ];
   const n = plan.scaleOut.processes;
   const scaledCell = (t: TargetName, pick: (f: KeyFigures) => string | undefined) => {
@@ -157,6 +165,8 @@ function rampRows(ramp: RampResult): string[] {
     pct(ramp.cpu.generator),
   ];
 }
+/** The ramp that led to each step of a stepped scenario. */
+const stepRamps = (steps: Array<{ ramp: RampResult }>) => ["Ramp to each step:", "", table(RAMP_HEADER, steps.map((s) => rampRows(s.ramp))), ""];
 const RAMP_HEADER = ["clients added", "joins/s achieved / asked", "failed", "token p50 / p99 (ms)", "lobby join p50 / p99 (ms)", "match p50 / p99 (ms)", "server CPU", "bots CPU"];
 
 /** A heading per run, then its tables, or why it was not run. */
@@ -179,10 +189,7 @@ function capacitySection(results: BenchResults, chart: string): string {
         ]),
       ),
       "",
-      "Ramp to each step:",
-      "",
-      table(RAMP_HEADER, run.steps.map((s) => rampRows(s.ramp))),
-      "",
+      ...stepRamps(run.steps),
     ]),
   ].join("\n");
 }
@@ -305,6 +312,33 @@ function signalingSection(results: BenchResults): string {
   ].join("\n");
 }
 
+function churnSection(results: BenchResults): string {
+  const runs = of(results.runs, "churn");
+  const churn = results.plan.churn;
+  const intro = churn
+    ? `Random chat as it is used. Clients are added step by step (${churn.steps.map(int).join(", ")}); at each step every pair chats for ${churn.periodMs / 1000} s, then one side skips (\`chat:leave\`) and both look for the next stranger (the partner on \`partner:left\`), over and over; the first skip of each pair falls at a random point of its first period, so skips are spread evenly. After ${churn.warmupMs / 1000} s of warm-up, ${churn.measureMs / 1000} s are measured. *Re-matches/s* counts pairs formed again within the measured window (two clients seated in their next chat), beside what the bots ask for (every pair once per period, if re-matching took no time). *Skip → next chat* runs from the skip sent to the skipper seated in its next chat room with its partner known, for the skips of the window and those still in flight when it closed; *both sides* adds the partners' wait (\`partner:left\` → seated). *Server CPU per re-match* is the server's CPU time over the window divided by the pairs formed again in it. The baselines, like Pairline, never pair two who just left each other (they remember each user's last partner).`
+    : "";
+  return [
+    "## (h) Churn: skipping to the next stranger",
+    "",
+    ...(runs.length === 0 ? ["Not measured in this run."] : [
+      intro,
+      "",
+      ...perRun(runs, (run: ChurnRun) => [
+        table(
+          ["clients", "re-matches/s (asked)", "skip → next chat p50", "p95", "p99", "max (ms)", "both sides p99 (ms)", "not seated again", ...CPU_HEADER, "server CPU ms/re-match"],
+          run.steps.map((s) => [
+            int(s.clients), `**${s.rematchesPerSecond.toFixed(1)}** (${s.offeredPerSecond.toFixed(0)})`, ms(s.skipToChat.p50), ms(s.skipToChat.p95), `**${ms(s.skipToChat.p99)}**`, ms(s.skipToChat.max),
+            ms(s.rematch.p99), int(s.unfinished), ...cpuCells(s.cost), msPerRematch(s).toFixed(2),
+          ]),
+        ),
+        "",
+        ...stepRamps(run.steps),
+      ]),
+    ]),
+  ].join("\n");
+}
+
 function limitsSection(results: BenchResults): string {
   const { plan, runs, machine } = results;
   const lines = ["## What limits each figure", "", "Read from the CPU columns of the step where a target first missed the goal (or of its best step when it never did): which process ran out of CPU, or whether the bots did.", ""];
@@ -316,6 +350,7 @@ function limitsSection(results: BenchResults): string {
       if (f.capacity) rows.push([label, "(a) clients", f.capacity.saturated ? `missed the goal at the next step: ${limitOf(f.capacity.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.capacity.window, machine.cores, false)}`]);
       if (f.throughput) rows.push([label, "(b) msg/s", f.throughput.saturated ? `missed the goal at the next step: ${limitOf(f.throughput.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.throughput.window, machine.cores, false)}`]);
       if (f.burst) rows.push([label, "(c) pairs/s", limitOf(f.burst.cost, machine.cores)]);
+      if (f.churn) rows.push([label, "(h) re-matches", limitOf(f.churn.cost, machine.cores, f.churn.p99 >= 1000 || f.churn.unfinished > 0)]);
     }
   }
   lines.push(table(["target", "figure", "limited by"], rows));
@@ -337,6 +372,7 @@ function problemsSection(results: BenchResults): string {
     if (run.kind === "throughput") [run.ramp?.problems ?? {}, ...run.steps.map((s) => s.problems)].forEach(add);
     if (run.kind === "burst" && run.result) [run.result.ramp.problems, run.result.problems].forEach(add);
     if (run.kind === "signaling" && run.result) [run.result.ramp.problems, run.result.problems].forEach(add);
+    if (run.kind === "churn") run.steps.forEach((s) => (add(s.ramp.problems), add(s.problems)));
     return [run.kind, title(run), problemsLine(seen), int(run.serverProblems)];
   });
   return [
@@ -370,6 +406,7 @@ export function writeReport(results: BenchResults, reportPath: string, assetsDir
     memorySection(results),
     scaleOutSection(results),
     signalingSection(results),
+    churnSection(results),
     ...(of(results.runs, "redis-cost").length > 0 ? [redisCostSection(of(results.runs, "redis-cost"), results.plan)] : []),
     limitsSection(results),
     ...(findings ? [findings] : []),

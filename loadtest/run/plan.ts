@@ -24,6 +24,8 @@ export interface Plan {
   throughput: { clients: number; perClient: number[] };
   burst: { clients: number };
   signaling: { clients: number };
+  /** Clients at each step; every pair chats `periodMs`, then one side skips to the next stranger; a warm-up, then the measured window. */
+  churn: { steps: number[]; periodMs: number; warmupMs: number; measureMs: number };
   /** Server processes of the scale-out runs (with Redis). */
   scaleOut: { processes: number };
   /** Redis commands per join, pair and REST request (on the scale-out processes): clients paired, requests per REST read, idle spell. */
@@ -45,6 +47,7 @@ export const FULL_PLAN: Plan = {
   throughput: { clients: 1000, perClient: [10, 20, 30, 40, 50, 60] },
   burst: { clients: 2000 },
   signaling: { clients: 1000 },
+  churn: { steps: [500, 1000, 2000], periodMs: 10_000, warmupMs: 2000, measureMs: 10_000 },
   scaleOut: { processes: 2 },
   redisCost: { clients: 400, requests: 50, idleMs: 5000 },
 };
@@ -65,5 +68,7 @@ export const QUICK_PLAN: Plan = {
   throughput: { clients: 100, perClient: [10, 40] },
   burst: { clients: 200 },
   signaling: { clients: 40 },
-  scaleOut: { processes: 2 },  redisCost: { clients: 100, requests: 20, idleMs: 2000 },
+  churn: { steps: [100], periodMs: 3000, warmupMs: 500, measureMs: 3000 },
+  scaleOut: { processes: 2 },
+  redisCost: { clients: 100, requests: 20, idleMs: 2000 },
 };

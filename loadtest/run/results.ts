@@ -81,6 +81,30 @@ export interface SignalingResult {
   problems: Record<string, number>;
 }
 
+/** One step of the churn scenario: every pair ends after `periodMs` of chat, one side skipping, and both look for the next stranger. */
+export interface ChurnStep {
+  clients: number;
+  periodMs: number;
+  /** Clients added to reach this step. */
+  ramp: RampResult;
+  /** Skips sent while the step ran (warm-up and measured window). */
+  skips: number;
+  /** Pairs formed again within the measured window (two clients seated in their next chat each). */
+  rematches: number;
+  rematchesPerSecond: number;
+  /** What the bots ask for when the server keeps up: every pair once per period. */
+  offeredPerSecond: number;
+  /** Skip sent → the skipper seated in its next chat with its partner known; skips of the window and those still in flight at its end. */
+  skipToChat: LatencySummary;
+  /** Both sides: skip or `partner:left` → seated in the next chat. */
+  rematch: LatencySummary;
+  /** Clients still not seated again when the bots gave up waiting after the step. */
+  unfinished: number;
+  /** CPU over the measured window. */
+  cost: PhaseCost;
+  problems: Record<string, number>;
+}
+
 export interface TargetRun {
   target: TargetName;
   processes: number;
@@ -113,4 +137,9 @@ export interface RedisCostRun extends TargetRun {
   kind: "redis-cost";
   result?: RedisCostResult;
 }
-export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun | RedisCostRun;
+
+export interface ChurnRun extends TargetRun {
+  kind: "churn";
+  steps: ChurnStep[];
+}
+export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun | ChurnRun | RedisCostRun;

@@ -27,6 +27,7 @@ import {
   RoomName,
 } from "../../rooms/protocol.ts";
 import "./exit-with-parent.ts";
+import { LastPartners } from "./last-partner.ts";
 import { BASELINE_RECONNECT_SECONDS } from "./wire.ts";
 
 interface BareUser {
@@ -39,6 +40,7 @@ const userOf = (client: BareClient): BareUser => client.auth!;
 
 let nextUser = 0;
 let nextId = 0;
+const lastPartners = new LastPartners();
 
 class BareLobby extends Room<{ client: BareClient }> {
   override maxClients = 1000;
@@ -62,12 +64,13 @@ class BareLobby extends Room<{ client: BareClient }> {
   }
 
   async match(client: BareClient): Promise<void> {
-    const partner = this.waiting.shift();
+    const partner = lastPartners.takePartner(this.waiting, userOf(client).id, (c) => userOf(c).id);
     if (!partner) {
       this.waiting.push(client);
       client.send(LobbyServerMessage.Queued, { position: this.waiting.length });
       return;
     }
+    lastPartners.paired(userOf(client).id, userOf(partner).id);
     const room = await matchMaker.createRoom(RoomName.Chat, {});
     const seats = await Promise.all([client, partner].map((c) => matchMaker.reserveSeatFor(room, {}, userOf(c))));
     client.send(LobbyServerMessage.Matched, { reservation: seats[0], roomId: room.roomId, matchedUser: userOf(partner) });

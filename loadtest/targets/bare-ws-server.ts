@@ -8,6 +8,7 @@ import http from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ChatClientMessage, ChatServerMessage, LobbyClientMessage, LobbyServerMessage, PartnerLeftReason } from "../../rooms/protocol.ts";
 import "./exit-with-parent.ts";
+import { LastPartners } from "./last-partner.ts";
 import { BASELINE_RECONNECT_SECONDS, decodeFrame, encodeFrame } from "./wire.ts";
 
 interface User {
@@ -31,6 +32,7 @@ let nextId = 0;
 let lobbyCount = 0;
 const waiting: Array<{ user: User; socket: WebSocket }> = [];
 const chats = new Map<string, Chat>();
+const lastPartners = new LastPartners();
 
 const send = (socket: WebSocket | undefined, type: string, payload: unknown) => {
   if (socket && socket.readyState === socket.OPEN) socket.send(encodeFrame(type, payload));
@@ -66,12 +68,13 @@ function joinLobby(socket: WebSocket, token: string): void {
   socket.on("message", (data) => {
     const frame = decodeFrame(data);
     if (frame?.[0] !== LobbyClientMessage.Match) return;
-    const partner = waiting.shift();
+    const partner = lastPartners.takePartner(waiting, user.id, (w) => w.user.id);
     if (!partner) {
       waiting.push({ user, socket });
       send(socket, LobbyServerMessage.Queued, { position: waiting.length });
       return;
     }
+    lastPartners.paired(user.id, partner.user.id);
     openChat({ user, socket }, partner);
   });
   socket.on("close", () => {
