@@ -27,6 +27,8 @@ const entry = (userId: string, since: number, overrides: Partial<QueueEntry> = {
   sessionId: `s-${userId}`,
   lobbyId: "lobby",
   preferences: {},
+  queue: "moderated",
+  pool: "moderated",
   country: null,
   shareCountry: false,
   avoidUserIds: [],

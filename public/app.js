@@ -236,10 +236,24 @@ async function enterLobby({ search = false } = {}) {
   if (search) findStranger();
 }
 
+function chosenQueue() {
+  return document.querySelector('input[name="queue"]:checked')?.value ?? "moderated";
+}
+
 function findStranger() {
+  const queue = chosenQueue();
+  const ageConfirmed = $("age-confirm").checked;
+  if (queue === "adult" && !ageConfirmed) {
+    $("lobby-status").textContent = "The 18+ queue is only for people aged 18 or older: tick the box to confirm.";
+    return;
+  }
   if (!session.lobby) return enterLobby({ search: true });
-  session.lobby.send(LobbyClientMessage.Match, { shareCountry: $("share-country").checked });
+  session.lobby.send(LobbyClientMessage.Match, { shareCountry: $("share-country").checked, queue, ageConfirmed });
   setState("searching");
+}
+
+for (const radio of document.querySelectorAll('input[name="queue"]')) {
+  radio.addEventListener("change", () => ($("age-confirm-label").hidden = chosenQueue() !== "adult"));
 }
 
 function stopLooking() {

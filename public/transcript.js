@@ -117,8 +117,27 @@ export class Transcript {
     return box;
   }
 
+  /** An image the server flagged as sensitive stays blurred until the user taps it. */
+  #preview(message, blob) {
+    const preview = element("img", "preview");
+    preview.alt = message.name;
+    preview.src = this.#objectUrl(blob);
+    if (!message.sensitive) return preview;
+    preview.classList.add("sensitive");
+    preview.title = "Flagged as sensitive: tap to show";
+    preview.tabIndex = 0;
+    const reveal = () => {
+      preview.classList.remove("sensitive");
+      preview.removeAttribute("title");
+    };
+    preview.addEventListener("click", reveal, { once: true });
+    preview.addEventListener("keydown", (event) => event.key === "Enter" && reveal());
+    return preview;
+  }
+
   #fileOffer(message) {
-    const box = element("p", "body file", `${message.name} (${formatBytes(message.size)}) `);
+    const flag = message.sensitive ? " — flagged as sensitive" : "";
+    const box = element("p", "body file", `${message.name} (${formatBytes(message.size)}${flag}) `);
     const button = element("button", "link", "Download");
     button.type = "button";
     button.setAttribute("aria-label", `Download ${message.name}`);
@@ -128,10 +147,7 @@ export class Transcript {
         const blob = await this.#download(message.fileId);
         saveBlob(blob, message.name);
         if (message.mime?.startsWith("image/")) {
-          const preview = element("img", "preview");
-          preview.alt = message.name;
-          preview.src = this.#objectUrl(blob);
-          box.append(preview);
+          box.append(this.#preview(message, blob));
         }
       } catch (error) {
         box.append(element("span", "error", ` ${error.message}`));

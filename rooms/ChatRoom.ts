@@ -23,6 +23,7 @@ import {
   CallStatus,
   ChatClientMessage,
   ChatServerMessage,
+  MatchQueue,
   MessageKind,
   PartnerLeftReason,
   RoomErrorCode,
@@ -33,6 +34,7 @@ import {
 } from "./protocol.ts";
 import { Relay, WhenAway } from "./relay.ts";
 import { initConnection, reportRoomException } from "./room-support.ts";
+import { maskProfanity } from "./text-mask.ts";
 import { ChatState, Participant } from "./state.ts";
 
 const OPEN = 1; // WebSocket.OPEN
@@ -56,9 +58,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   #relay!: Relay;
   /** Proves, to a later report, that these two had this chat (`chat:meeting`). */
   #meeting!: { token: string; expiresAt: number };
+  /** A chat of the moderated queue: text masked, flagged images not delivered. */
+  #moderated = true;
 
-  override async onCreate({ deps, pairKey }: RoomCreateOptions & { pairKey?: unknown }): Promise<void> {
+  override async onCreate({ deps, pairKey, queue }: RoomCreateOptions & { pairKey?: unknown; queue?: unknown }): Promise<void> {
     this.#deps = deps;
+    this.#moderated = queue !== MatchQueue.Adult;
     const pair = await deps.handoff.take(pairKey);
     if (!pair) {
       throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, "Chat rooms are opened by the lobby");
@@ -209,11 +214,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   async #sendChatMessage(client: RoomClient, message: ChatClientPayload<typeof ChatClientMessage.Message>): Promise<void> {
     let relayed: { content?: string; fileId?: string } = { content: message.content };
     if (message.type !== MessageKind.Text) {
-      const checked = await checkAttachment(this.#deps.uploads, message, this.roomId, client.auth!.id);
+      const checked = await checkAttachment(this.#deps.uploads, message, this.roomId, client.auth!.id, this.#moderated);
       if ("refusal" in checked) return sendError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
       relayed = checked.attachment;
     } else if (!message.content?.trim()) {
       return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
+    } else if (this.#moderated) {
+      relayed = { content: maskProfanity(message.content) };
     }
     const signer = this.#deps.signer;
     const stamp = this.#relay.relay(client.auth!.id, ChatServerMessage.Message, { type: message.type, ...relayed }, {

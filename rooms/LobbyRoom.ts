@@ -9,10 +9,11 @@ import { createInbound, sendError, type RoomClient } from "./inbound.ts";
 import {
   LobbyClientMessage,
   LobbyServerMessage,
+  MatchQueue,
   RoomErrorCode,
   lobbyClientSchemas,
+  type LobbyClientPayload,
   type LobbyServerPayloads,
-  type MatchPreferences,
 } from "./protocol.ts";
 import { initConnection, reportRoomException } from "./room-support.ts";
 
@@ -39,8 +40,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   #checkingEpoch = false;
 
   readonly #inbound = createInbound(lobbyClientSchemas, {
-    [LobbyClientMessage.Match]: (client, payload) =>
-      this.#enqueue(client, payload?.preferences ?? {}, payload?.shareCountry ?? false),
+    [LobbyClientMessage.Match]: (client, payload) => this.#enqueue(client, payload ?? {}),
     [LobbyClientMessage.Cancel]: (client) => this.#dequeue(client),
   });
 
@@ -118,8 +118,9 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     notifyLobby(this.presence, previous.lobbyId, { kind: "replaced", sessionId: previous.sessionId });
   }
 
-  async #enqueue(client: RoomClient, preferences: MatchPreferences, shareCountry: boolean): Promise<void> {
+  async #enqueue(client: RoomClient, request: LobbyClientPayload<typeof LobbyClientMessage.Match> & object): Promise<void> {
     const { id, username, country } = client.auth!;
+    const queue = request.queue ?? MatchQueue.Moderated;
     const [partner, blocked] = await Promise.all([
       this.#deps.handoff.recentPartner(id),
       this.#deps.safety.blockedEitherWay(id),
@@ -129,9 +130,11 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
       username,
       sessionId: client.sessionId,
       lobbyId: this.roomId,
-      preferences,
+      preferences: request.preferences ?? {},
+      queue,
+      pool: queue,
       country: country ?? null,
-      shareCountry,
+      shareCountry: request.shareCountry ?? false,
       avoidUserIds: partner ? [partner, ...blocked] : blocked,
       since: Date.now(),
     };

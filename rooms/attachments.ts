@@ -16,6 +16,8 @@ export async function checkAttachment(
   message: ChatMessage,
   roomId: string,
   senderId: string,
+  /** A moderated chat: images the screening flagged are not delivered. */
+  refuseSensitive = false,
 ): Promise<AttachmentCheck> {
   if (!message.fileId) {
     return { refusal: { code: RoomErrorCode.InvalidPayload, message: "fileId: a file or voice message needs a fileId" } };
@@ -28,6 +30,9 @@ export async function checkAttachment(
   if (isVoiceNote !== (message.type === MessageKind.Voice)) {
     const expected = isVoiceNote ? MessageKind.Voice : MessageKind.File;
     return { refusal: { code: RoomErrorCode.InvalidPayload, message: `type: this upload is sent as a ${expected} message` } };
+  }
+  if (upload.sensitive && refuseSensitive) {
+    return { refusal: { code: RoomErrorCode.ImageRefused, message: "fileId: this image was flagged as sensitive and this chat is moderated" } };
   }
   return { attachment: describeUpload(upload) };
 }

@@ -72,6 +72,8 @@ export const RoomErrorCode = {
   PartnerUnavailable: "PARTNER_UNAVAILABLE",
   UnknownFile: "UNKNOWN_FILE",
   ReportRefused: "REPORT_EVIDENCE_INVALID",
+  /** An image the screening flagged as sensitive, sent in a moderated chat. */
+  ImageRefused: "IMAGE_REFUSED",
   Banned: "BANNED",
   Internal: "INTERNAL_ERROR",
 } as const;
@@ -83,6 +85,15 @@ export const PartnerLeftReason = {
   NoShow: "no-show",
 } as const;
 export type PartnerLeftReason = (typeof PartnerLeftReason)[keyof typeof PartnerLeftReason];
+
+/**
+ * The queue a user asks to wait in; users of different queues never meet. `moderated`
+ * (the default): text is masked for slurs and profanity, images flagged as sensitive are
+ * not delivered. `adult`: unmoderated, for users who declare they are 18 or older
+ * (`ageConfirmed: true`); flagged images arrive marked `sensitive`.
+ */
+export const MatchQueue = { Moderated: "moderated", Adult: "adult" } as const;
+export type MatchQueue = (typeof MatchQueue)[keyof typeof MatchQueue];
 
 export const MessageKind = { Text: "text", File: "file", Voice: "voice" } as const;
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -141,11 +152,19 @@ export const lobbyClientSchemas = {
   [LobbyClientMessage.Match]: z.union([
     z.undefined(),
     z.null(),
-    z.object({
-      preferences: preferences.optional(),
-      /** Let the partner see this user's country (from the connection's address). */
-      shareCountry: z.boolean().optional(),
-    }),
+    z
+      .object({
+        preferences: preferences.optional(),
+        /** Let the partner see this user's country (from the connection's address). */
+        shareCountry: z.boolean().optional(),
+        queue: z.enum([MatchQueue.Moderated, MatchQueue.Adult]).optional(),
+        /** The user declares they are 18 or older: required with `queue: "adult"`. */
+        ageConfirmed: z.boolean().optional(),
+      })
+      .refine((body) => body.queue !== MatchQueue.Adult || body.ageConfirmed === true, {
+        path: ["ageConfirmed"],
+        message: "the 18+ queue is open only to users who declare they are 18 or older (ageConfirmed: true)",
+      }),
   ]),
   [LobbyClientMessage.Cancel]: noBody,
 };
@@ -254,6 +273,8 @@ export interface ChatServerPayloads {
     size?: number;
     /** Voice notes: seconds, measured from the audio. */
     duration?: number;
+    /** Images the server's screening flagged (18+ chats only; a moderated chat refuses them): show blurred until tapped. */
+    sensitive?: true;
     /** The server's signature; quote the message with it in a report (`chat:report`). */
     signature: string;
   };

@@ -78,6 +78,7 @@ export const chatServerSchemas = {
     mime: z.string().optional(),
     size: z.number().optional(),
     duration: z.number().optional().meta({ description: "Voice notes: seconds, measured from the audio" }),
+    sensitive: z.literal(true).optional().meta({ description: "An image the server's screening flagged: show it blurred until the user taps it" }),
     signature: z.string().meta({ description: "The server's signature; quote the message with it in a report" }),
   }),
   [ChatServerMessage.Ack]: z.object({ clientMessageId: z.string().optional(), id: z.string(), timestamp: z.iso.datetime() }),

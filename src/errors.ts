@@ -23,6 +23,7 @@ export const ErrorCode = {
   VOICE_TOO_LONG: "VOICE_TOO_LONG",
   VOICE_UNREADABLE: "VOICE_UNREADABLE",
   IMAGE_TOO_LARGE: "IMAGE_TOO_LARGE",
+  IMAGE_REFUSED: "IMAGE_REFUSED",
   UPLOAD_QUOTA_EXCEEDED: "UPLOAD_QUOTA_EXCEEDED",
   RANGE_NOT_SATISFIABLE: "RANGE_NOT_SATISFIABLE",
   RATE_LIMITED: "RATE_LIMITED",
@@ -110,6 +111,8 @@ export const Errors = {
     new AppError(ErrorCode.VOICE_UNREADABLE, 422, "The voice note is not audio whose length can be measured"),
   imageTooLarge: (width: number, height: number, maxPixels: number) =>
     new AppError(ErrorCode.IMAGE_TOO_LARGE, 422, `An image can have at most ${maxPixels} pixels; this one claims ${width} x ${height}`),
+  imageRefused: () =>
+    new AppError(ErrorCode.IMAGE_REFUSED, 422, "This image was flagged as sensitive and cannot be shared here"),
   uploadQuotaExceeded: (message = "This chat has reached its upload quota") =>
     new AppError(ErrorCode.UPLOAD_QUOTA_EXCEEDED, 413, message),
   rangeNotSatisfiable: () =>

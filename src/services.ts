@@ -13,6 +13,7 @@ import { createMeetingSigner, type MeetingSigner } from "./users/meetings.ts";
 import { createModeration, type Moderation } from "./users/moderation.ts";
 import type { SafetyStore } from "./users/safety-store.ts";
 import type { UserStore } from "./users/store.ts";
+import { createImageScreener, type ImageScreener } from "./screening/index.ts";
 import { openUploadStore } from "./uploads/index.ts";
 import type { UploadStore } from "./uploads/store.ts";
 import { startSweeper } from "./uploads/sweeper.ts";
@@ -34,6 +35,8 @@ export interface Services {
   /** Proof of work asked of every would-be guest; null when GUEST_CHALLENGE is off. */
   guestChallenges: GuestChallenges | null;
   uploads: UploadStore;
+  /** Classifies uploaded images before the partner can see them. */
+  screener: ImageScreener;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const entryLedger = config.guestChallenge.enabled ? openEntryLedger(config, logger) : null;
   const guestChallenges = entryLedger && createGuestChallenges(config.guestChallenge, jwtSecret, entryLedger);
   watchSafetyEvents(moderation, stores.safety, guestChallenges, logger);
+  const screener = createImageScreener(config.screening);
   return {
     config,
     logger,
@@ -74,12 +78,14 @@ export async function createServices(config: Config, logger: Logger = createLogg
     authenticate: createAuthenticator(tokens, users, stores.safety),
     guestChallenges,
     uploads,
+    screener,
     async close() {
       await entryLedger?.close();
       await uploadSweeper.stop();
       await uploads.close();
       await stores.close();
       await passwords.close();
+      await screener.close();
     },
   };
 }

@@ -59,6 +59,11 @@ const envSchema = z.object({
   UPLOAD_MAX_AGE_HOURS: int(1, 24 * 365).default(24),
   UPLOAD_SWEEP_MINUTES: int(1, 24 * 60).default(10),
   IMAGE_MAX_PIXELS: int(1, 2 ** 40).default(50_000_000),
+  /** What happens to an image nsfwjs flags: delivered marked `sensitive` (blurred until tapped), refused, or no screening. */
+  IMAGE_SCREENING: z.enum(["blur", "refuse", "off"]).default("blur"),
+  IMAGE_SENSITIVE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  IMAGE_SCREENING_THREADS: int(1, 64).default(1),
+  IMAGE_SCREENING_QUEUE: int(1, 10_000).default(16),
 
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "debug", "silent"]).default("http"),
   LOG_DIR: z.string().min(1).default("./logs"),
@@ -177,6 +182,12 @@ function toConfig(env: z.output<typeof envSchema>) {
       maxAgeMs: env.UPLOAD_MAX_AGE_HOURS * 3600 * 1000,
       sweepIntervalMs: env.UPLOAD_SWEEP_MINUTES * 60 * 1000,
       imageMaxPixels: env.IMAGE_MAX_PIXELS,
+    },
+    screening: {
+      policy: env.IMAGE_SCREENING,
+      threshold: env.IMAGE_SENSITIVE_THRESHOLD,
+      threads: env.IMAGE_SCREENING_THREADS,
+      queue: env.IMAGE_SCREENING_QUEUE,
     },
     log: {
       level: env.LOG_LEVEL,

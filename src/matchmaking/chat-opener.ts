@@ -17,7 +17,7 @@ const profileOf = (entry: QueueEntry) =>
 export function createChatOpener(presence: Presence, handoff: PairHandoff): OpenChat {
   return async (a, b) => {
     const pairKey = await handoff.record([seatAuth(a), seatAuth(b)]);
-    const room = await matchMaker.createRoom(RoomName.Chat, { pairKey });
+    const room = await matchMaker.createRoom(RoomName.Chat, { pairKey, queue: a.queue });
     const [seatA, seatB] = await Promise.all([
       matchMaker.reserveSeatFor(room, {}, seatAuth(a)),
       matchMaker.reserveSeatFor(room, {}, seatAuth(b)),

@@ -1,4 +1,4 @@
-import type { MatchPreferences } from "../../rooms/protocol.ts";
+import type { MatchPreferences, MatchQueue } from "../../rooms/protocol.ts";
 
 /** One user waiting for a partner: plain JSON, readable by any process. */
 export interface QueueEntry {
@@ -8,6 +8,10 @@ export interface QueueEntry {
   sessionId: string;
   lobbyId: string;
   preferences: MatchPreferences;
+  /** The queue the user chose: it decides how their chat is moderated. */
+  queue: MatchQueue;
+  /** Users meet only others of the same pool (the queue they chose, or the shadow pool): never mixed, not even by widening. */
+  pool: string;
   /** The user's country, and whether the partner may see it. */
   country: string | null;
   shareCountry: boolean;
@@ -41,6 +45,8 @@ export interface StoredEntry {
 
 export const ALL_BUCKET = "all";
 const NONE = "-";
+/** The bucket holding every entry of one pool: what a widened entry of that pool reads. */
+export const poolBucket = (pool: string) => `${pool}|all`;
 
 /** Preferences with empty parts left out, so both implementations (and Lua's JSON) see the same shape. */
 function normalized(preferences: MatchPreferences): MatchPreferences {
@@ -55,8 +61,8 @@ export function storedEntry(entry: QueueEntry): StoredEntry {
   const { avoidUserIds: _avoid, ...rest } = entry;
   const preferences = normalized(entry.preferences);
   const e = { ...rest, preferences, country: entry.country ?? null };
+  const inPool = (name: string) => `${entry.pool}|${name}`;
   const buckets = [
-    ALL_BUCKET,
     `lang:${preferences.language ?? NONE}`,
     ...(preferences.interests ?? [NONE]).map((interest) => `int:${interest}`),
   ];
@@ -65,8 +71,11 @@ export function storedEntry(entry: QueueEntry): StoredEntry {
   if (preferences.country) sources.push([`from:${preferences.country}`]);
   if (preferences.language) sources.push([`lang:${preferences.language}`, `lang:${NONE}`]);
   if (preferences.interests) sources.push([...preferences.interests.map((i) => `int:${i}`), `int:${NONE}`]);
-  if (sources.length === 0) sources.push([ALL_BUCKET]);
-  return { e, b: buckets, s: sources };
+  return {
+    e,
+    b: [ALL_BUCKET, poolBucket(entry.pool), ...buckets.map(inPool)],
+    s: sources.length === 0 ? [[poolBucket(entry.pool)]] : sources.map((group) => group.map(inPool)),
+  };
 }
 
 export function asQueueEntry(e: StoredEntry["e"]): QueueEntry {

@@ -1,4 +1,4 @@
-import { ALL_BUCKET, asQueueEntry, storedEntry, type Pair, type QueueEntry, type StoredEntry, type WaitingUser } from "./entry.ts";
+import { ALL_BUCKET, asQueueEntry, poolBucket, storedEntry, type Pair, type QueueEntry, type StoredEntry, type WaitingUser } from "./entry.ts";
 import type { EnqueueOutcome, QueueOptions, WaitingQueue } from "./queue.ts";
 import { partnerTier } from "./rules.ts";
 import { SortedIndex } from "./sorted-index.ts";
@@ -180,7 +180,7 @@ export class LocalWaitingQueue implements WaitingQueue {
     const size = (group: string[]) => group.reduce((sum, name) => sum + (this.#data.buckets.get(name)?.size ?? 0), 0);
     const group = held.s.reduce((best, next) => (size(next) < size(best) ? next : best));
     const candidates = group.flatMap((name) => this.#data.buckets.get(name)?.range(0, window) ?? []);
-    if (now - held.e.since >= widenAfterMs) candidates.push(...this.#data.bucket(ALL_BUCKET).upTo(now - widenAfterMs, window));
+    if (now - held.e.since >= widenAfterMs) candidates.push(...this.#data.bucket(poolBucket(held.e.pool)).upTo(now - widenAfterMs, window));
     const newcomer = fresh.has(userId);
     let best: string | undefined;
     let bestSince = 0;

@@ -2,7 +2,8 @@
  * The Redis queue's operations, each one Lua script (one round trip, atomic). Keys
  * live under the prefix given as ARGV[1]:
  *   e            hash   userId → stored entry (JSON; `p` paused, `c` claimed)
- *   b:<bucket>   zset   userId by enqueue time, one per compatibility bucket ("all" holds every waiting entry)
+ *   b:<bucket>   zset   userId by enqueue time, one per compatibility bucket ("all" holds every waiting entry,
+ *                       "<pool>|all" every entry of one pool; the others are named "<pool>|<bucket>")
  *   exp          zset   userId by lease expiry (a sweep reads only what expired)
  *   claimed      zset   userId by hand-off deadline
  *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry
@@ -81,7 +82,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
     if seen[cid] then return end
     seen[cid] = true
     local c = load(cid)
-    if not c or c.c or c.p then return end
+    if not c or c.c or c.p or c.e.pool ~= rec.e.pool then return end
     local rank
     if preferencesMatch(rec.e, c.e) then rank = 2
     elseif widened and now - c.e.since >= widen then rank = 4
@@ -110,7 +111,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   end
   for _, b in ipairs(group) do scan(redis.call('ZRANGE', bucket(b), 0, window - 1, 'WITHSCORES')) end
   if widened then
-    scan(redis.call('ZRANGEBYSCORE', bucket('all'), '-inf', now - widen, 'WITHSCORES', 'LIMIT', 0, window))
+    scan(redis.call('ZRANGEBYSCORE', bucket(rec.e.pool .. '|all'), '-inf', now - widen, 'WITHSCORES', 'LIMIT', 0, window))
   end
   if not best then return nil end
   for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do

@@ -1,6 +1,6 @@
 import type { QueueEntry } from "./entry.ts";
 
-type Profile = Pick<QueueEntry, "preferences" | "country">;
+type Profile = Pick<QueueEntry, "preferences" | "country" | "pool">;
 
 /** Who asks for a country meets only someone known to be from it. */
 const countryWanted = (wanter: Profile, other: Profile) =>
@@ -16,7 +16,8 @@ export function preferencesMatch(a: Profile, b: Profile): boolean {
 }
 
 /** How good a partner `b` is for `a`: 1 when their preferences match, 2 when only widening allows it, 0 when not at all. */
-export function partnerTier(a: Pick<QueueEntry, "preferences" | "country" | "since">, b: typeof a, now: number, widenAfterMs: number): 0 | 1 | 2 {
+export function partnerTier(a: Pick<QueueEntry, "preferences" | "country" | "pool" | "since">, b: typeof a, now: number, widenAfterMs: number): 0 | 1 | 2 {
+  if (a.pool !== b.pool) return 0;
   if (preferencesMatch(a, b)) return 1;
   return now - a.since >= widenAfterMs && now - b.since >= widenAfterMs ? 2 : 0;
 }

@@ -7,6 +7,8 @@ export interface UploadDescription {
   mime: string;
   size: number;
   duration?: number;
+  /** Set on an image the screening flagged: show it blurred until the user asks to see it. */
+  sensitive?: true;
 }
 
 export function describeUpload(record: UploadRecord): UploadDescription {
@@ -16,5 +18,6 @@ export function describeUpload(record: UploadRecord): UploadDescription {
     mime: record.mime,
     size: record.size,
     ...(record.duration === null ? {} : { duration: record.duration }),
+    ...(record.sensitive ? { sensitive: true as const } : {}),
   };
 }

@@ -12,6 +12,7 @@ const uploaded = z.object({
   mime: z.string().meta({ description: "The type read from the bytes" }),
   size: z.number().int(),
   duration: z.number().optional().meta({ description: "Voice notes: seconds, measured from the audio" }),
+  sensitive: z.literal(true).optional().meta({ description: "An image the screening flagged (IMAGE_SCREENING=blur): the partner's page shows it blurred until tapped; a moderated chat refuses to relay it" }),
 }).meta({ id: "Upload" });
 
 const uploadResponses = (what: string) => ({
@@ -29,11 +30,19 @@ export const uploadRouteDocs: RouteDoc[] = [
     summary: "Share a file in a chat",
     description:
       "`multipart/form-data` with one file in the field `file` and the chat's `roomId`. Images, PDF, audio, video and " +
-      "UTF-8 plain text by default; the type is read from the bytes, the name is only a label.",
+      "UTF-8 plain text by default; the type is read from the bytes, the name is only a label. Images are classified " +
+      "(nsfwjs, in worker threads) before the partner can see them; see IMAGE_SCREENING.",
     auth: "user",
     multipart: fileBody,
     rateLimited: true,
-    responses: { ...uploadResponses("file"), 422: { description: "An image whose header claims more than IMAGE_MAX_PIXELS pixels (IMAGE_TOO_LARGE)" } },
+    responses: {
+      ...uploadResponses("file"),
+      422: {
+        description:
+          "An image whose header claims more than IMAGE_MAX_PIXELS pixels (IMAGE_TOO_LARGE), or one the screening flagged when IMAGE_SCREENING=refuse (IMAGE_REFUSED)",
+      },
+      503: { description: "Too many images waiting to be screened (SERVICE_UNAVAILABLE, with Retry-After)" },
+    },
   },
   {
     method: "POST",

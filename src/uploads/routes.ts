@@ -5,6 +5,7 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { requireAuth } from "../auth/middleware.ts";
 import { Errors } from "../errors.ts";
+import { metrics } from "../metrics/index.ts";
 import { sendData } from "../http/respond.ts";
 import { validated } from "../http/validate.ts";
 import type { Services } from "../services.ts";
@@ -63,6 +64,13 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
       const voice = kind === "voice" ? await measureVoice(file.path, type, config.limits.maxVoiceDurationSeconds) : null;
       const mime = voice?.mime ?? type.mime;
       if (!isAllowedType(mime, config.uploads.allowedTypes)) throw Errors.unsupportedFileType();
+      const verdict = voice ? null : await services.screener.screen(file.path, mime);
+      if (verdict) metrics.imageScreened();
+      if (verdict?.sensitive) {
+        const refused = config.screening.policy === "refuse";
+        metrics.imageFlagged(refused ? "refused" : "flagged");
+        if (refused) throw Errors.imageRefused();
+      }
       const record = await uploads.save(
         {
           roomId: body.roomId,
@@ -71,6 +79,7 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
           mime,
           size: file.size,
           duration: voice?.duration ?? null,
+          ...(verdict?.sensitive ? { sensitive: true } : {}),
         },
         fs.createReadStream(file.path),
       );

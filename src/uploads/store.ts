@@ -12,6 +12,8 @@ export interface UploadRecord {
   size: number;
   /** Seconds, measured from the audio; voice notes only. */
   duration: number | null;
+  /** Images the screening flagged (or could not screen): the partner's page blurs them until tapped. */
+  sensitive?: boolean;
   createdAt: Date;
 }
 

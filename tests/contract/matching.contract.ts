@@ -107,6 +107,17 @@ export function waitingQueueContract(open: QueueBackend): void {
     assert.deepEqual(names(await queue.matchWaiting(T0 + WIDEN_MS + 1)), [["a", "b"]]);
   });
 
+  it("never pairs users of different pools, not even after widening; each meets someone of their own", async () => {
+    const adult = { queue: "adult", pool: "adult" } as const;
+    await queue.enqueue([at("m1", T0), at("a1", T0 + 1, adult)], T0 + 1);
+    assert.deepEqual(await queue.matchWaiting(T0 + WIDEN_MS * 3), [], "widening never crosses pools");
+    const other = processQueue();
+    const { pairs } = await other.enqueue([at("a2", T0 + 2, adult), at("m2", T0 + 3)], T0 + WIDEN_MS * 3);
+    assert.deepEqual(names(pairs).map((pair) => pair.sort()), [["a1", "a2"], ["m1", "m2"]]);
+    await queue.enqueue([at("en", T0, { preferences: { language: "en" } }), at("en-adult", T0 + 1, { ...adult, preferences: { language: "en" } })], T0 + 1);
+    assert.deepEqual(await queue.matchWaiting(T0 + WIDEN_MS * 3), [], "matching preferences never cross pools either");
+  });
+
   it("narrows by language, interests and country at first, then widens", async () => {
     await queue.enqueue([at("en", T0, { preferences: { language: "en" } })], T0);
     assert.deepEqual((await queue.enqueue([at("fr", T0 + 1, { preferences: { language: "fr" } })], T0 + 1)).pairs, []);

@@ -8,6 +8,8 @@ export function queueEntry(userId: string, overrides: Partial<QueueEntry> = {}):
     sessionId: `s-${userId}`,
     lobbyId: "lobby",
     preferences: {},
+    queue: "moderated",
+    pool: "moderated",
     country: null,
     shareCountry: false,
     avoidUserIds: [],

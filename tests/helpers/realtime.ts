@@ -134,6 +134,21 @@ export async function chattingPair(baseUrl: string): Promise<[ChatSide, ChatSide
   return Promise.all([takeSeat(a, ma), takeSeat(b, mb)]);
 }
 
+/** A fresh user in the lobby who sent this match request (a queue, preferences…) and was queued. */
+export async function waitingWith(baseUrl: string, request: object): Promise<LobbySession> {
+  const session = await newUser(baseUrl).then(enterLobby);
+  session.room.send(LobbyClientMessage.Match, request);
+  await session.inbox.next(LobbyServerMessage.Queued);
+  return session;
+}
+
+/** Two fresh users who sent the same match request, matched and seated in their chat room. */
+export async function chattingPairWith(baseUrl: string, request: object): Promise<[ChatSide, ChatSide]> {
+  const [a, b] = await Promise.all([waitingWith(baseUrl, request), waitingWith(baseUrl, request)]);
+  const [ma, mb] = await Promise.all([a.inbox.next<Matched>(LobbyServerMessage.Matched), b.inbox.next<Matched>(LobbyServerMessage.Matched)]);
+  return Promise.all([takeSeat(a, ma), takeSeat(b, mb)]);
+}
+
 /** Resolves with the close code when the room connection ends. */
 export function whenLeft(room: Room): Promise<number> {
   return new Promise((resolve) => room.onLeave((code) => resolve(code)));

@@ -30,9 +30,9 @@ describe("matching: who may be paired with whom", () => {
 
   it("indexes an entry in the buckets its partners are looked for in, and looks in the narrowest of its own", () => {
     const stored = storedEntry(waiting("a", { country: "GB", preferences: { language: "en", interests: ["cats", "cats"], country: "FR" } }));
-    assert.deepEqual(stored.b, ["all", "lang:en", "int:cats", "from:GB"]);
-    assert.deepEqual(stored.s, [["from:FR"], ["lang:en", "lang:-"], ["int:cats", "int:-"]]);
-    assert.deepEqual(storedEntry(waiting("b")).s, [["all"]]);
+    assert.deepEqual(stored.b, ["all", "moderated|all", "moderated|lang:en", "moderated|int:cats", "moderated|from:GB"]);
+    assert.deepEqual(stored.s, [["moderated|from:FR"], ["moderated|lang:en", "moderated|lang:-"], ["moderated|int:cats", "moderated|int:-"]]);
+    assert.deepEqual(storedEntry(waiting("b", { queue: "adult", pool: "adult" })).s, [["adult|all"]], "every bucket is the pool's own");
     assert.equal("avoidUserIds" in stored.e, false, "avoidances are kept apart, as a set");
   });
 });
