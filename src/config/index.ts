@@ -52,6 +52,8 @@ const envSchema = z.object({
   DATABASE_FILE: z.string().min(1).optional(),
   MONGODB_URI: z.url({ protocol: /^mongodb(\+srv)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_SENTINELS: list.pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port[,host:port…]")).min(1)).optional(),
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
   UPLOAD_DIR: z.string().min(1).optional(),
   UPLOAD_ALLOWED_TYPES: list.default(DEFAULT_UPLOAD_TYPES),
   UPLOAD_ROOM_MAX_FILES: int(1, 100_000).default(50),
@@ -113,9 +115,29 @@ const envSchema = z.object({
   TURN_URLS: list.default([]),
   TURN_SECRET: z.string().min(1).optional(),
   TURN_TTL: int(60, 7 * 24 * 3600).default(24 * 3600),
+}).superRefine((env, context) => {
+  const problem = (variable: string, message: string) => context.addIssue({ code: "custom", path: [variable], message });
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_MASTER) problem("REDIS_SENTINEL_MASTER", "required with REDIS_SENTINELS (the name the Sentinels monitor)");
+  if (env.REDIS_SENTINEL_MASTER && !env.REDIS_SENTINELS) problem("REDIS_SENTINELS", "required with REDIS_SENTINEL_MASTER");
+  if (env.REDIS_SENTINELS && env.REDIS_URL) problem("REDIS_URL", "set either REDIS_URL or REDIS_SENTINELS, not both");
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Where the shared Redis is: one address, or the primary that Sentinels name (and find again after a failover). */
+export type RedisTarget =
+  | { url: string }
+  | { sentinels: Array<{ host: string; port: number }>; masterName: string };
+
+function redisTarget(env: z.output<typeof envSchema>): RedisTarget | undefined {
+  if (env.REDIS_URL) return { url: env.REDIS_URL };
+  if (!env.REDIS_SENTINELS || !env.REDIS_SENTINEL_MASTER) return undefined;
+  const sentinels = env.REDIS_SENTINELS.map((address) => {
+    const at = address.lastIndexOf(":");
+    return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
+  });
+  return { sentinels, masterName: env.REDIS_SENTINEL_MASTER };
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -173,7 +195,7 @@ function toConfig(env: z.output<typeof envSchema>) {
         ? ":memory:"
         : path.resolve(env.DATABASE_FILE ?? path.join(dataDir, "pairline.db")),
     mongodbUri: env.MONGODB_URI,
-    redisUrl: env.REDIS_URL,
+    redis: redisTarget(env),
     uploads: {
       dir: path.resolve(env.UPLOAD_DIR ?? path.join(dataDir, "uploads")),
       allowedTypes: env.UPLOAD_ALLOWED_TYPES,

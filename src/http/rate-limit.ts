@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import { MemoryStore, rateLimit, type Store } from "express-rate-limit";
 import type { Redis } from "ioredis";
-import type { Config } from "../config/index.ts";
+import type { Config, RedisTarget } from "../config/index.ts";
 import { Errors } from "../errors.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
@@ -20,10 +20,11 @@ export type RateLimits = Record<LimiterName, RequestHandler>;
 const REDIS_RATE_LIMIT_TIMEOUT_MS = 500;
 
 /** One Redis connection per process for every limiter. */
-let sharedRedis: { url: string; client: Redis } | undefined;
-function rateLimitRedis(url: string, logger: Logger): Redis {
-  if (sharedRedis?.url !== url) {
-    sharedRedis = { url, client: connectRedis(url, logger, "rate-limits", { commandTimeoutMs: REDIS_RATE_LIMIT_TIMEOUT_MS }) };
+let sharedRedis: { key: string; client: Redis } | undefined;
+function rateLimitRedis(target: RedisTarget, logger: Logger): Redis {
+  const key = JSON.stringify(target);
+  if (sharedRedis?.key !== key) {
+    sharedRedis = { key, client: connectRedis(target, logger, "rate-limits", { commandTimeoutMs: REDIS_RATE_LIMIT_TIMEOUT_MS }) };
   }
   return sharedRedis.client;
 }
@@ -32,8 +33,8 @@ function rateLimitRedis(url: string, logger: Logger): Redis {
  * The one place that decides where hit counts live. Each limiter gets its own
  * store; a shared one (Redis, keyed by `name`) makes the limits hold across processes.
  */
-export function rateLimitStore(config: Pick<Config, "redisUrl">, name: LimiterName, logger: Logger): Store {
-  if (config.redisUrl) return redisRateLimitStore(rateLimitRedis(config.redisUrl, logger), name);
+export function rateLimitStore(config: Pick<Config, "redis">, name: LimiterName, logger: Logger): Store {
+  if (config.redis) return redisRateLimitStore(rateLimitRedis(config.redis, logger), name);
   return new MemoryStore();
 }
 
@@ -60,7 +61,7 @@ function specs(limits: Config["rateLimits"]): Record<LimiterName, LimiterSpec> {
 }
 
 /** One middleware per limit: standard `RateLimit-*` headers (draft-8), and a 429 `RATE_LIMITED` envelope once exceeded. */
-export function createRateLimits(config: Pick<Config, "rateLimits" | "redisUrl">, logger: Logger): RateLimits {
+export function createRateLimits(config: Pick<Config, "rateLimits" | "redis">, logger: Logger): RateLimits {
   const limiter = (name: LimiterName, spec: LimiterSpec): RequestHandler =>
     rateLimit({
       limit: spec.limit,

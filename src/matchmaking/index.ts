@@ -23,15 +23,15 @@ export interface Matchmaking {
 
 /** The one place that decides where the queue and the hand-off live: in this process, or in Redis (`REDIS_URL`). */
 export function createMatchmaking(
-  config: Pick<Config, "redisUrl"> & { limits: Pick<Config["limits"], "matchWidenAfterMs" | "presenceLeaseMs"> },
+  config: Pick<Config, "redis"> & { limits: Pick<Config["limits"], "matchWidenAfterMs" | "presenceLeaseMs"> },
   logger: Logger,
   presence: Presence,
 ): Matchmaking {
   const options = defaultQueueOptions(config.limits.matchWidenAfterMs, config.limits.presenceLeaseMs);
   let queue: WaitingQueue;
   let handoff: PairHandoff;
-  if (config.redisUrl) {
-    const redis = connectRedis(config.redisUrl, logger, "queue");
+  if (config.redis) {
+    const redis = connectRedis(config.redis, logger, "queue");
     queue = new RedisWaitingQueue(redis, options, { onClose: () => disconnectRedis(redis) });
     handoff = redisPairHandoff(redis);
   } else {

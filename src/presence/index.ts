@@ -18,14 +18,14 @@ export interface UserPresence {
   close(): Promise<void>;
 }
 
-type PresenceConfig = Pick<Config, "redisUrl"> & {
+type PresenceConfig = Pick<Config, "redis"> & {
   limits: Pick<Config["limits"], "presenceLeaseMs" | "presenceGraceMs" | "roomMessagesPerMinute">;
 };
 
 /** The one place that decides where presence lives: in this process, or in Redis (`REDIS_URL`). */
 export function choosePresence(config: PresenceConfig, users: UserStore, logger: Logger): UserPresence {
   const { presenceLeaseMs: leaseMs, presenceGraceMs: graceMs, roomMessagesPerMinute } = config.limits;
-  if (!config.redisUrl) {
+  if (!config.redis) {
     // Alone, this process is the only one that could hold connections, and it holds none yet.
     users.setEveryoneOffline().catch((error: unknown) => logger.warn("Could not record everyone offline", { error: String(error) }));
     return {
@@ -34,7 +34,7 @@ export function choosePresence(config: PresenceConfig, users: UserStore, logger:
       close: async () => undefined,
     };
   }
-  const redis = connectRedis(config.redisUrl, logger, "online");
+  const redis = connectRedis(config.redis, logger, "online");
   return {
     online: new OnlineUsers(new RedisOnlineTable(redis), users, logger, { leaseMs, graceMs }),
     budget: new RedisMessageBudget(redis, logger, roomMessagesPerMinute),

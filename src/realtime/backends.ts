@@ -2,7 +2,7 @@ import { LocalPresence, matchMaker, type MatchMakerDriver, type Presence } from 
 import { RedisPresence } from "@colyseus/redis-presence";
 import { NameIndexedLocalDriver } from "../matchmaking/driver/local-driver.ts";
 import { NameIndexedRedisDriver } from "../matchmaking/driver/redis-driver.ts";
-import type { Config } from "../config/index.ts";
+import type { Config, RedisTarget } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis } from "../redis/connect.ts";
 
@@ -18,9 +18,9 @@ export interface RealtimeBackends {
  * everything (a restart without persistence): this process then lists its live rooms
  * and its room count again, so they can be found and new rooms placed.
  */
-function redisBackends(url: string, logger: Logger): RealtimeBackends {
-  const presenceConnection = connectRedis(url, logger, "presence");
-  const driverConnection = connectRedis(url, logger, "matchmaking");
+function redisBackends(target: RedisTarget, logger: Logger): RealtimeBackends {
+  const presenceConnection = connectRedis(target, logger, "presence");
+  const driverConnection = connectRedis(target, logger, "matchmaking");
   let wasReady = false;
   presenceConnection.on("ready", () => {
     if (!wasReady) {
@@ -37,8 +37,8 @@ function redisBackends(url: string, logger: Logger): RealtimeBackends {
 }
 
 /** The one place that decides where shared realtime state lives: in this process, or in Redis (`REDIS_URL`). */
-export function chooseBackends(config: Pick<Config, "redisUrl">, logger: Logger): RealtimeBackends {
-  if (config.redisUrl) return redisBackends(config.redisUrl, logger);
+export function chooseBackends(config: Pick<Config, "redis">, logger: Logger): RealtimeBackends {
+  if (config.redis) return redisBackends(config.redis, logger);
   return {
     presence: new LocalPresence(),
     driver: new NameIndexedLocalDriver(),

@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
+import type { RedisTarget } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 
 export interface RedisConnectionOptions {
@@ -14,17 +15,27 @@ export interface RedisConnectionOptions {
 const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 1000);
 
 /**
+ * Through Sentinels, a connection asks them for the primary whenever it (re)connects:
+ * a lost primary makes it reconnect (at most a second apart, like a lost Redis), and
+ * it lands on the promoted replica once the Sentinels agree on it.
+ */
+function sentinelOptions(target: Extract<RedisTarget, { sentinels: unknown }>): RedisOptions {
+  return { sentinels: target.sentinels, name: target.masterName, sentinelRetryStrategy: reconnectDelay };
+}
+
+/**
  * A Redis connection that survives Redis going away: connection errors are logged
  * once per outage (an unhandled ioredis `error` event would be printed on every
  * retry), commands are queued while it reconnects, and its return is logged.
  */
-export function connectRedis(url: string, logger: Logger, role: string, options: RedisConnectionOptions = {}): Redis {
-  const client = new Redis(url, {
+export function connectRedis(target: RedisTarget, logger: Logger, role: string, options: RedisConnectionOptions = {}): Redis {
+  const common: RedisOptions = {
     maxRetriesPerRequest: null,
     retryStrategy: reconnectDelay,
     commandTimeout: options.commandTimeoutMs,
     connectionName: `pairline:${role}`,
-  });
+  };
+  const client = "url" in target ? new Redis(target.url, common) : new Redis({ ...common, ...sentinelOptions(target) });
   let unreachable = false;
   client.on("error", (error: Error) => {
     if (unreachable) return;

@@ -11,8 +11,8 @@ const REDIS_UPLOAD_COMMAND_TIMEOUT_MS = 5000;
 /** The one place that decides which upload store this process uses: Redis when `REDIS_URL` is set (shared by every process), else the disk. */
 export async function openUploadStore(config: Config, logger: Logger): Promise<UploadStore> {
   const quota = { maxFiles: config.uploads.roomMaxFiles, maxBytes: config.uploads.roomMaxBytes };
-  if (config.redisUrl) {
-    const redis = connectRedis(config.redisUrl, logger, "uploads", { commandTimeoutMs: REDIS_UPLOAD_COMMAND_TIMEOUT_MS });
+  if (config.redis) {
+    const redis = connectRedis(config.redis, logger, "uploads", { commandTimeoutMs: REDIS_UPLOAD_COMMAND_TIMEOUT_MS });
     return new RedisUploadStore(redis, { quota, maxAgeMs: config.uploads.maxAgeMs, close: () => disconnectRedis(redis) });
   }
   return DiskUploadStore.open(config.uploads.dir, quota);

@@ -16,7 +16,7 @@ describe("configuration", () => {
     assert.equal(config.limits.reconnectGraceSeconds, 20);
     assert.equal(config.databaseFile, path.resolve("data/pairline.db"));
     assert.equal(config.mongodbUri, undefined);
-    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.redis, undefined);
   });
 
   it("keeps the seed's request limits in production and gives development generous ones", () => {
@@ -54,6 +54,23 @@ describe("configuration", () => {
     assert.equal(config.databaseFile, ":memory:");
     assert.equal(loadConfig({ TRUST_PROXY: "true" }).trustProxy, true);
     assert.deepEqual(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy, ["loopback", "10.0.0.0/8"]);
+  });
+
+  it("reaches Redis at one address, or through Sentinels that name the primary", () => {
+    assert.deepEqual(loadConfig({ REDIS_URL: "redis://10.0.0.5:6379" }).redis, { url: "redis://10.0.0.5:6379" });
+    assert.deepEqual(loadConfig({ REDIS_SENTINELS: "10.0.0.1:26379, sentinel-b:26380", REDIS_SENTINEL_MASTER: "pairline" }).redis, {
+      sentinels: [{ host: "10.0.0.1", port: 26379 }, { host: "sentinel-b", port: 26380 }],
+      masterName: "pairline",
+    });
+    const refused: Array<[Record<string, string>, string]> = [
+      [{ REDIS_SENTINELS: "10.0.0.1:26379" }, "REDIS_SENTINEL_MASTER:"],
+      [{ REDIS_SENTINEL_MASTER: "pairline" }, "REDIS_SENTINELS:"],
+      [{ REDIS_SENTINELS: "10.0.0.1", REDIS_SENTINEL_MASTER: "pairline" }, "REDIS_SENTINELS.0: expected host:port"],
+      [{ REDIS_SENTINELS: "10.0.0.1:26379", REDIS_SENTINEL_MASTER: "pairline", REDIS_URL: "redis://10.0.0.5:6379" }, "REDIS_URL:"],
+    ];
+    for (const [env, named] of refused) {
+      assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.message.includes(named), JSON.stringify(env));
+    }
   });
 
   const badValues: Array<[string, string]> = [
