@@ -5,6 +5,6 @@ import { memoryEntryLedger } from "./memory-entry-ledger.ts";
 import { redisEntryLedger } from "./redis-entry-ledger.ts";
 
 /** The one place that decides where the entry ledger lives: Redis when configured, else this process. */
-export function openEntryLedger(config: Pick<Config, "redisUrl">, logger: Logger): EntryLedger {
-  return config.redisUrl ? redisEntryLedger(config.redisUrl, logger) : memoryEntryLedger();
+export function openEntryLedger(config: Pick<Config, "redis">, logger: Logger): EntryLedger {
+  return config.redis ? redisEntryLedger(config.redis, logger) : memoryEntryLedger();
 }

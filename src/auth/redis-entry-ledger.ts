@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { RedisTarget } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis, disconnectRedis } from "../redis/connect.ts";
 import type { EntryLedger } from "./entry-ledger.ts";
@@ -8,8 +9,8 @@ const PREFIX = "pairline:entry:";
 const COMMAND_TIMEOUT_MS = 2000;
 
 /** The ledger shared by every process: `SET NX PX` for used challenges, `INCR` + `PEXPIRE NX` for strikes. */
-export function redisEntryLedger(url: string, logger: Logger): EntryLedger {
-  const redis: Redis = connectRedis(url, logger, "entry", { commandTimeoutMs: COMMAND_TIMEOUT_MS });
+export function redisEntryLedger(target: RedisTarget, logger: Logger): EntryLedger {
+  const redis: Redis = connectRedis(target, logger, "entry", { commandTimeoutMs: COMMAND_TIMEOUT_MS });
   return {
     async claim(challengeId, expiresAtMs) {
       const ttl = Math.max(1, expiresAtMs - Date.now());

@@ -52,5 +52,5 @@ describe("EntryLedger contract: Redis", function () {
   });
   after(() => redis?.stop());
   const logger = createLogger(loadConfig({ LOG_LEVEL: "silent" }));
-  entryLedgerContract(() => redisEntryLedger(redis.url, logger));
+  entryLedgerContract(() => redisEntryLedger({ url: redis.url }, logger));
 });
