@@ -15,6 +15,7 @@ import { choosePresence, type UserPresence } from "../presence/index.ts";
 import { chooseBackends } from "./backends.ts";
 import { ConnectionLogs } from "./connection-logs.ts";
 import { boundOutput } from "./output-bound.ts";
+import { coalesceWrites } from "./coalesced-writes.ts";
 import { presenceDirectory } from "./directory.ts";
 import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
@@ -63,7 +64,8 @@ type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocke
 class GuardedWebSocketTransport extends WebSocketTransport {
   constructor({ outputBufferBytes, logs, logger, ...options }: GuardedTransportOptions) {
     super(options);
-    this.wss.prependListener("connection", (ws: WebSocket) => {
+    this.wss.prependListener("connection", (ws: WebSocket, request: http.IncomingMessage) => {
+      coalesceWrites(ws, request.socket);
       boundOutput(ws, outputBufferBytes, (unsentBytes) =>
         logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), ws),
       );

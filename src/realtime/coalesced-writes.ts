@@ -1,0 +1,34 @@
+import type { Socket } from "node:net";
+import type WebSocket from "ws";
+
+const corked = new Set<Socket>();
+let flushScheduled = false;
+
+function flush(): void {
+  flushScheduled = false;
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+/**
+ * Frames sent to one connection during one turn of the event loop leave in one socket
+ * write: its first frame corks the socket, and once every socket that was readable in
+ * that turn has been handled (`setImmediate`), each corked socket is uncorked. `ws`
+ * otherwise makes a system call per frame, and a relayed message, the partner's ack and a
+ * state patch are three frames. Nothing waits longer than the turn that sent it.
+ */
+export function coalesceWrites(ws: WebSocket, socket: Socket): void {
+  if (typeof socket.cork !== "function") return;
+  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
+  ws.send = ((...args: unknown[]) => {
+    if (!corked.has(socket) && !socket.destroyed) {
+      socket.cork();
+      corked.add(socket);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    }
+    send(...args);
+  }) as WebSocket["send"];
+}
