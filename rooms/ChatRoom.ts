@@ -48,6 +48,8 @@ const isOpen = (client: RoomClient): boolean => (client.ref as unknown as { read
  */
 export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   override maxClients = 2;
+  /** Patches go out on change (`#stateChanged`); this slow tick only keeps the room's clock going. */
+  override patchRate = 1000;
 
   #deps!: RoomDeps;
   #ended = false;
@@ -56,6 +58,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   /** Participants whose reconnection was refused (banned meanwhile). */
   readonly #refused = new Set<string>();
   #relay!: Relay;
+  #patchPending = false;
   /** Proves, to a later report, that these two had this chat (`chat:meeting`). */
   #meeting!: { token: string; expiresAt: number };
   /** A chat of the moderated queue: text masked, flagged images not delivered. */
@@ -97,6 +100,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     initConnection(client, this.#deps.budget);
     closeOnForeignFrames(client);
     participant.connected = true;
+    this.#stateChanged();
     this.#send(client, ChatServerMessage.Meeting, { ...this.#meeting, partnerId: this.#partnerOf(participant.userId) });
     this.#relay.deliverHeld(client);
     if (this.clients.length === this.maxClients) await this.lock();
@@ -119,6 +123,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     this.#dropped.delete(userId);
     closeOnForeignFrames(client);
     this.state.participants.get(userId)!.connected = true;
+    this.#stateChanged();
     this.#relay.deliverHeld(client);
     this.#sendTo(this.#partnerOf(userId), ChatServerMessage.PartnerReconnected, { userId });
     metrics.reconnection(ReconnectionOutcome.Reconnected);
@@ -185,6 +190,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     [ChatClientMessage.Message]: (client, message) => this.#sendChatMessage(client, message),
     [ChatClientMessage.Typing]: (client, { typing }) => {
       this.state.participants.get(client.auth!.id)!.typing = typing;
+      this.#stateChanged();
       this.#relay.relay(client.auth!.id, ChatServerMessage.Typing, { typing }, { whenAway: WhenAway.Drop });
     },
     [ChatClientMessage.Clear]: (client) => {
@@ -193,10 +199,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     [ChatClientMessage.Leave]: (client) => this.#end(client.auth!.id, PartnerLeftReason.Left),
     [ChatClientMessage.Offer]: (client, offer) => {
       this.state.call.assign({ status: CallStatus.Ringing, kind: offer.type });
+      this.#stateChanged();
       this.#relay.relay(client.auth!.id, ChatServerMessage.Offer, offer, { whenAway: WhenAway.Hold });
     },
     [ChatClientMessage.Answer]: (client, answer) => {
       this.state.call.status = CallStatus.Active;
+      this.#stateChanged();
       this.#relay.relay(client.auth!.id, ChatServerMessage.Answer, answer, { whenAway: WhenAway.Hold });
     },
     [ChatClientMessage.IceCandidate]: (client, candidate) => {
@@ -204,6 +212,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     },
     [ChatClientMessage.EndCall]: (client) => {
       this.state.call.assign({ status: CallStatus.Idle, kind: "" });
+      this.#stateChanged();
       this.#relay.relay(client.auth!.id, ChatServerMessage.EndCall, {}, { whenAway: WhenAway.Hold });
     },
     [ChatClientMessage.CallStats]: (_client, { outcome }) => metrics.callReported(outcome),
@@ -276,8 +285,22 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
       this.#deps.logger.warn("Could not remember the partners of a chat", { room: this.roomId, error: String(error) });
     });
     this.state.call.assign({ status: CallStatus.Idle, kind: "" });
+    this.#stateChanged();
     this.disconnect(CloseCode.CONSENTED).catch((error: unknown) => {
       this.#deps.logger.error("Could not close chat room", { room: this.roomId, error: String(error) });
+    });
+  }
+
+  /**
+   * Sends the state's changes once this turn's handlers are done. A chat's state changes
+   * rarely (who is here, typing, the call), so it is patched on change, not 20 times a second.
+   */
+  #stateChanged(): void {
+    if (this.#patchPending) return;
+    this.#patchPending = true;
+    setImmediate(() => {
+      this.#patchPending = false;
+      this.broadcastPatch();
     });
   }
 
@@ -294,6 +317,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   #setAway(userId: string): void {
     const participant = this.state.participants.get(userId);
     if (participant) participant.assign({ connected: false, typing: false });
+    this.#stateChanged();
   }
 
   #partnerOf(userId: string): string {
