@@ -80,11 +80,28 @@ export function createLogger(config: Pick<Config, "log" | "isProduction">): Logg
       new winston.transports.File({ filename: path.join(config.log.dir, "error.log"), level: "error", format: json }),
     );
   }
-  return winston.createLogger({
-    level: silent ? "error" : config.log.level,
-    // Under PM2 several instances write to one log: each line says which one.
-    defaultMeta: config.log.instance,
-    format: winston.format.combine(redact(), winston.format.errors({ stack: true })),
-    transports,
-  });
+  return skipDisabledLevels(
+    winston.createLogger({
+      level: silent ? "error" : config.log.level,
+      // Under PM2 several instances write to one log: each line says which one.
+      defaultMeta: config.log.instance,
+      format: winston.format.combine(redact(), winston.format.errors({ stack: true })),
+      transports,
+    }),
+  );
+}
+
+/**
+ * Winston formats (and redacts) an entry before its transports drop it for its level, so
+ * a disabled level, such as the access line of every request at the default `warn`, still
+ * cost its formatting. Its methods return at once instead.
+ */
+function skipDisabledLevels(logger: Logger): Logger {
+  for (const level of Object.keys(logger.levels)) {
+    const write = (logger as unknown as Record<string, (...args: unknown[]) => Logger>)[level]!;
+    Object.defineProperty(logger, level, {
+      value: (...args: unknown[]) => (logger.isLevelEnabled(level) ? write.apply(logger, args) : logger),
+    });
+  }
+  return logger;
 }
