@@ -17,8 +17,8 @@ function flush(): void {
  * otherwise makes a system call per frame, and a relayed message, the partner's ack and a
  * state patch are three frames. Nothing waits longer than the turn that sent it.
  */
-export function coalesceWrites(ws: WebSocket, socket: Socket): void {
-  if (typeof socket.cork !== "function") return;
+export function coalesceWrites(ws: WebSocket, socket: Socket | undefined): void {
+  if (typeof socket?.cork !== "function") return;
   const send = ws.send.bind(ws) as (...args: unknown[]) => void;
   ws.send = ((...args: unknown[]) => {
     if (!corked.has(socket) && !socket.destroyed) {

@@ -64,8 +64,8 @@ type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocke
 class GuardedWebSocketTransport extends WebSocketTransport {
   constructor({ outputBufferBytes, logs, logger, ...options }: GuardedTransportOptions) {
     super(options);
-    this.wss.prependListener("connection", (ws: WebSocket, request: http.IncomingMessage) => {
-      coalesceWrites(ws, request.socket);
+    this.wss.prependListener("connection", (ws: WebSocket, request?: http.IncomingMessage) => {
+      coalesceWrites(ws, request?.socket);
       boundOutput(ws, outputBufferBytes, (unsentBytes) =>
         logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), ws),
       );
