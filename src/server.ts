@@ -7,11 +7,14 @@ import { createMatchmakingBridge } from "./http/matchmaking.ts";
 import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
 import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services.ts";
+import type { PairlineServer } from "./app.config.ts";
 
 export interface RunningServer {
   port: number;
   httpServer: http.Server;
   services: Services;
+  /** The Colyseus server, e.g. for `@colyseus/testing`'s `ColyseusTestServer`. */
+  gameServer: PairlineServer;
   /** Stops accepting connections, lets in-flight requests finish, closes the stores. Idempotent. */
   close(): Promise<void>;
 }
@@ -54,7 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       services.logger.info("Pairline stopped");
     })());
 
-  return { port, httpServer, services, close };
+  return { port, httpServer, services, gameServer: realtime.gameServer, close };
 }
 
 export async function main(): Promise<void> {

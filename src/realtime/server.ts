@@ -1,12 +1,9 @@
 import type http from "node:http";
-import { CloseCode, Room, Server, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
+import { CloseCode, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type WebSocket from "ws";
-import { ChatRoom } from "../../rooms/ChatRoom.ts";
 import type { RoomDeps } from "../../rooms/deps.ts";
-import { LobbyRoom } from "../../rooms/LobbyRoom.ts";
-import { RoomName } from "../../rooms/protocol.ts";
-import type { Authenticate } from "../auth/authenticate.ts";
+import { definePairlineServer, type PairlineServer } from "../app.config.ts";
 import { metrics } from "../metrics/index.ts";
 import type { Services } from "../services.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
@@ -23,7 +20,6 @@ import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { presenceChatMembership } from "./chat-members.ts";
 import { rememberClientAddresses } from "./client-address.ts";
 import { createMatchmaking } from "../matchmaking/index.ts";
-import { authenticateSeat } from "./seat.ts";
 
 export interface RealtimeOptions {
   /** CORS headers for a request from `origin`, the same policy Express applies; empty when not allowed. */
@@ -33,7 +29,7 @@ export interface RealtimeOptions {
 }
 
 export interface Realtime {
-  gameServer: Server;
+  gameServer: PairlineServer;
   /** Resolves when the presence (where the queue and online users live) answers. */
   ping(): Promise<void>;
   /** Who is in which live chat, for the uploads routes. */
@@ -94,17 +90,6 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   return settled;
 }
 
-type RoomClass = new (...args: any[]) => Room<any>;
-
-/** The room class with a `static onAuth` that runs the same token check as REST. */
-function authenticated<T extends RoomClass>(RoomType: T, authenticate: Authenticate): T {
-  return class extends RoomType {
-    static async onAuth(token: string, _options: unknown, context?: { ip?: string }) {
-      return authenticateSeat(authenticate, token, context?.ip);
-    }
-  };
-}
-
 /** Colyseus answers CORS for its matchmaking routes (and sets headers on every request): apply our policy. */
 function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): void {
   matchMaker.controller.DEFAULT_CORS_HEADERS = {} as typeof matchMaker.controller.DEFAULT_CORS_HEADERS;
@@ -145,7 +130,11 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
     logs,
     logger: services.logger,
   });
-  const gameServer = new Server({
+  const userPresence = choosePresence(config, services.users, services.logger);
+  const deps = createRoomDeps(services, presence, userPresence);
+  const gameServer = definePairlineServer({
+    deps,
+    authenticate: services.authenticate,
     transport,
     presence,
     driver,
@@ -155,10 +144,9 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
     gracefullyShutdown: false,
     logger: logs.colyseusLogger(),
   });
+  for (const [name, handler] of Object.entries(gameServer["~rooms"])) metrics.countRoomsOf(name, handler);
   applyCorsPolicy(options.corsHeadersFor);
 
-  const userPresence = choosePresence(config, services.users, services.logger);
-  const deps = createRoomDeps(services, presence, userPresence);
   const stopHousekeeping = startHousekeeping(presence, services.logger, [
     ...pairlineTasks({ ...deps, users: services.users }),
     ...userPresence.online.tasks(),
@@ -167,8 +155,6 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));
   const stopEvicting = evictBanned(presence);
-  metrics.countRoomsOf(RoomName.Lobby, gameServer.define(RoomName.Lobby, authenticated(LobbyRoom, services.authenticate), { deps }));
-  metrics.countRoomsOf(RoomName.Chat, gameServer.define(RoomName.Chat, authenticated(ChatRoom, services.authenticate), { deps }));
 
   let stopping: Promise<void> | undefined;
   return {
