@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from "./config/index.ts";
 import { createApp } from "./http/app.ts";
 import { createCorsPolicy } from "./http/cors.ts";
 import { createMatchmakingBridge } from "./http/matchmaking.ts";
+import { developmentPlayground } from "./http/playground.ts";
 import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
 import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services.ts";
@@ -36,6 +37,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     directory: realtime.directory,
     matchmaking: matchmaking.handler,
     readiness: { presence: () => realtime.ping() },
+    playground: config.env === "development" ? await developmentPlayground() : undefined,
   });
   httpServer.on("request", app);
   watchUpgrades(httpServer, app.get("trust proxy fn"), services.logger);

@@ -37,6 +37,8 @@ export interface AppOptions {
   chatMembership?: ChatMembership;
   /** Who is online and waiting; without it the user routes are not mounted. */
   directory?: PeopleDirectory;
+  /** Colyseus's playground, mounted at `/playground` (development only, see `playground.ts`). */
+  playground?: RequestHandler;
 }
 
 /** The demo page, and the official Colyseus browser SDK it loads from node_modules (no CDN, no bundler). */
@@ -91,6 +93,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.get("/metrics", metricsEndpoint(config));
   const monitor = adminMonitor(config);
   if (monitor) app.use("/colyseus", limits.admin, ...monitor);
+  if (options.playground) app.use("/playground", options.playground);
   app.use(apiDocsRoutes(routeDocs, { textMaxLength: config.limits.textMaxLength }));
   app.use(express.static(DEMO_PAGE_DIR));
   app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { demoSuite, openDemoPage } from "../helpers/browser.ts";
+import { demoSuite, openDemoPage, watchCspViolations } from "../helpers/browser.ts";
 
 describe("API reference page in a real browser", function () {
   this.timeout(120_000);
@@ -11,12 +11,7 @@ describe("API reference page in a real browser", function () {
 
     const reader = await openDemoPage(demo.browser, `${demo.server.baseUrl}/api/docs.html`);
     demo.users = [reader];
-    const violations: string[] = [];
-    await reader.page.exposeFunction("reportViolation", (v: string) => violations.push(v));
-    await reader.page.addInitScript(() =>
-      (globalThis as any).document.addEventListener("securitypolicyviolation", (e: any) => (globalThis as any).reportViolation(`${e.violatedDirective} ${e.blockedURI}`)),
-    );
-    await reader.page.reload();
+    const violations = await watchCspViolations(reader.page);
 
     await reader.page.locator(".opblock").nth(operations - 1).waitFor({ timeout: 90_000 });
     assert.equal(await reader.page.locator(".opblock").count(), operations);

@@ -122,6 +122,17 @@ export function demoSuite(env: Record<string, string> = {}): DemoSuite {
   return suite;
 }
 
+/** Reloads the page and collects every Content-Security-Policy violation it reports from then on. */
+export async function watchCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  await page.exposeFunction("reportViolation", (v: string) => violations.push(v));
+  await page.addInitScript(() =>
+    (globalThis as any).document.addEventListener("securitypolicyviolation", (e: any) => (globalThis as any).reportViolation(`${e.violatedDirective} ${e.blockedURI}`)),
+  );
+  await page.reload();
+  return violations;
+}
+
 /** Saves a screenshot under `test-artifacts/` and answers its path. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
