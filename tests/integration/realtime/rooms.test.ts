@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
-import { ColyseusTestServer } from "@colyseus/testing";
+// Not the package's index: it imports @colyseus/tools, which loads `.env` and /etc/environment into
+// process.env for the whole test run. `boot()` is not needed: the server is started as in production.
+import { ColyseusTestServer } from "@colyseus/testing/TestServer";
 import {
   ChatClientMessage,
   ChatServerMessage,
