@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import {
   ChatClientMessage,
   LobbyClientMessage,
@@ -9,6 +9,7 @@ import {
   type SeatReservation,
 } from "../../rooms/protocol.ts";
 import { registerGuest } from "./http.ts";
+import { WsPackageClient } from "./ws-package.ts";
 
 /** Every message a room receives, by type, in arrival order; `next` waits for the first one not yet taken. */
 export class Inbox {
@@ -167,7 +168,7 @@ export async function say(side: ChatSide, content: string, clientMessageId = con
 export async function rawSeat(baseUrl: string, reservation: SeatReservation, token: string): Promise<WebSocket> {
   const url = `${baseUrl.replace(/^http/, "ws")}/${reservation.processId}/${reservation.roomId}` +
     `?sessionId=${reservation.sessionId}&_authToken=${encodeURIComponent(token)}`;
-  const ws = new WebSocket(url);
+  const ws = new WsPackageClient(url);
   await new Promise<void>((resolve, reject) => {
     ws.once("error", reject);
     ws.once("message", (data: Buffer) => {
@@ -180,6 +181,6 @@ export async function rawSeat(baseUrl: string, reservation: SeatReservation, tok
 }
 
 export function whenClosed(ws: WebSocket): Promise<number> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve(1006);
+  if (ws.readyState === ws.CLOSED) return Promise.resolve(1006);
   return new Promise((resolve) => ws.once("close", (code: number) => resolve(code)));
 }
