@@ -108,6 +108,8 @@ const envSchema = z.object({
   REPORT_BAN_THRESHOLD: int(1, 1000).default(3),
   REPORT_WINDOW_HOURS: int(1, 24 * 365).default(24),
   REPORT_BAN_HOURS: int(1, 24 * 365 * 10).default(24),
+  REPORT_RETENTION_DAYS: int(1, 365 * 10).default(30),
+  REPORT_RETENTION_SWEEP_MINUTES: int(1, 24 * 60).default(60),
   GUEST_PURGE_MINUTES: int(1, 24 * 60).default(60),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
 
@@ -188,6 +190,8 @@ function toConfig(env: z.output<typeof envSchema>) {
       reportBanThreshold: env.REPORT_BAN_THRESHOLD,
       reportWindowMs: env.REPORT_WINDOW_HOURS * 3600 * 1000,
       reportBanMs: env.REPORT_BAN_HOURS * 3600 * 1000,
+      reportRetentionMs: env.REPORT_RETENTION_DAYS * 24 * 3600 * 1000,
+      reportSweepIntervalMs: env.REPORT_RETENTION_SWEEP_MINUTES * 60 * 1000,
     },
     dataDir,
     databaseFile:

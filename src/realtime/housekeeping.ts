@@ -1,6 +1,7 @@
 import type { Presence } from "@colyseus/core";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
+import type { SafetyStore } from "../users/safety-store.ts";
 import type { UserStore } from "../users/store.ts";
 import type { WaitingQueue } from "../matchmaking/index.ts";
 
@@ -42,13 +43,28 @@ export function startHousekeeping(presence: Presence, logger: Logger, tasks: Per
   return () => timers.forEach(clearInterval);
 }
 
-/** The periodic work of a Pairline process: keep its queue leases alive, clear dead ones, purge old guests. */
+/** Reports (and the evidence they quote) deleted per statement: each is an indexed range delete of bounded size. */
+const REPORTS_DELETED_PER_BATCH = 500;
+
+/** Deletes every report older than the retention period, a batch at a time. */
+export async function purgeOldReports(safety: SafetyStore, retentionMs: number): Promise<number> {
+  const cutoff = new Date(Date.now() - retentionMs);
+  let total = 0;
+  for (;;) {
+    const deleted = await safety.deleteReportsBefore(cutoff, REPORTS_DELETED_PER_BATCH);
+    total += deleted;
+    if (deleted < REPORTS_DELETED_PER_BATCH) return total;
+  }
+}
+
+/** The periodic work of a Pairline process: keep its queue leases alive, clear dead ones, purge old guests and reports. */
 export function pairlineTasks(options: {
   queue: WaitingQueue;
   users: UserStore;
-  config: Pick<Config, "guestTtlHours" | "guestPurgeIntervalMs"> & { limits: Pick<Config["limits"], "presenceLeaseMs"> };
+  safety: SafetyStore;
+  config: Pick<Config, "guestTtlHours" | "guestPurgeIntervalMs" | "moderation"> & { limits: Pick<Config["limits"], "presenceLeaseMs"> };
 }): PeriodicTask[] {
-  const { queue, users, config } = options;
+  const { queue, users, safety, config } = options;
   const leaseMs = config.limits.presenceLeaseMs;
   return [
     {
@@ -68,6 +84,12 @@ export function pairlineTasks(options: {
       everyMs: config.guestPurgeIntervalMs,
       once: true,
       run: () => users.deleteGuestsCreatedBefore(new Date(Date.now() - config.guestTtlHours * 3600 * 1000)),
+    },
+    {
+      name: "purge-reports",
+      everyMs: config.moderation.reportSweepIntervalMs,
+      once: true,
+      run: () => purgeOldReports(safety, config.moderation.reportRetentionMs),
     },
   ];
 }

@@ -148,7 +148,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   applyCorsPolicy(options.corsHeadersFor);
 
   const stopHousekeeping = startHousekeeping(presence, services.logger, [
-    ...pairlineTasks({ ...deps, users: services.users }),
+    ...pairlineTasks({ ...deps, users: services.users, safety: services.safety }),
     ...userPresence.online.tasks(),
     { name: "match-widened", everyMs: WIDEN_PASS_MS, once: false, run: () => deps.matchmaker.matchWaiting() },
     forgetDeadProcesses(presence),

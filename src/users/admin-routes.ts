@@ -4,8 +4,15 @@ import { requireAdmin } from "../http/monitor.ts";
 import { sendData } from "../http/respond.ts";
 import { validated } from "../http/validate.ts";
 import type { Services } from "../services.ts";
-import type { Ban } from "./safety-store.ts";
+import { adminPageQuery, auditQuery, reportIdParams, unbanBody } from "./admin-schemas.ts";
+import type { AuditAction, AuditEntry } from "./audit-store.ts";
+import { evidenceProblem } from "./moderation.ts";
+import type { Ban, Report } from "./safety-store.ts";
 import { banBody, userIdParams } from "./schemas.ts";
+import { toPublicUser } from "./store.ts";
+
+/** How much of one user's history the console shows at once. */
+const HISTORY_ITEMS = 50;
 
 const banView = (ban: Ban) => ({
   userId: ban.userId,
@@ -15,16 +22,41 @@ const banView = (ban: Ban) => ({
   createdAt: ban.createdAt.toISOString(),
 });
 
-/** `/api/admin`: bans and reports, behind the admin credentials; null (a 404) when no admin password is set. */
+const auditView = (entry: AuditEntry) => ({ ...entry, at: entry.at.toISOString() });
+
+/**
+ * `/api/admin`: the moderators' console API, behind the admin credentials; null (a 404) when
+ * no admin password is set. Every action, reading evidence included, is written to the audit log.
+ */
 export function adminRoutes(services: Services): Router | null {
-  const { user, password } = services.config.admin;
+  const { user: admin, password } = services.config.admin;
   if (!password) return null;
-  const { users, safety } = services;
+  const { users, safety, audit, signer } = services;
   const router = Router();
-  router.use(requireAdmin({ user, password }));
+  router.use(requireAdmin({ user: admin, password }));
 
   const existing = async (id: string) => {
-    if (!(await users.findById(id))) throw Errors.notFound("No such user");
+    const found = await users.findById(id);
+    if (!found) throw Errors.notFound("No such user");
+    return found;
+  };
+  const record = (action: AuditAction, targetId: string | null, details: AuditEntry["details"] = {}) =>
+    audit.append({ actor: admin, action, targetId, details });
+  const reportView = (report: Report) => {
+    const messages = report.messages.map((m) => ({ ...m, verified: evidenceProblem(signer, report, m) === null }));
+    return {
+      id: report.id,
+      reporterId: report.reporterId,
+      reportedId: report.reportedId,
+      category: report.category,
+      reason: report.reason,
+      messages,
+      verified: messages.length > 0 && messages.every((m) => m.verified),
+      roomId: report.roomId,
+      reporterIp: report.reporterIp,
+      reporterDeviceId: report.reporterDeviceId,
+      createdAt: report.createdAt.toISOString(),
+    };
   };
 
   router.post(
@@ -33,17 +65,19 @@ export function adminRoutes(services: Services): Router | null {
       await existing(params.id);
       const until = body.until ? new Date(body.until) : new Date(Date.now() + body.hours! * 3600 * 1000);
       if (until.getTime() <= Date.now()) throw Errors.validation([{ field: "body.until", message: "must be in the future" }]);
-      const ban = await services.moderation.ban(params.id, until, body.reason, user);
-      services.logger.info("user banned", { userId: params.id, until: ban.until.toISOString(), by: user });
+      const ban = await services.moderation.ban(params.id, until, body.reason, admin);
+      await record("ban", params.id, { reason: body.reason, until: ban.until.toISOString() });
+      services.logger.info("user banned", { userId: params.id, until: ban.until.toISOString(), by: admin });
       sendData(res, { ban: banView(ban) }, { message: "User banned" });
     }),
   );
 
   router.delete(
     "/users/:id/ban",
-    validated({ params: userIdParams }, async ({ params, res }) => {
+    validated({ params: userIdParams, body: unbanBody }, async ({ params, body, res }) => {
       if (!(await safety.unban(params.id))) throw Errors.notFound("This user is not banned");
-      services.logger.info("user unbanned", { userId: params.id, by: user });
+      await record("unban", params.id, { reason: body.reason ?? null });
+      services.logger.info("user unbanned", { userId: params.id, by: admin });
       sendData(res, { unbanned: params.id }, { message: "User unbanned" });
     }),
   );
@@ -52,22 +86,75 @@ export function adminRoutes(services: Services): Router | null {
     "/users/:id/reports",
     validated({ params: userIdParams }, async ({ params, res }) => {
       const [reports, ban] = await Promise.all([safety.reportsAgainst(params.id), safety.activeBan(params.id, new Date())]);
+      await record("view-reports", params.id);
+      sendData(res, { ban: ban ? banView(ban) : null, reports: reports.map(reportView) });
+    }),
+  );
+
+  router.get(
+    "/users/:id",
+    validated({ params: userIdParams }, async ({ params, res }) => {
+      const user = await existing(params.id);
+      const now = new Date();
+      const [against, filed, ban, actions] = await Promise.all([
+        safety.reportsAgainst(params.id),
+        safety.reportsBy(params.id, HISTORY_ITEMS),
+        safety.activeBan(params.id, now),
+        audit.list({ targetId: params.id, limit: HISTORY_ITEMS }),
+      ]);
+      await record("view-reports", params.id);
       sendData(res, {
+        user: toPublicUser(user),
         ban: ban ? banView(ban) : null,
-        reports: reports.map((r) => ({
-          id: r.id,
-          reporterId: r.reporterId,
-          category: r.category,
-          reason: r.reason,
-          messages: r.messages,
-          roomId: r.roomId,
-          reporterIp: r.reporterIp,
-          reporterDeviceId: r.reporterDeviceId,
-          createdAt: r.createdAt.toISOString(),
-        })),
+        reportsAgainst: against.slice(-HISTORY_ITEMS).reverse().map(reportView),
+        reportsAgainstTotal: against.length,
+        reportsFiled: filed.map(reportView),
+        audit: actions.map(auditView),
       });
     }),
   );
+
+  router.get(
+    "/reports",
+    validated({ query: adminPageQuery }, async ({ query, res }) => {
+      const reports = await safety.recentReports({ before: query.before ? new Date(query.before) : undefined, limit: query.limit });
+      await record("view-reports", null, { count: reports.length });
+      sendData(res, { reports: reports.map(reportView) });
+    }),
+  );
+
+  router.delete(
+    "/reports/:id",
+    validated({ params: reportIdParams }, async ({ params, res }) => {
+      const report = await safety.reportById(params.id);
+      if (!report || !(await safety.deleteReport(params.id))) throw Errors.notFound("No such report");
+      await record("dismiss-report", report.reportedId, { reportId: report.id, reporterId: report.reporterId, category: report.category });
+      sendData(res, { dismissed: params.id }, { message: "Report dismissed and its evidence deleted" });
+    }),
+  );
+
+  router.get(
+    "/audit",
+    validated({ query: auditQuery }, async ({ query, res }) => {
+      const entries = await audit.list({
+        before: query.before ? new Date(query.before) : undefined,
+        targetId: query.targetId,
+        limit: query.limit,
+      });
+      sendData(res, { entries: entries.map(auditView) });
+    }),
+  );
+
+  router.get("/shadow-pool", async (_req, res, next) => {
+    try {
+      const members = await services.shadowPool.members(HISTORY_ITEMS * 4);
+      sendData(res, {
+        members: members.map((m) => ({ userId: m.userId, since: m.since.toISOString(), until: m.until.toISOString() })),
+      });
+    } catch (error) {
+      next(error);
+    }
+  });
 
   return router;
 }

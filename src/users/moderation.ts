@@ -33,7 +33,11 @@ export interface Moderation {
 const REPORTS_READ_PER_DECISION = 500;
 
 /** Why a quoted message is not evidence; null when it is genuine. */
-function evidenceProblem(signer: MessageSigner, report: ReportRequest, message: ReportedMessage): string | null {
+export function evidenceProblem(
+  signer: MessageSigner,
+  report: Pick<ReportRequest, "reportedId" | "reporterId">,
+  message: ReportedMessage,
+): string | null {
   if (message.from !== report.reportedId) return "a quoted message was not sent by the reported user";
   if (message.to !== report.reporterId) return "a quoted message was not sent to you";
   return signer.verify(message, message.signature) ? null : "a quoted message does not match what the server relayed";

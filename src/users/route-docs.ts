@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { publicUserSchema } from "../auth/route-docs.ts";
 import type { RouteDoc } from "../http/openapi.ts";
+import { adminPageQuery, auditEntrySchema, auditQuery, reportIdParams, reportViewSchema, unbanBody } from "./admin-schemas.ts";
 import { restReportSchema } from "./report-schemas.ts";
 import { REPORT_CATEGORIES } from "./safety-store.ts";
 import {
@@ -124,8 +126,10 @@ export const adminRouteDocs: RouteDoc[] = [
     path: "/api/admin/users/:id/ban",
     tag: ADMIN,
     summary: "Lift a ban",
+    description: "`reason` goes to the audit log.",
     auth: "admin",
     params: userIdParams,
+    body: unbanBody,
     rateLimited: true,
     responses: { 200: { description: "Unbanned", data: z.object({ unbanned: z.string() }) }, 404: { description: "Not banned" } },
   },
@@ -144,20 +148,78 @@ export const adminRouteDocs: RouteDoc[] = [
         description: "Reports",
         data: z.object({
           ban: ban.nullable(),
-          reports: z.array(
-            z.object({
-              id: z.string(),
-              reporterId: z.string(),
-              category: z.enum(REPORT_CATEGORIES),
-              reason: z.string().nullable(),
-              messages: z.array(z.unknown()),
-              roomId: z.string().nullable(),
-              reporterIp: z.string().nullable(),
-              reporterDeviceId: z.string().nullable(),
-              createdAt: z.iso.datetime(),
-            }),
-          ),
+          reports: z.array(reportViewSchema),
         }),
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/admin/users/:id",
+    tag: ADMIN,
+    summary: "A user's history: reports against them and by them, their ban, and what moderators did about them",
+    description: "Reading it is written to the audit log (`view-reports`).",
+    auth: "admin",
+    params: userIdParams,
+    rateLimited: true,
+    responses: {
+      200: {
+        description: "History, newest first",
+        data: z.object({
+          user: publicUserSchema,
+          ban: ban.nullable(),
+          reportsAgainst: z.array(reportViewSchema),
+          reportsAgainstTotal: z.number().int(),
+          reportsFiled: z.array(reportViewSchema),
+          audit: z.array(auditEntrySchema),
+        }),
+      },
+      404: { description: "No such user" },
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/admin/reports",
+    tag: ADMIN,
+    summary: "Everyone's reports, newest first, each quoted message marked verified or not",
+    description: "Pass the `createdAt` of the last report as `before` for the next page. Reading them is written to the audit log.",
+    auth: "admin",
+    query: adminPageQuery,
+    rateLimited: true,
+    responses: { 200: { description: "Reports", data: z.object({ reports: z.array(reportViewSchema) }) } },
+  },
+  {
+    method: "DELETE",
+    path: "/api/admin/reports/:id",
+    tag: ADMIN,
+    summary: "Dismiss a report: it is deleted with the evidence it quotes",
+    auth: "admin",
+    params: reportIdParams,
+    rateLimited: true,
+    responses: { 200: { description: "Dismissed", data: z.object({ dismissed: z.string() }) }, 404: { description: "No such report" } },
+  },
+  {
+    method: "GET",
+    path: "/api/admin/audit",
+    tag: ADMIN,
+    summary: "The audit log: every moderator action (who, what, when, about whom), newest first",
+    description: "Append-only. Filter by `targetId`; pass the `at` of the last entry as `before` for the next page.",
+    auth: "admin",
+    query: auditQuery,
+    rateLimited: true,
+    responses: { 200: { description: "Entries", data: z.object({ entries: z.array(auditEntrySchema) }) } },
+  },
+  {
+    method: "GET",
+    path: "/api/admin/shadow-pool",
+    tag: ADMIN,
+    summary: "Users matched only inside the shadow pool, and until when",
+    auth: "admin",
+    rateLimited: true,
+    responses: {
+      200: {
+        description: "Members",
+        data: z.object({ members: z.array(z.object({ userId: z.string(), since: z.iso.datetime(), until: z.iso.datetime() })) }),
       },
     },
   },

@@ -57,6 +57,15 @@ export interface SafetyStore {
   blockedEitherWay(userId: string): Promise<string[]>;
   addReport(report: NewReport): Promise<Report>;
   reportsAgainst(userId: string): Promise<Report[]>;
+  /** Reports filed by this user, newest first, at most `limit`. */
+  reportsBy(userId: string, limit: number): Promise<Report[]>;
+  /** Everyone's reports, newest first: filed before `before` (all when unset), at most `limit`. */
+  recentReports(options: { before?: Date | undefined; limit: number }): Promise<Report[]>;
+  reportById(id: string): Promise<Report | null>;
+  /** Deletes one report with its evidence; false when there was none. */
+  deleteReport(id: string): Promise<boolean>;
+  /** Deletes reports (and the evidence they quote) filed before `cutoff`, oldest first, at most `limit`; answers how many. */
+  deleteReportsBefore(cutoff: Date, limit: number): Promise<number>;
   /** Who filed the reports carrying quoted messages against `userId` since `since`, oldest first, at most `limit`. */
   evidencedReporters(userId: string, since: Date, limit: number): Promise<ReporterMark[]>;
   /** Creates or replaces the user's ban. */

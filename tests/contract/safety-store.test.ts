@@ -85,6 +85,41 @@ forEachStoreBackend("SafetyStore contract", (open) => {
     assert.deepEqual(await stores.safety.evidencedReporters(r1.id, since, 10), []);
   });
 
+  it("lists reports newest first, by reporter and by page, and deletes those past retention, evidence and all", async () => {
+    const [target, reporter] = [await someUser(stores), await someUser(stores)];
+    const file = (category: "spam" | "other") =>
+      stores.safety.addReport({
+        reporterId: reporter.id,
+        reportedId: target.id,
+        category,
+        reason: null,
+        messages: [message(target.id, reporter.id)],
+        roomId: null,
+        reporterIp: null,
+        reporterDeviceId: null,
+      });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const old = await file("spam");
+    await pause();
+    const cutoff = new Date();
+    await pause();
+    const recent = await file("other");
+    assert.deepEqual((await stores.safety.reportsBy(reporter.id, 10)).map((r) => r.id), [recent.id, old.id]);
+    assert.deepEqual((await stores.safety.reportsBy(reporter.id, 1)).map((r) => r.id), [recent.id]);
+    const page = await stores.safety.recentReports({ limit: 1 });
+    assert.equal(page[0]!.id, recent.id);
+    assert.deepEqual((await stores.safety.recentReports({ before: recent.createdAt, limit: 10 })).map((r) => r.id).includes(old.id), true);
+    assert.equal((await stores.safety.reportById(old.id))?.messages.length, 1);
+    assert.equal(await stores.safety.reportById("0123456789abcdef01234567"), null);
+
+    assert.equal(await stores.safety.deleteReportsBefore(cutoff, 1000) >= 1, true);
+    assert.equal(await stores.safety.reportById(old.id), null, "the old report and its evidence are gone");
+    assert.ok(await stores.safety.reportById(recent.id), "a recent one is kept");
+    assert.equal(await stores.safety.deleteReport(recent.id), true);
+    assert.equal(await stores.safety.deleteReport(recent.id), false);
+    assert.deepEqual(await stores.safety.reportsAgainst(target.id), []);
+  });
+
   it("knows the device a user recorded last", async () => {
     const user = await someUser(stores);
     assert.equal(await stores.safety.latestDeviceOf(user.id), null);

@@ -22,6 +22,8 @@ const reportSchema = new mongoose.Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 reportSchema.index({ reportedId: 1, createdAt: 1 });
+reportSchema.index({ reporterId: 1, createdAt: -1 });
+reportSchema.index({ createdAt: 1 });
 
 const banSchema = new mongoose.Schema({
   userId: { type: String, required: true, unique: true },
@@ -86,6 +88,31 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
     async reportsAgainst(userId) {
       const docs = await Reports.find({ reportedId: userId }).sort({ createdAt: 1 }).lean<ReportDocument[]>();
       return docs.map(toReport);
+    },
+    async reportsBy(userId, limit) {
+      const docs = await Reports.find({ reporterId: userId }).sort({ createdAt: -1 }).limit(limit).lean<ReportDocument[]>();
+      return docs.map(toReport);
+    },
+    async recentReports({ before, limit }) {
+      const docs = await Reports.find({ createdAt: { $lt: before ?? new Date(8.64e15) } })
+        .sort({ createdAt: -1 })
+        .limit(limit)
+        .lean<ReportDocument[]>();
+      return docs.map(toReport);
+    },
+    async reportById(id) {
+      if (!mongoose.isValidObjectId(id)) return null;
+      const doc = await Reports.findById(id).lean<ReportDocument>();
+      return doc ? toReport(doc) : null;
+    },
+    async deleteReport(id) {
+      if (!mongoose.isValidObjectId(id)) return false;
+      return (await Reports.deleteOne({ _id: id })).deletedCount > 0;
+    },
+    async deleteReportsBefore(cutoff, limit) {
+      const ids = await Reports.find({ createdAt: { $lt: cutoff } }, { _id: 1 }).sort({ createdAt: 1 }).limit(limit).lean();
+      if (ids.length === 0) return 0;
+      return (await Reports.deleteMany({ _id: { $in: ids.map((doc) => doc._id) } })).deletedCount;
     },
     async evidencedReporters(userId, since, limit) {
       return Reports.find(

@@ -53,6 +53,20 @@ const MIGRATIONS = [
    CREATE INDEX devices_device ON devices (device_id);`,
   `ALTER TABLE reports ADD COLUMN reporter_ip TEXT;
    ALTER TABLE reports ADD COLUMN reporter_device TEXT;`,
+  `CREATE INDEX reports_created ON reports (created_at);
+   CREATE INDEX reports_reporter ON reports (reporter_id, created_at);
+   CREATE TABLE audit_log (
+     id        TEXT PRIMARY KEY,
+     at        INTEGER NOT NULL,
+     actor     TEXT NOT NULL,
+     action    TEXT NOT NULL,
+     target_id TEXT,
+     details   TEXT NOT NULL
+   );
+   CREATE INDEX audit_log_at ON audit_log (at);
+   CREATE INDEX audit_log_target ON audit_log (target_id, at);
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
 ];
 
 const SQLITE_BUSY = 5;

@@ -57,6 +57,13 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     reportsAgainst: db.prepare("SELECT * FROM reports WHERE reported_id = ? ORDER BY created_at"),
+    reportsBy: db.prepare("SELECT * FROM reports WHERE reporter_id = ? ORDER BY created_at DESC LIMIT ?"),
+    recentReports: db.prepare("SELECT * FROM reports WHERE created_at < ? ORDER BY created_at DESC LIMIT ?"),
+    reportById: db.prepare("SELECT * FROM reports WHERE id = ?"),
+    deleteReport: db.prepare("DELETE FROM reports WHERE id = ?"),
+    deleteReportsBefore: db.prepare(
+      "DELETE FROM reports WHERE id IN (SELECT id FROM reports WHERE created_at < ? ORDER BY created_at LIMIT ?)",
+    ),
     evidencedReporters: db.prepare(
       `SELECT reporter_id, reporter_ip, reporter_device FROM reports
        WHERE reported_id = ? AND created_at >= ? AND messages <> '[]' ORDER BY created_at LIMIT ?`,
@@ -108,6 +115,23 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
     },
     async reportsAgainst(userId) {
       return (statements.reportsAgainst.all(userId) as unknown as ReportRow[]).map(toReport);
+    },
+    async reportsBy(userId, limit) {
+      return (statements.reportsBy.all(userId, limit) as unknown as ReportRow[]).map(toReport);
+    },
+    async recentReports({ before, limit }) {
+      const rows = statements.recentReports.all(before?.getTime() ?? Number.MAX_SAFE_INTEGER, limit);
+      return (rows as unknown as ReportRow[]).map(toReport);
+    },
+    async reportById(id) {
+      const row = statements.reportById.get(id) as ReportRow | undefined;
+      return row ? toReport(row) : null;
+    },
+    async deleteReport(id) {
+      return Number(statements.deleteReport.run(id).changes) > 0;
+    },
+    async deleteReportsBefore(cutoff, limit) {
+      return Number(statements.deleteReportsBefore.run(cutoff.getTime(), limit).changes);
     },
     async evidencedReporters(userId, since, limit) {
       const rows = statements.evidencedReporters.all(userId, since.getTime(), limit) as unknown as Array<
