@@ -7,6 +7,7 @@ import path from "node:path";
 import { describeMachine } from "./report/machine.ts";
 import { writeReport, type BenchResults } from "./report/write-report.ts";
 import { parseOptions, type BenchOptions, type ScenarioName } from "./run/options.ts";
+import type { LobbyFlow } from "./run/plan.ts";
 import { say } from "./run/progress.ts";
 import type { ScenarioRun, TargetRun } from "./run/results.ts";
 import { runBurst } from "./run/scenarios/burst.ts";
@@ -21,21 +22,22 @@ import { TARGET_TITLES, type TargetName } from "./targets/launch.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** However long the servers take, a run never outlives this. */
-const DEADLINE_MS = { quick: 5 * 60_000, full: 45 * 60_000 };
+const DEADLINE_MS = { quick: 10 * 60_000, full: 45 * 60_000 };
 
 type Scenario = Exclude<ScenarioName, "scale-out">;
 const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g", churn: "h" };
 
 let current: Session | undefined;
 
-async function runOne(options: BenchOptions, scenario: Scenario, target: TargetName, processes: number): Promise<ScenarioRun> {
+async function runOne(options: BenchOptions, scenario: Scenario, target: TargetName, processes: number, flow: LobbyFlow = "leave"): Promise<ScenarioRun> {
   const { plan } = options;
-  const label = `(${processes > 1 && scenario !== "redis-cost" ? "e" : LETTER[scenario]}) ${scenario}, ${TARGET_TITLES[target]}, ${processes} process${processes > 1 ? "es + Redis" : ""}`;
+  const keepLobby = flow === "keep";
+  const label = `(${processes > 1 && scenario !== "redis-cost" ? "e" : LETTER[scenario]}) ${scenario}, ${TARGET_TITLES[target]}, ${processes} process${processes > 1 ? "es + Redis" : ""}${keepLobby ? ", lobby kept open" : ""}`;
   say(label);
-  const base = { target, processes, commands: [] as string[], baseRssBytes: 0, serverProblems: 0 };
+  const base = { target, processes, ...(keepLobby ? { keepLobby } : {}), commands: [] as string[], baseRssBytes: 0, serverProblems: 0 };
   let session: Session;
   try {
-    session = current = await Session.open({ name: target, processes, workers: plan.workers, pairlineRoot: options.pairlineRoot, profileDir: options.profileDir });
+    session = current = await Session.open({ name: target, processes, workers: plan.workers, pairlineRoot: options.pairlineRoot, profileDir: options.profileDir, keepLobby });
   } catch (error) {
     const reason = skipReason(error);
     say(`  skipped: ${reason}`);
@@ -82,7 +84,13 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost");
   // Baselines first within a scenario, so each Pairline figure has its references from minutes before.
   const order = [...options.targets].reverse();
-  for (const scenario of single) for (const target of order) runs.push(await runOne(options, scenario, target, 1));
+  for (const scenario of single) {
+    for (const flow of options.plan.flows) {
+      // Which way the bots hold the lobby costs Pairline the same on either runtime: Bun runs the default flow only.
+      const targets = flow === "keep" ? order.filter((t) => t !== "pairline-bun") : order;
+      for (const target of targets) runs.push(await runOne(options, scenario, target, 1, flow));
+    }
+  }
   if (options.scenarios.includes("scale-out")) {
     // Pairline scales out the same on either runtime; Node's figures stand for both.
     const scaled = order.filter((t) => t !== "bare-ws" && t !== "pairline-bun");
@@ -98,7 +106,7 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
 
 /** The earlier results with the fresh runs in place of the same scenario, target and process count. */
 function updated(earlier: BenchResults, fresh: BenchResults, argv: string[]): BenchResults {
-  const same = (a: ScenarioRun, b: ScenarioRun) => a.kind === b.kind && a.target === b.target && a.processes === b.processes;
+  const same = (a: ScenarioRun, b: ScenarioRun) => a.kind === b.kind && a.target === b.target && a.processes === b.processes && !!a.keepLobby === !!b.keepLobby;
   const replaced = earlier.runs.map((run) => fresh.runs.find((f) => same(run, f)) ?? run);
   const added = fresh.runs.filter((f) => !earlier.runs.some((run) => same(run, f)));
   return {

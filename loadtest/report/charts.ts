@@ -5,8 +5,9 @@ import { chartSvg, type Series } from "./svg-chart.ts";
 
 const seriesName = (run: ScenarioRun) => `${TARGET_TITLES[run.target]}${run.processes > 1 ? ` ×${run.processes} + Redis` : ""}`;
 
+/** The runs whose bots left the lobby once seated: both flows in one chart would be more lines than it has colours; the tables hold both. */
 function series<R extends ScenarioRun>(runs: R[], points: (run: R) => Array<[number, number]>): Series[] {
-  return runs.filter((r) => !r.skipped).map((run) => ({ name: seriesName(run), points: points(run) })).filter((s) => s.points.length > 0);
+  return runs.filter((r) => !r.skipped && !r.keepLobby).map((run) => ({ name: seriesName(run), points: points(run) })).filter((s) => s.points.length > 0);
 }
 
 /** (a)/(d): latency, server CPU and server memory as clients are added. */

@@ -37,8 +37,8 @@ function churnOf(run: ChurnRun): KeyFigures["churn"] {
   };
 }
 
-function find<K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K, target: TargetName, processes: number) {
-  return runs.find((r) => r.kind === kind && r.target === target && r.processes === processes && !r.skipped) as Extract<ScenarioRun, { kind: K }> | undefined;
+function find<K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K, target: TargetName, processes: number, keepLobby: boolean) {
+  return runs.find((r) => r.kind === kind && r.target === target && r.processes === processes && !!r.keepLobby === keepLobby && !r.skipped) as Extract<ScenarioRun, { kind: K }> | undefined;
 }
 
 function capacityOf(run: CapacityRun, plan: Plan): KeyFigures["capacity"] {
@@ -71,11 +71,12 @@ function memoryOf(run: CapacityRun): KeyFigures["memory"] {
   return { perClient, slope, clients: last.clients };
 }
 
-export function keyFigures(runs: ScenarioRun[], target: TargetName, processes: number, plan: Plan): KeyFigures {
-  const capacity = find(runs, "capacity", target, processes);
-  const throughput = find(runs, "throughput", target, processes);
-  const burst = find(runs, "burst", target, processes);
-  const churn = find(runs, "churn", target, processes);
+/** With `keepLobby`, from the runs whose bots kept their lobby open; by default from those whose bots left it. */
+export function keyFigures(runs: ScenarioRun[], target: TargetName, processes: number, plan: Plan, keepLobby = false): KeyFigures {
+  const capacity = find(runs, "capacity", target, processes, keepLobby);
+  const throughput = find(runs, "throughput", target, processes, keepLobby);
+  const burst = find(runs, "burst", target, processes, keepLobby);
+  const churn = find(runs, "churn", target, processes, keepLobby);
   return {
     capacity: capacity && capacityOf(capacity, plan),
     throughput: throughput && throughputOf(throughput, plan),

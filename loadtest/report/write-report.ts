@@ -4,6 +4,7 @@ import type { Plan } from "../run/plan.ts";
 import type { BurstRun, ChatWindow, ChurnRun, PhaseCost, RampResult, ScenarioRun, SignalingRun } from "../run/results.ts";
 import { TARGET_TITLES, TARGETS, type TargetName } from "../targets/launch.ts";
 import { capacityChart, throughputChart } from "./charts.ts";
+import { CAPACITY_SOCKET_BUDGET } from "../run/scenarios/capacity.ts";
 import { keyFigures, limitOf, msPerRematch, type KeyFigures } from "./figures.ts";
 import { int, kb, mb, ms, pct, ratio, table } from "./format.ts";
 import type { Machine } from "./machine.ts";
@@ -19,7 +20,9 @@ export interface BenchResults {
 }
 
 const FINDINGS = path.join(import.meta.dirname, "../profile-findings.md");
-const title = (run: ScenarioRun) => `${TARGET_TITLES[run.target]}${run.processes > 1 ? `, ${run.processes} processes + Redis` : ""}`;
+const FLOW_TITLES = { leave: "Clients leave the lobby once seated", keep: "Clients keep the lobby open while chatting" };
+const inFlow = (run: ScenarioRun, keepLobby: boolean) => !!run.keepLobby === keepLobby;
+const title = (run: ScenarioRun) => `${TARGET_TITLES[run.target]}${run.processes > 1 ? `, ${run.processes} processes + Redis` : ""}${run.keepLobby ? ", lobby kept open" : ""}`;
 const of = <K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K) => runs.filter((r) => r.kind === kind) as Array<Extract<ScenarioRun, { kind: K }>>;
 const cpuCells = (c: PhaseCost) => [pct(c.cpu.server), pct(c.cpu.generator), pct(c.cpu.other), ms(c.generatorLag.p99)];
 const CPU_HEADER = ["server CPU", "bots CPU", "other CPU", "bot loop lag p99 (ms)"];
@@ -45,10 +48,10 @@ function throughputCell(f: KeyFigures): string | undefined {
   return `${f.throughput.saturated ? "" : "≥ "}${int(f.throughput.delivered)} (p99 ${ms(f.throughput.p99)} ms)`;
 }
 
-function summarySection(results: BenchResults): string {
+/** The summary's one-process rows for one client flow. */
+function flowRows(results: BenchResults, keepLobby: boolean): string[][] {
   const { plan, runs } = results;
-  const figures = Object.fromEntries(TARGETS.map((t) => [t, keyFigures(runs, t, 1, plan)])) as Record<TargetName, KeyFigures>;
-  const scaled = Object.fromEntries(TARGETS.map((t) => [t, keyFigures(runs, t, plan.scaleOut.processes, plan)])) as Record<TargetName, KeyFigures>;
+  const figures = Object.fromEntries(TARGETS.map((t) => [t, keyFigures(runs, t, 1, plan, keepLobby)])) as Record<TargetName, KeyFigures>;
   const p = figures.pairline;
   const b = figures["bare-colyseus"];
   const bun = figures["pairline-bun"];
@@ -65,10 +68,10 @@ function summarySection(results: BenchResults): string {
   const churnAt = p.churn ?? b.churn;
   const churnLabel = churnAt ? `${int(churnAt.clients)} clients, a skip every ${(plan.churn?.periodMs ?? 0) / 1000} s per pair` : "churn";
   /** What the first (b) step costs the server: the runtimes' figure of merit at equal load. */
-  const firstRate = Object.fromEntries(TARGETS.map((t) => [t, of(runs, "throughput").find((r) => r.target === t && r.processes === 1 && !r.skipped)?.steps[0]])) as Record<TargetName, ChatWindow | undefined>;
+  const firstRate = Object.fromEntries(TARGETS.map((t) => [t, of(runs, "throughput").find((r) => r.target === t && r.processes === 1 && inFlow(r, keepLobby) && !r.skipped)?.steps[0]])) as Record<TargetName, ChatWindow | undefined>;
   const cpuAt = (t: TargetName) => firstRate[t] && `${pct(firstRate[t].cpu.server)} (${int(usPerMessage(firstRate[t]))} µs/msg)`;
   const cpu = (t: TargetName) => firstRate[t]?.cpu.server ?? 0;
-  const rows: string[][] = [
+  return [
     ["(a) clients at 1 msg/s each, p99 < 100 ms", "≥ 5,000", ...TARGETS.map((t) => cell(figures[t], capacity)), ratio(p.capacity?.clients ?? 0, b.capacity?.clients ?? 0), ratio(bun.capacity?.clients ?? 0, p.capacity?.clients ?? 0), met(p.capacity && p.capacity.clients >= 5000)],
     ["(b) delivered msg/s at 1,000 clients, p99 < 100 ms", "≥ 30,000", ...TARGETS.map((t) => cell(figures[t], throughput)), ratio(p.throughput?.delivered ?? 0, b.throughput?.delivered ?? 0), ratio(bun.throughput?.delivered ?? 0, p.throughput?.delivered ?? 0), met(p.throughput && p.throughput.delivered >= 30000)],
     [`(c) pairs/s, ${int(plan.burst.clients)} ask at once`, "≥ 1,000", ...TARGETS.map((t) => cell(figures[t], pairs)), ratio(p.burst?.pairsPerSecond ?? 0, b.burst?.pairsPerSecond ?? 0), ratio(bun.burst?.pairsPerSecond ?? 0, p.burst?.pairsPerSecond ?? 0), met(p.burst && p.burst.pairsPerSecond >= 1000)],
@@ -79,22 +82,37 @@ function summarySection(results: BenchResults): string {
     [`(h) skip → next chat p50 / p99, ${churnLabel}`, "p99 < 1 s", ...TARGETS.map((t) => cell(figures[t], skipToChat)), ratio(p.churn?.p99 ?? 0, b.churn?.p99 ?? 0), ratio(bun.churn?.p99 ?? 0, p.churn?.p99 ?? 0), met(p.churn && p.churn.p99 < 1000 && p.churn.unfinished === 0)],
     [`(h) server CPU per re-match, ${churnLabel}`, "–", ...TARGETS.map((t) => cell(figures[t], cpuPerRematch)), ratio(p.churn?.msPerRematch ?? 0, b.churn?.msPerRematch ?? 0), ratio(bun.churn?.msPerRematch ?? 0, p.churn?.msPerRematch ?? 0), "–"],
   ];
+}
+
+/** The summary's rows for several processes (clients leave the lobby once seated). */
+function scaleOutRows(results: BenchResults): string[][] {
+  const { plan, runs } = results;
+  const scaled = Object.fromEntries(TARGETS.map((t) => [t, keyFigures(runs, t, plan.scaleOut.processes, plan)])) as Record<TargetName, KeyFigures>;
+  const pairs = (f: KeyFigures) => f.burst && `${int(f.burst.pairsPerSecond)}${f.burst.unmatched ? ` (${f.burst.unmatched} unmatched)` : ""}`;
   const n = plan.scaleOut.processes;
   const scaledCell = (t: TargetName, pick: (f: KeyFigures) => string | undefined) => {
     const skip = runs.find((r) => r.target === t && r.processes === n && r.skipped);
     return pick(scaled[t]) ?? (skip ? "not run (see (e))" : "–");
   };
-  rows.push(
-    [`(e) (a) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, capacity))), ratio(scaled.pairline.capacity?.clients ?? 0, scaled["bare-colyseus"].capacity?.clients ?? 0), "–", "–"],
-    [`(e) (b) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, throughput))), ratio(scaled.pairline.throughput?.delivered ?? 0, scaled["bare-colyseus"].throughput?.delivered ?? 0), "–", "–"],
+  return [
+    [`(e) (a) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, capacityCell))), ratio(scaled.pairline.capacity?.clients ?? 0, scaled["bare-colyseus"].capacity?.clients ?? 0), "–", "–"],
+    [`(e) (b) with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, throughputCell))), ratio(scaled.pairline.throughput?.delivered ?? 0, scaled["bare-colyseus"].throughput?.delivered ?? 0), "–", "–"],
     [`(e) (c) pairs/s with ${n} processes + Redis`, "–", ...TARGETS.map((t) => (t === "bare-ws" || t === "pairline-bun" ? "n/a" : scaledCell(t, pairs))), ratio(scaled.pairline.burst?.pairsPerSecond ?? 0, scaled["bare-colyseus"].burst?.pairsPerSecond ?? 0), "–", "–"],
-  );
+  ];
+}
+
+function summarySection(results: BenchResults): string {
+  const header = ["Figure", "Goal", ...TARGETS.map((t) => TARGET_TITLES[t]), "Pairline ÷ bare Colyseus", "Bun ÷ Node", "Pairline meets goal"];
+  const kept = results.runs.some((r) => r.keepLobby);
   return [
     "## Summary",
     "",
     `One process on this ${results.machine.cores}-core machine, server and bots sharing it. "≥" means the largest step the plan tried still met the goal: the figure is a floor, not the limit. Ratios are Pairline ÷ bare Colyseus, and Pairline on Bun ÷ Pairline on Node (for memory and latency, lower is better).`,
     "",
-    table(["Figure", "Goal", ...TARGETS.map((t) => TARGET_TITLES[t]), "Pairline ÷ bare Colyseus", "Bun ÷ Node", "Pairline meets goal"], rows),
+    `**${FLOW_TITLES.leave}** (one socket per chatting client, as Pairline's README and demo page do):`,
+    "",
+    table(header, [...flowRows(results, false), ...scaleOutRows(results)]),
+    ...(kept ? ["", `**${FLOW_TITLES.keep}** (two sockets per client; Pairline on Bun runs the first flow only):`, "", table(header, flowRows(results, true))] : []),
   ].join("\n");
 }
 
@@ -125,7 +143,7 @@ function commandsSection(results: BenchResults): string {
     "",
     "```sh",
     `${results.command}            # this report (scenarios in order, a fresh server for each)`,
-    "npm run bench -- --quick    # under a minute, for development",
+    "npm run bench -- --quick    # a few minutes, for development",
     "npm run bench -- --help     # options: --only, --targets, --workers, --profile, --report-from",
     "```",
     "",
@@ -143,13 +161,13 @@ function methodSection(plan: Plan): string {
     "## Method",
     "",
     "- **Targets.** *Pairline* is `src/server.ts` as deployed (`NODE_ENV=production`, SQLite store, JWT, validation, rate limiting, metrics), with the per-address limits raised so that one machine's bots are not throttled and logging at `warn` (the default, `http`, writes an access-log line per request); nothing else is changed. With several processes they share the JWT secret, the SQLite file and Redis, as a deployment on one machine does. *bare Colyseus* (`loadtest/targets/bare-colyseus-server.ts`) is Colyseus with the same lobby → chat flow and nothing else: a trusted token, a lobby room that pairs whoever asks, a chat room that stamps, relays and acknowledges, reconnection allowed. *bare ws* (`loadtest/targets/bare-ws-server.ts`) does the same on plain `ws` with JSON frames: the limit of this machine.",
-    `- **Bots** (\`loadtest/bots/\`) use the official \`@colyseus/sdk\` for Pairline and bare Colyseus (plain \`ws\` for bare ws; in Node the SDK is given the \`ws\` package it ships as its fallback, cheaper per frame than Node's built-in WebSocket). Each gets a guest token over HTTP, joins the lobby, asks for a partner and takes the seat in its chat room; ${plan.keepLobby ? "it then stays in the lobby too (two sockets per client)" : "then it leaves the lobby, as Pairline's README and demo page do, and comes back to it to look for the next stranger (one socket per chatting client, two for the moment of the hand-over)"}. They run in separate worker processes; their CPU and event-loop lag are reported beside every figure, so a reader can tell whether the generator kept up.`,
+    `- **Bots** (\`loadtest/bots/\`) use the official \`@colyseus/sdk\` for Pairline and bare Colyseus (plain \`ws\` for bare ws; in Node the SDK is given the \`ws\` package it ships as its fallback, cheaper per frame than Node's built-in WebSocket). Each gets a guest token over HTTP, joins the lobby, asks for a partner and takes the seat in its chat room. Then, in the first client flow, it leaves the lobby, as Pairline's README and demo page do, and comes back to it to look for the next stranger (one socket per chatting client, two for the moment of the hand-over); in the second (*lobby kept open*, run when the plan's flows include it) it stays in the lobby while it chats and asks there for the next stranger (two sockets per client). Every one-process scenario runs in both flows, each target in turn; scale-out and Redis cost run the first only. They run in separate worker processes; their CPU and event-loop lag are reported beside every figure, so a reader can tell whether the generator kept up.`,
     `- **Latency** is measured by the receiver: each message carries its send time (\`performance.timeOrigin + performance.now()\`, the same clock in every process of the machine), and the receiving bot subtracts it on arrival. Sender → server → partner, receiving bot's queueing included. The sender also times its \`chat:ack\` (ack RTT).`,
     `- **Windows.** Each rate is sent for ${w.warmupMs / 1000} s of warm-up (not counted), then ${w.measureMs / 1000} s measured; messages are ${plan.messageLength} characters. A message belongs to the window it was sent in, whenever it arrives: a late one counts in its window's latency, and *lost* = sent − received once the scenario is over (stepping decides after a ${w.drainMs / 1000} s pause, when a late message still counts as lost). *Missed* counts sends the bots were too busy to make at the asked rate.`,
     `- **Ramp.** Clients join at ${plan.rampPerSecond} joins/s (a join is a token request, a matchmaking request and a WebSocket, then a second WebSocket for the chat); the ramp is reported apart from the steady state.`,
     "- **Memory** is the server's RSS from `/proc/<pid>/status` with every client connected and paired, after a short idle pause, minus the RSS of the freshly started server, divided by the clients.",
     `- **Goal.** A step meets the goal when its p99 is under ${plan.latencyGoalMs} ms and no message was lost. Stepping stops after two failing steps in a row, a p99 over ten times the goal, more than 5% loss or failed joins, or a generator that cannot send at the asked rate.`,
-    `- **File descriptors.** The limit is 20,000 per process. ${plan.keepLobby ? "Every client holds two sockets, so N clients cost 2N descriptors in the server process and 2N spread over the bot workers" : "A chatting client holds one socket (two while it moves from the lobby to its chat), so N clients cost about N descriptors in the server process and N spread over the bot workers"}; the "server fds" column shows the count, well under the limit at the largest step (${int(Math.max(...plan.capacity.steps))} clients).`,
+    `- **File descriptors.** The limit is 20,000 per process. A chatting client that left its lobby holds one socket (two while it moves from the lobby to its chat), so N clients cost about N descriptors in the server process and N spread over the bot workers; with the lobby kept open every client holds two, so that flow's (a) leaves out the steps over ${int(CAPACITY_SOCKET_BUDGET / 2)} clients. The "server fds" column shows the count, under the limit at the largest step (${int(Math.max(...plan.capacity.steps))} clients).`,
   ].join("\n");
 }
 
@@ -178,7 +196,7 @@ function capacitySection(results: BenchResults, chart: string): string {
   return [
     "## (a) Clients at 1 message/s each",
     "",
-    `![p99 latency, server CPU and RSS against connected clients](${chart})`,
+    `![p99 latency, server CPU and RSS against connected clients, clients leaving the lobby once seated](${chart})`,
     "",
     ...perRun(of(results.runs, "capacity"), (run) => [
       table(
@@ -198,7 +216,7 @@ function throughputSection(results: BenchResults, chart: string): string {
   return [
     `## (b) Messages per second at ${int(results.plan.throughput.clients)} clients`,
     "",
-    `![p99 latency, delivered rate and server CPU against offered rate](${chart})`,
+    `![p99 latency, delivered rate and server CPU against offered rate, clients leaving the lobby once seated](${chart})`,
     "",
     ...perRun(of(results.runs, "throughput"), (run) => [
       table(
@@ -239,7 +257,7 @@ function memorySection(results: BenchResults): string {
   const rows: string[][] = [];
   for (const run of of(results.runs, "capacity")) {
     if (run.skipped) continue;
-    const f = keyFigures(results.runs, run.target, run.processes, results.plan).memory;
+    const f = keyFigures(results.runs, run.target, run.processes, results.plan, !!run.keepLobby).memory;
     if (!f) continue;
     const last = run.steps.at(-1)!;
     rows.push([title(run), mb(run.baseRssBytes), int(last.clients), mb(last.idleRssBytes), `**${kb(f.perClient)}**`, kb(f.slope)]);
@@ -247,7 +265,7 @@ function memorySection(results: BenchResults): string {
   return [
     "## (d) Server memory per connected client",
     "",
-    `${results.plan.keepLobby ? "Each client holds a lobby seat and a chat seat (two sockets)." : "Each client is paired and holds its chat seat (one socket; it left the lobby once seated)."} RSS is what the kernel reports, garbage not yet collected included; with several processes it is their sum, Redis included.`,
+    `Each client is paired and holds its chat seat (one socket; it left the lobby once seated), or, with the lobby kept open, a lobby seat and a chat seat (two sockets). RSS is what the kernel reports, garbage not yet collected included; with several processes it is their sum, Redis included.`,
     "",
     table(["target", "empty server RSS (MB)", "clients", "RSS with all paired (MB)", "KB per client above empty", "KB per client, first → last step"], rows),
   ].join("\n");
@@ -343,10 +361,11 @@ function limitsSection(results: BenchResults): string {
   const { plan, runs, machine } = results;
   const lines = ["## What limits each figure", "", "Read from the CPU columns of the step where a target first missed the goal (or of its best step when it never did): which process ran out of CPU, or whether the bots did.", ""];
   const rows: string[][] = [];
+  const configurations = [[1, false], [1, true], [plan.scaleOut.processes, false]] as const;
   for (const target of TARGETS) {
-    for (const processes of [1, plan.scaleOut.processes]) {
-      const f = keyFigures(runs, target, processes, plan);
-      const label = `${TARGET_TITLES[target]}${processes > 1 ? ` ×${processes}` : ""}`;
+    for (const [processes, keepLobby] of configurations) {
+      const f = keyFigures(runs, target, processes, plan, keepLobby);
+      const label = `${TARGET_TITLES[target]}${processes > 1 ? ` ×${processes}` : ""}${keepLobby ? ", lobby kept open" : ""}`;
       if (f.capacity) rows.push([label, "(a) clients", f.capacity.saturated ? `missed the goal at the next step: ${limitOf(f.capacity.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.capacity.window, machine.cores, false)}`]);
       if (f.throughput) rows.push([label, "(b) msg/s", f.throughput.saturated ? `missed the goal at the next step: ${limitOf(f.throughput.failed, machine.cores)}` : `not reached within the plan: ${limitOf(f.throughput.window, machine.cores, false)}`]);
       if (f.burst) rows.push([label, "(c) pairs/s", limitOf(f.burst.cost, machine.cores)]);

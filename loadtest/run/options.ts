@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TARGETS, type TargetName } from "../targets/launch.ts";
-import { FULL_PLAN, QUICK_PLAN, type Plan } from "./plan.ts";
+import { FULL_PLAN, LOBBY_FLOWS, QUICK_PLAN, type Plan } from "./plan.ts";
 
 export const SCENARIOS = ["capacity", "throughput", "burst", "signaling", "churn", "scale-out", "redis-cost"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -22,13 +22,15 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 small and short (under a minute), for development
+  --quick                 small and short (a few minutes), for development
   --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all; --quick leaves out scale-out)
   --targets <list>        ${TARGETS.join(",")} (default: all; --quick runs pairline,bare-colyseus;
                           pairline-bun is Pairline on Bun)
   --workers <n>           bot worker processes
   --pairline-root <dir>   run Pairline from this folder (default: this repository)
-  --keep-lobby            bots stay in the lobby while chatting (two sockets each)
+  --flows <list>          ${LOBBY_FLOWS.join(",")} (default: both): bots leave the lobby once seated,
+                          and/or keep it open while chatting (two sockets each)
+  --keep-lobby            the same as --flows keep
   --profile               write a CPU profile of every server process to loadtest/results/profiles
   --report-from <json>    only rebuild the report from a results file
   --update <json>         run the chosen scenarios and replace their runs in that results file`;
@@ -50,6 +52,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
       workers: { type: "string" },
       "pairline-root": { type: "string" },
       profile: { type: "boolean", default: false },
+      flows: { type: "string" },
       "keep-lobby": { type: "boolean", default: false },
       "report-from": { type: "string" },
       update: { type: "string" },
@@ -65,7 +68,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
   if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers must be a positive integer");
   const results = path.join(root, "loadtest/results");
   return {
-    plan: { ...base, workers, keepLobby: values["keep-lobby"] },
+    plan: { ...base, workers, flows: values["keep-lobby"] ? ["keep"] : list(values.flows, LOBBY_FLOWS, "flow", base.flows) },
     scenarios: list(values.only, SCENARIOS, "scenario", SCENARIOS.filter((s) => s !== "scale-out" || base.scaleOutByDefault)),
     targets: list(values.targets, TARGETS, "target", base.targets),
     pairlineRoot: path.resolve(values["pairline-root"] ?? root),

@@ -1,5 +1,9 @@
 import type { TargetName } from "../targets/launch.ts";
 
+/** How a client holds its lobby while it chats: `leave` it once seated (Pairline's README and demo page), or `keep` it open (two sockets each). */
+export const LOBBY_FLOWS = ["leave", "keep"] as const;
+export type LobbyFlow = (typeof LOBBY_FLOWS)[number];
+
 /** How big and how long each scenario runs; `quick` is for development, `full` for the report. */
 export interface Plan {
   mode: "quick" | "full";
@@ -10,8 +14,8 @@ export interface Plan {
   workers: number;
   /** Joins per second while clients are added (a join is a token request, a matchmaking request and a WebSocket). */
   rampPerSecond: number;
-  /** Bots stay in the lobby while they chat (two sockets each) instead of leaving it once seated. */
-  keepLobby: boolean;
+  /** The client flows each one-process scenario runs with, one after the other; scale-out and Redis cost run `leave` only. */
+  flows: LobbyFlow[];
   /** Characters per chat message (the send time included). */
   messageLength: number;
   /** The latency a step must stay under (p99) to count. */
@@ -38,7 +42,7 @@ export const FULL_PLAN: Plan = {
   scaleOutByDefault: true,
   workers: 3,
   rampPerSecond: 200,
-  keepLobby: false,
+  flows: ["leave", "keep"],
   messageLength: 64,
   latencyGoalMs: 100,
   window: { warmupMs: 1000, measureMs: 5000, drainMs: 1000 },
@@ -52,14 +56,14 @@ export const FULL_PLAN: Plan = {
   redisCost: { clients: 400, requests: 50, idleMs: 5000 },
 };
 
-/** Under a minute: Pairline against the engine alone, one small step of each; `--targets`/`--only` add the rest. */
+/** A few minutes: Pairline against the engine alone, one small step of each in both client flows; `--targets`/`--only` add the rest. */
 export const QUICK_PLAN: Plan = {
   mode: "quick",
   targets: ["pairline", "bare-colyseus"],
   scaleOutByDefault: false,
   workers: 2,
   rampPerSecond: 200,
-  keepLobby: false,
+  flows: ["leave", "keep"],
   messageLength: 64,
   latencyGoalMs: 100,
   window: { warmupMs: 300, measureMs: 1500, drainMs: 300 },

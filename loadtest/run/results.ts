@@ -108,6 +108,8 @@ export interface ChurnStep {
 export interface TargetRun {
   target: TargetName;
   processes: number;
+  /** The bots kept their lobby open while chatting (absent in results from before both flows ran: they left it). */
+  keepLobby?: boolean;
   commands: string[];
   /** RSS of the freshly started server(s), before any client. */
   baseRssBytes: number;

@@ -13,6 +13,8 @@ type Of<K extends Reply["op"]> = Extract<Reply, { op: K }>;
 
 export interface SessionOptions extends Omit<LaunchOptions, "redisUrl"> {
   workers: number;
+  /** Bots stay in the lobby while they chat (two sockets each) instead of leaving it once seated. */
+  keepLobby: boolean;
 }
 
 /** One fresh server (or several, with their Redis) and a fresh pool of bot workers, for one scenario. */
@@ -21,12 +23,14 @@ export class Session {
   readonly pool: WorkerPool;
   readonly redis?: RunningRedis;
   readonly baseRssBytes: number;
+  readonly keepLobby: boolean;
   /** Every chat window's counters over the whole session: a message that arrives late still counts for its window. */
   readonly windowTotals = new Map<number, WindowCounts>();
   readonly #meter: CpuMeter;
 
-  private constructor(target: RunningTarget, pool: WorkerPool, redis: RunningRedis | undefined) {
+  private constructor(target: RunningTarget, pool: WorkerPool, redis: RunningRedis | undefined, keepLobby: boolean) {
     this.target = target;
+    this.keepLobby = keepLobby;
     this.pool = pool;
     this.redis = redis;
     this.#meter = new CpuMeter(() => ({ server: this.serverPids, generator: [...pool.pids, process.pid] }));
@@ -39,7 +43,7 @@ export class Session {
     try {
       target = await launchTarget({ ...options, redisUrl: redis?.url });
       const pool = await WorkerPool.start(options.workers, target.address);
-      return new Session(target, pool, redis);
+      return new Session(target, pool, redis, options.keepLobby);
     } catch (error) {
       await target?.stop();
       await redis?.process.stop();
@@ -111,7 +115,8 @@ export class Session {
    * `match`, each asks for a partner as soon as it is in, and the ramp ends when all
    * are seated.
    */
-  async ramp(count: number, perSecond: number, match: boolean, keepLobby: boolean, pairTimeoutMs = 30_000): Promise<RampResult> {
+  async ramp(count: number, perSecond: number, match: boolean, pairTimeoutMs = 30_000): Promise<RampResult> {
+    const keepLobby = this.keepLobby;
     const share = this.pool.share(count);
     const { value, cost, stats } = await this.measure(async () => {
       const watching = this.#watch((s) => `joining: ${s.bots} started, ${s.lobby + s.waiting + s.chatting} in, ${s.chatting} chatting, ${s.closed} failed`);

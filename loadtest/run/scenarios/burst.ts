@@ -11,7 +11,7 @@ const MATCH_TIMEOUT_MS = 30_000;
 
 /** (c): everyone waits in the lobby, then all ask for a partner at the same instant. */
 export async function runBurst(session: Session, plan: Plan): Promise<BurstResult> {
-  const ramp = await session.ramp(plan.burst.clients, plan.rampPerSecond, false, plan.keepLobby);
+  const ramp = await session.ramp(plan.burst.clients, plan.rampPerSecond, false);
   say(`  ${ramp.clients - ramp.failed} clients in the lobby (${ramp.achievedPerSecond.toFixed(0)} joins/s)`);
   await sleep(plan.settleMs);
   const go = epochMs() + GO_DELAY_MS;

@@ -6,6 +6,9 @@ import type { Session } from "../session.ts";
 import { chatWindow, meetsGoal, settleWindows } from "./chat-window.ts";
 import { describeWindow, stopReason } from "./verdicts.ts";
 
+/** Sockets one server process may hold at a step, under its open-file limit of 20,000 with room for the rest. */
+export const CAPACITY_SOCKET_BUDGET = 16_000;
+
 /**
  * (a) and (d): clients are added step by step, each paired and chatting at
  * `perClient` messages per second; every step records the ramp, the server's memory
@@ -15,8 +18,9 @@ export async function runCapacity(session: Session, plan: Plan): Promise<Capacit
   const steps: CapacityStep[] = [];
   let current = 0;
   let failures = 0;
-  for (const clients of plan.capacity.steps) {
-    const ramp = await session.ramp(clients - current, plan.rampPerSecond, true, plan.keepLobby);
+  const socketsPerClient = session.keepLobby ? 2 : 1;
+  for (const clients of plan.capacity.steps.filter((n) => n * socketsPerClient <= CAPACITY_SOCKET_BUDGET)) {
+    const ramp = await session.ramp(clients - current, plan.rampPerSecond, true);
     current = clients;
     await sleep(plan.settleMs);
     const idleRssBytes = session.serverRss();

@@ -23,7 +23,7 @@ export async function runChurn(session: Session, plan: Plan): Promise<ChurnStep[
   const steps: ChurnStep[] = [];
   let current = 0;
   for (const clients of plan.churn.steps) {
-    const ramp = await session.ramp(clients - current, plan.rampPerSecond, true, plan.keepLobby);
+    const ramp = await session.ramp(clients - current, plan.rampPerSecond, true);
     current = clients;
     const churning = session.pool.all<Churned>({ op: "churn", periodMs, durationMs: warmupMs + measureMs, timeoutMs: REMATCH_TIMEOUT_MS });
     await sleep(warmupMs);

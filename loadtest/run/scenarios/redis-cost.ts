@@ -62,7 +62,7 @@ export async function runRedisCost(session: Session, plan: Plan): Promise<RedisC
     await sleep(plan.settleMs);
     phases.push(await phase(watch, "idle (timers of every process)", "seconds", async () => (await sleep(idleMs), idleMs / 1000)));
     phases.push(await phase(watch, "join: guest token + lobby join", "joins", async () => {
-      const ramp = await session.ramp(clients, plan.rampPerSecond, false, false);
+      const ramp = await session.ramp(clients, plan.rampPerSecond, false);
       return ramp.clients - ramp.failed;
     }));
     let pairs = 0;

@@ -22,7 +22,7 @@ const total = (replies: Started[]) => ({
  * then half the pairs lose a connection and reconnect, then half skip to a new stranger.
  */
 export async function runSignaling(session: Session, plan: Plan): Promise<SignalingResult> {
-  const ramp = await session.ramp(plan.signaling.clients, plan.rampPerSecond, true, plan.keepLobby);
+  const ramp = await session.ramp(plan.signaling.clients, plan.rampPerSecond, true);
   const pairedAt = performance.now();
 
   const call = await session.measure(() => session.pool.all<Started>({ op: "call", timeoutMs: TIMEOUT_MS }), 500);

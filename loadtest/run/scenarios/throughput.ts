@@ -7,7 +7,7 @@ import { describeWindow, stopReason } from "./verdicts.ts";
 
 /** (b): a fixed crowd of paired clients sends faster and faster; each rate is one measured window. */
 export async function runThroughput(session: Session, plan: Plan): Promise<{ ramp: RampResult; steps: ChatWindow[] }> {
-  const ramp = await session.ramp(plan.throughput.clients, plan.rampPerSecond, true, plan.keepLobby);
+  const ramp = await session.ramp(plan.throughput.clients, plan.rampPerSecond, true);
   say(`  ${ramp.clients} clients in (${ramp.achievedPerSecond.toFixed(0)} joins/s, ${ramp.failed} failed)`);
   const steps: ChatWindow[] = [];
   let failures = 0;
