@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { encode } from "@colyseus/schema";
-import http from "node:http";
+import net from "node:net";
 
 /** Resident and peak resident memory of a process, in bytes, from /proc. */
 export function processMemory(pid: number): { rss: number; peak: number } {
@@ -17,55 +17,71 @@ export interface StreamedAnswer {
 }
 
 /**
- * POSTs a body of `totalBytes` in 1 MB chunks, honouring backpressure, and stops sending
- * as soon as the server answers or closes: what an attacker streaming a huge body does.
- * `declareLength: false` sends it chunked.
+ * POSTs a body of `totalBytes` in 1 MB chunks over a raw socket, honouring backpressure, and
+ * stops sending as soon as the server answers or closes: what an attacker streaming a huge
+ * body does. `declareLength: false` sends it chunked. A raw socket, because an HTTP client
+ * may report its failed write instead of the answer that came first (Bun's does).
  */
 export function streamBody(
   url: string,
   options: { totalBytes: number; declareLength: boolean; headers?: Record<string, string> },
 ): Promise<StreamedAnswer> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const head = [
+    `POST ${pathname}${search} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    "Content-Type: application/json",
+    options.declareLength ? `Content-Length: ${options.totalBytes}` : "Transfer-Encoding: chunked",
+    ...Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+  ].join("\r\n");
   const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  const piece = options.declareLength ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
   return new Promise((resolve, reject) => {
     let sentBytes = 0;
-    let answered = false;
-    const req = http.request(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(options.declareLength ? { "content-length": String(options.totalBytes) } : {}),
-        ...options.headers,
-      },
-    });
-    req.on("response", (res) => {
-      answered = true;
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (part) => (text += part));
-      res.on("end", () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // keep the text
-        }
-        resolve({ status: res.statusCode ?? 0, body, sentBytes });
-        req.destroy();
-      });
-    });
-    req.on("error", (error) => {
-      if (!answered) reject(Object.assign(error, { sentBytes }));
-    });
-    const pump = () => {
-      while (!answered && !req.destroyed && sentBytes < options.totalBytes) {
-        sentBytes += chunk.length;
-        if (!req.write(chunk)) return void req.once("drain", pump);
-      }
-      if (!answered && !req.destroyed) req.end();
+    let received = Buffer.alloc(0);
+    const socket = net.connect(Number(port), hostname);
+    const answer = () => parseAnswer(received);
+    const finish = () => {
+      const parsed = answer();
+      socket.destroy();
+      if (parsed) resolve({ ...parsed, sentBytes });
+      else reject(Object.assign(new Error(`the connection ended without an answer after ${sentBytes} bytes`), { sentBytes }));
     };
-    req.flushHeaders();
-    pump();
+    socket.on("data", (data: Buffer) => {
+      received = Buffer.concat([received, data]);
+      if (answer()?.complete) finish();
+    });
+    socket.on("error", finish);
+    socket.on("end", finish);
+    const pump = () => {
+      while (received.length === 0 && !socket.destroyed && sentBytes < options.totalBytes) {
+        sentBytes += chunk.length;
+        if (!socket.write(piece)) return void socket.once("drain", pump);
+      }
+      if (received.length === 0 && !socket.destroyed && !options.declareLength) socket.write("0\r\n\r\n");
+    };
+    socket.on("connect", () => {
+      socket.write(`${head}\r\n\r\n`);
+      pump();
+    });
   });
+}
+
+/** The status and JSON body of an HTTP answer (Content-Length framed), once its head has arrived. */
+function parseAnswer(bytes: Buffer): { status: number; body: any; complete: boolean } | undefined {
+  const end = bytes.indexOf("\r\n\r\n");
+  if (end === -1) return undefined;
+  const head = bytes.subarray(0, end).toString("latin1");
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+  const length = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? NaN);
+  const text = bytes.subarray(end + 4).toString("utf8");
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // keep the text
+  }
+  return { status, body, complete: bytes.length - end - 4 >= length };
 }
 
 /**
