@@ -121,9 +121,10 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   async #enqueue(client: RoomClient, request: LobbyClientPayload<typeof LobbyClientMessage.Match> & object): Promise<void> {
     const { id, username, country } = client.auth!;
     const queue = request.queue ?? MatchQueue.Moderated;
-    const [partner, blocked] = await Promise.all([
+    const [partner, blocked, shadowed] = await Promise.all([
       this.#deps.handoff.recentPartner(id),
       this.#deps.safety.blockedEitherWay(id),
+      this.#deps.moderation.inShadowPool(id),
     ]);
     const entry: QueueEntry = {
       userId: id,
@@ -132,7 +133,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
       lobbyId: this.roomId,
       preferences: request.preferences ?? {},
       queue,
-      pool: queue,
+      pool: shadowed ? `shadow:${queue}` : queue,
       country: country ?? null,
       shareCountry: request.shareCountry ?? false,
       avoidUserIds: partner ? [partner, ...blocked] : blocked,

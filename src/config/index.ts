@@ -110,6 +110,8 @@ const envSchema = z.object({
   REPORT_BAN_HOURS: int(1, 24 * 365 * 10).default(24),
   REPORT_RETENTION_DAYS: int(1, 365 * 10).default(30),
   REPORT_RETENTION_SWEEP_MINUTES: int(1, 24 * 60).default(60),
+  /** Independent reporters with verified evidence (within REPORT_WINDOW_HOURS) that put a user in the shadow pool; at or above REPORT_BAN_THRESHOLD, never. */
+  SHADOW_POOL_REPORTERS: int(1, 1000).default(2),
   GUEST_PURGE_MINUTES: int(1, 24 * 60).default(60),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
 
@@ -192,6 +194,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       reportBanMs: env.REPORT_BAN_HOURS * 3600 * 1000,
       reportRetentionMs: env.REPORT_RETENTION_DAYS * 24 * 3600 * 1000,
       reportSweepIntervalMs: env.REPORT_RETENTION_SWEEP_MINUTES * 60 * 1000,
+      shadowPoolReporters: env.SHADOW_POOL_REPORTERS,
     },
     dataDir,
     databaseFile:

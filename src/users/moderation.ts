@@ -1,7 +1,8 @@
 import type { Config } from "../config/index.ts";
 import { Errors } from "../errors.ts";
 import type { MessageSigner } from "./message-signature.ts";
-import type { Ban, NewReport, Report, ReportedMessage, ReporterMark, SafetyStore } from "./safety-store.ts";
+import { metrics } from "../metrics/index.ts";
+import type { Ban, NewReport, Report, ReportedMessage, ReporterMark, SafetyStore, ShadowedUser } from "./safety-store.ts";
 
 export interface ReportOutcome {
   report: Report;
@@ -25,6 +26,10 @@ export interface Moderation {
   onReport(listener: (report: Report) => void): void;
   /** Stores a block (`blocked` true) or its removal; true if something changed. Listeners are awaited. */
   setBlock(blockerId: string, blockedId: string, blocked: boolean): Promise<boolean>;
+  /** True while the user is matched only inside the shadow pool. */
+  inShadowPool(userId: string): Promise<boolean>;
+  /** The shadow pool, the most recently added first, one bounded page; and how many are in it. */
+  shadowPool(page: { offset: number; limit: number }): Promise<{ users: ShadowedUser[]; total: number }>;
   /** Called with every block and unblock, e.g. so that two users already waiting are never paired. */
   onBlock(listener: (blockerId: string, blockedId: string, blocked: boolean) => Promise<void>): void;
 }
@@ -82,8 +87,22 @@ export function createModeration(
     for (const listener of listeners) listener(made);
     return made;
   };
+  /** Matched only inside the pool until the reports that put them there leave the window; nothing tells them. */
+  const shadow = async (userId: string, until: Date) => {
+    await safety.shadow(userId, until);
+    metrics.shadowPoolSize((await safety.shadowPool(new Date(), 0, 0)).total);
+  };
   return {
     ban,
+    async inShadowPool(userId) {
+      return safety.inShadowPool(userId, new Date());
+    },
+    async shadowPool({ offset, limit }) {
+      const now = new Date();
+      const page = await safety.shadowPool(now, offset, limit);
+      metrics.shadowPoolSize(page.total);
+      return page;
+    },
     onBan(listener) {
       listeners.push(listener);
     },
@@ -109,9 +128,11 @@ export function createModeration(
       const now = Date.now();
       const since = new Date(now - rules.reportWindowMs);
       const reporters = independentReporters(await safety.evidencedReporters(input.reportedId, since, REPORTS_READ_PER_DECISION));
-      if (reporters < rules.reportBanThreshold || (await safety.activeBan(input.reportedId, new Date(now)))) {
+      if (reporters < rules.reportBanThreshold) {
+        if (reporters >= rules.shadowPoolReporters) await shadow(input.reportedId, new Date(now + rules.reportWindowMs));
         return { report, ban: null };
       }
+      if (await safety.activeBan(input.reportedId, new Date(now))) return { report, ban: null };
       const reason = `reported with evidence by ${reporters} independent users`;
       return { report, ban: await ban(input.reportedId, new Date(now + rules.reportBanMs), reason, "reports") };
     },

@@ -37,6 +37,13 @@ export interface Ban {
   createdAt: Date;
 }
 
+/** A user matched only with others of the shadow pool, until `until`. */
+export interface ShadowedUser {
+  userId: string;
+  since: Date;
+  until: Date;
+}
+
 export interface Device {
   userId: string;
   deviceId: string;
@@ -72,6 +79,11 @@ export interface SafetyStore {
   ban(userId: string, until: Date, reason: string, by: string): Promise<Ban>;
   unban(userId: string): Promise<boolean>;
   activeBan(userId: string, now: Date): Promise<Ban | null>;
+  /** Puts the user in the shadow pool from now until `until`, or keeps them there until then. */
+  shadow(userId: string, until: Date): Promise<void>;
+  inShadowPool(userId: string, now: Date): Promise<boolean>;
+  /** The users in the shadow pool at `now`, the most recently added first, one page; and how many there are. */
+  shadowPool(now: Date, offset: number, limit: number): Promise<{ users: ShadowedUser[]; total: number }>;
   /** Creates or refreshes the (user, device) record. */
   recordDevice(device: Device): Promise<void>;
   /** The device this user recorded most recently, if any. */

@@ -150,6 +150,29 @@ forEachStoreBackend("SafetyStore contract", (open) => {
     assert.equal(await stores.safety.activeBan(user.id, now), null);
   });
 
+  it("keeps a user in the shadow pool until a time a later one extends, and lists the pool a page at a time", async () => {
+    const [a, b, c] = [await someUser(stores), await someUser(stores), await someUser(stores)];
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms);
+    // The store may hold users of earlier tests: this one looks from a moment none of theirs reaches.
+    const later = at(3_600_000);
+    assert.equal(await stores.safety.inShadowPool(a.id, at(0)), false);
+    await stores.safety.shadow(a.id, at(3_600_000 + 60_000));
+    await stores.safety.shadow(b.id, at(3_600_000 + 120_000));
+    await stores.safety.shadow(c.id, at(30_000));
+    assert.equal(await stores.safety.inShadowPool(a.id, at(0)), true);
+    assert.equal(await stores.safety.inShadowPool(c.id, later), false, "the stay ends");
+    await stores.safety.shadow(a.id, at(1000));
+    assert.equal(await stores.safety.inShadowPool(a.id, later), true, "an earlier time never shortens a stay");
+    const first = await stores.safety.shadowPool(later, 0, 1);
+    assert.equal(first.total, 2);
+    assert.equal(first.users.length, 1);
+    const second = await stores.safety.shadowPool(later, 1, 1);
+    assert.deepEqual([...first.users, ...second.users].map((user) => user.userId).sort(), [a.id, b.id].sort());
+    assert.equal(second.users[0]!.until.getTime() > later.getTime(), true);
+    assert.deepEqual((await stores.safety.shadowPool(later, 0, 0)).users, [], "an empty page reads nothing");
+  });
+
   it("finds the ban of any user who used a device", async () => {
     const [banned, other] = [await someUser(stores), await someUser(stores)];
     const device = { deviceId: `dev-${banned.id}`, userAgent: "test", ip: "203.0.113.9", country: null };

@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { REPORT_CATEGORIES, type Ban, type Device, type Report, type ReporterMark, type SafetyStore } from "../safety-store.ts";
+import { REPORT_CATEGORIES, type Ban, type Device, type Report, type ReporterMark, type SafetyStore, type ShadowedUser } from "../safety-store.ts";
 
 const blockSchema = new mongoose.Schema(
   { blockerId: { type: String, required: true }, blockedId: { type: String, required: true } },
@@ -32,6 +32,14 @@ const banSchema = new mongoose.Schema({
   by: { type: String, required: true },
   createdAt: { type: Date, required: true },
 });
+
+const shadowSchema = new mongoose.Schema({
+  userId: { type: String, required: true, unique: true },
+  since: { type: Date, required: true },
+  until: { type: Date, required: true },
+});
+shadowSchema.index({ until: 1 });
+shadowSchema.index({ since: -1, userId: 1 });
 
 const deviceSchema = new mongoose.Schema({
   userId: { type: String, required: true },
@@ -68,7 +76,8 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
   const Reports = connection.model<ReportDocument>("Report", reportSchema);
   const Bans = connection.model<BanDocument>("Ban", banSchema);
   const Devices = connection.model<Device & { lastSeen: Date }>("Device", deviceSchema);
-  await Promise.all([Blocks, Reports, Bans, Devices].map((model) => model.createIndexes()));
+  const Shadows = connection.model<ShadowedUser>("ShadowedUser", shadowSchema);
+  await Promise.all([Blocks, Reports, Bans, Devices, Shadows].map((model) => model.createIndexes()));
 
   return {
     async block(blockerId, blockedId) {
@@ -134,6 +143,23 @@ export async function mongoSafetyStore(connection: mongoose.Connection): Promise
     async activeBan(userId, now) {
       const doc = await Bans.findOne({ userId, until: { $gt: now } }).lean<BanDocument>();
       return doc ? toBan(doc) : null;
+    },
+    async shadow(userId, until) {
+      const now = new Date();
+      // A user whose stay ran out comes back with a fresh `since`; one still in the pool keeps theirs.
+      await Shadows.updateOne({ userId, until: { $lte: now } }, { $set: { since: now, until } }).catch(() => undefined);
+      await Shadows.updateOne({ userId }, { $setOnInsert: { since: now }, $max: { until } }, { upsert: true });
+    },
+    async inShadowPool(userId, now) {
+      return (await Shadows.exists({ userId, until: { $gt: now } })) !== null;
+    },
+    async shadowPool(now, offset, limit) {
+      const filter = { until: { $gt: now } };
+      const [docs, total] = await Promise.all([
+        limit > 0 ? Shadows.find(filter, { _id: 0, userId: 1, since: 1, until: 1 }).sort({ since: -1, userId: 1 }).skip(offset).limit(limit).lean<ShadowedUser[]>() : [],
+        Shadows.countDocuments(filter),
+      ]);
+      return { users: docs.map(({ userId, since, until }) => ({ userId, since, until })), total };
     },
     async recordDevice(device) {
       await Devices.updateOne(

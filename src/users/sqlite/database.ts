@@ -67,6 +67,12 @@ const MIGRATIONS = [
    CREATE INDEX audit_log_target ON audit_log (target_id, at);
    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  `CREATE TABLE shadow_pool (
+     user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+     since   INTEGER NOT NULL,
+     until   INTEGER NOT NULL
+   );
+   CREATE INDEX shadow_pool_until ON shadow_pool (until);`,
 ];
 
 const SQLITE_BUSY = 5;

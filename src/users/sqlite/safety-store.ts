@@ -75,6 +75,15 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
     ),
     unban: db.prepare("DELETE FROM bans WHERE user_id = ?"),
     activeBan: db.prepare("SELECT * FROM bans WHERE user_id = ? AND until > ?"),
+    shadow: db.prepare(
+      `INSERT INTO shadow_pool (user_id, since, until) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET
+         since = CASE WHEN shadow_pool.until > excluded.since THEN shadow_pool.since ELSE excluded.since END,
+         until = MAX(shadow_pool.until, excluded.until)`,
+    ),
+    inShadowPool: db.prepare("SELECT 1 FROM shadow_pool WHERE user_id = ? AND until > ?"),
+    shadowPool: db.prepare("SELECT user_id, since, until FROM shadow_pool WHERE until > ? ORDER BY since DESC, user_id LIMIT ? OFFSET ?"),
+    shadowPoolSize: db.prepare("SELECT COUNT(*) AS total FROM shadow_pool WHERE until > ?"),
     recordDevice: db.prepare(
       `INSERT INTO devices (user_id, device_id, user_agent, ip, country, last_seen) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id, device_id) DO UPDATE SET user_agent = excluded.user_agent, ip = excluded.ip,
@@ -150,6 +159,17 @@ export function sqliteSafetyStore(db: DatabaseSync): SafetyStore {
     async activeBan(userId, now) {
       const row = statements.activeBan.get(userId, now.getTime()) as BanRow | undefined;
       return row ? toBan(row) : null;
+    },
+    async shadow(userId, until) {
+      statements.shadow.run(userId, Date.now(), until.getTime());
+    },
+    async inShadowPool(userId, now) {
+      return statements.inShadowPool.get(userId, now.getTime()) !== undefined;
+    },
+    async shadowPool(now, offset, limit) {
+      const rows = statements.shadowPool.all(now.getTime(), limit, offset) as Array<{ user_id: string; since: number; until: number }>;
+      const { total } = statements.shadowPoolSize.get(now.getTime()) as { total: number };
+      return { users: rows.map((row) => ({ userId: row.user_id, since: new Date(row.since), until: new Date(row.until) })), total };
     },
     async recordDevice(device) {
       statements.recordDevice.run(

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { Client } from "@colyseus/sdk";
+import { ChatClientMessage, ChatServerMessage, LobbyServerMessage } from "../../../rooms/protocol.ts";
+import { askForMatch, enterLobby, newUser, waitingWith, type TestUser } from "../../helpers/realtime.ts";
+import { bootServer, type TestServer } from "../../helpers/server.ts";
+
+const WIDEN_MS = 300;
+
+describe("safety: the shadow pool", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await bootServer({
+      TRUST_PROXY: "loopback",
+      REPORT_BAN_THRESHOLD: "3",
+      SHADOW_POOL_REPORTERS: "2",
+      MATCH_WIDEN_AFTER_MS: String(WIDEN_MS),
+    });
+  });
+  after(() => server.stop());
+
+  /** A reporter from its own address chats with `target`, who says something rude, and reports it with the signed message. */
+  async function reportedBy(target: TestUser, address: string): Promise<void> {
+    const reporter = await newUser(server.baseUrl);
+    reporter.client = new Client(server.baseUrl, { headers: { "x-forwarded-for": address } });
+    reporter.client.auth.token = reporter.token;
+    const [lt, lr] = await Promise.all([enterLobby(target), enterLobby(reporter)]);
+    const [mt, mr] = await Promise.all([askForMatch(lt), askForMatch(lr)]);
+    assert.equal(mr.matchedUser.id, target.id);
+    const [t, r] = await Promise.all([
+      target.client.consumeSeatReservation(mt.reservation as any),
+      reporter.client.consumeSeatReservation(mr.reservation as any),
+    ]);
+    await Promise.all([lt.room.leave(), lr.room.leave()]);
+    const rude = new Promise((resolve) => r.onMessage(ChatServerMessage.Message, resolve));
+    t.send(ChatClientMessage.Message, { type: "text", content: "go away loser" });
+    r.send(ChatClientMessage.Report, { category: "harassment", messages: [await rude] });
+    await new Promise<void>((resolve) => r.onMessage(ChatServerMessage.ReportAccepted, () => resolve()));
+    await Promise.all([t.leave().catch(() => undefined), r.leave().catch(() => undefined)]);
+  }
+
+  it("a user reported with evidence by two independent users, under the ban threshold, is matched only inside the shadow pool, unaware", async () => {
+    const target = await newUser(server.baseUrl);
+    await reportedBy(target, "192.0.2.10");
+    assert.equal(await server.services.moderation.inShadowPool(target.id), false, "one reporter is not enough");
+    await reportedBy(target, "192.0.2.11");
+    assert.equal(await server.services.moderation.inShadowPool(target.id), true);
+    const pool = await server.services.moderation.shadowPool({ offset: 0, limit: 10 });
+    assert.deepEqual(pool.users.map((user) => user.userId), [target.id]);
+    assert.ok(pool.users[0]!.until.getTime() > Date.now() + 23 * 3600 * 1000, "until the report window passes");
+
+    const shadowed = await enterLobby(target);
+    shadowed.room.send("user:match", {});
+    const queued = await shadowed.inbox.next(LobbyServerMessage.Queued);
+    assert.deepEqual(Object.keys(queued), ["position"], "told nothing more than anyone else");
+    const ordinary = await waitingWith(server.baseUrl, {});
+    await new Promise((resolve) => setTimeout(resolve, WIDEN_MS + 2000));
+    assert.equal(shadowed.inbox.count(LobbyServerMessage.Matched), 0, "not matched with someone outside the pool, even once anyone will do");
+    assert.equal(ordinary.inbox.count(LobbyServerMessage.Matched), 0);
+
+    const other = await newUser(server.baseUrl);
+    await server.services.safety.shadow(other.id, new Date(Date.now() + 3600_000));
+    const otherShadowed = await enterLobby(other);
+    assert.equal((await askForMatch(otherShadowed)).matchedUser.id, target.id, "matched inside the pool");
+    assert.equal((await shadowed.inbox.next(LobbyServerMessage.Matched)).matchedUser.id, other.id);
+    const outsider = await waitingWith(server.baseUrl, {});
+    assert.equal((await outsider.inbox.next(LobbyServerMessage.Matched)).matchedUser.id, ordinary.user.id, "outside the pool, life goes on");
+    await Promise.all([shadowed, ordinary, otherShadowed, outsider].map((s) => s.room.leave()));
+  });
+});
