@@ -107,9 +107,9 @@ export async function enterLobby(user: TestUser): Promise<LobbySession> {
 
 type Matched = LobbyServerPayloads[typeof LobbyServerMessage.Matched];
 
-/** Asks for a partner and waits for the match. */
-export async function askForMatch(session: LobbySession, preferences?: object): Promise<Matched> {
-  session.room.send(LobbyClientMessage.Match, preferences ? { preferences } : {});
+/** Asks for a partner and waits for the match; `request` adds to the match request (e.g. the queue). */
+export async function askForMatch(session: LobbySession, preferences?: object, request: object = {}): Promise<Matched> {
+  session.room.send(LobbyClientMessage.Match, preferences ? { ...request, preferences } : request);
   return session.inbox.next<Matched>(LobbyServerMessage.Matched);
 }
 

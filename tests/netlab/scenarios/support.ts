@@ -37,13 +37,14 @@ export interface Pair {
 }
 
 /** Two new users, matched through nginx and seated in their chat, wherever it was placed. */
-export async function newPair(): Promise<Pair> {
+/** `request` adds to both match requests, e.g. the 18+ queue, whose text is relayed as written. */
+export async function newPair(request: object = {}): Promise<Pair> {
   const sessions = await Promise.all([newUser(lab.url).then(enterLobby), newUser(lab.url).then(enterLobby)]);
-  return seat(sessions as [LobbySession, LobbySession]);
+  return seat(sessions as [LobbySession, LobbySession], request);
 }
 
-export async function seat(sessions: [LobbySession, LobbySession]): Promise<Pair> {
-  const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+export async function seat(sessions: [LobbySession, LobbySession], request: object = {}): Promise<Pair> {
+  const matched = await Promise.all(sessions.map((session) => askForMatch(session, undefined, request)));
   const sides = (await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)))) as [ChatSide, ChatSide];
   for (const side of sides) side.room.reconnection.enabled = false;
   return { sides, app: appOf(matched[0]!.reservation.publicAddress) };
