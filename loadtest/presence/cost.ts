@@ -1,16 +1,13 @@
 /**
  * What presence costs Redis, from INFO commandstats on a private redis-server:
  * commands per lobby join + leave, a sweep with 10 and 10,000 users online, and the
- * message budget per message. Compares with the per-user lease hash it replaced
- * (LeaseTable, still used by the waiting queue). Run: `npx node loadtest/presence/cost.ts`.
+ * message budget per message. Run: `npx node loadtest/presence/cost.ts`.
  */
-import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis } from "ioredis";
 import { createLogger } from "../../src/logger/index.ts";
 import { OnlineUsers } from "../../src/presence/online-users.ts";
 import { RedisMessageBudget } from "../../src/presence/redis-message-budget.ts";
 import { RedisOnlineTable } from "../../src/presence/redis-online-table.ts";
-import { LeaseTable } from "../../src/realtime/leases.ts";
 import type { UserStore } from "../../src/users/store.ts";
 import { spawnRedisServer } from "../../scripts/redis-server.ts";
 import { freePort } from "../../tests/helpers/process.ts";
@@ -48,27 +45,21 @@ const admin = new Redis(url);
 try {
   const table = new RedisOnlineTable(new Redis(url));
   const online = new OnlineUsers(table, users, logger, { leaseMs: LEASE_MS, graceMs: 3000 });
-  const presence = new RedisPresence(url);
-  const leases = new LeaseTable(presence, "online", LEASE_MS);
   await online.connected("warm-up"); // the first connection of a process also takes its lease
 
   console.log("One lobby join + leave (presence only):");
-  console.log(`  now:    ${await measure(admin, async () => { await online.connected("u1"); await online.disconnected("u1"); })}`);
-  console.log(`  before: ${await measure(admin, async () => { await leases.grant("u1"); await leases.revoke("u1"); })}`);
-  console.log(`  renewal, per process per period, now: ${await measure(admin, () => online.renew())}`);
+  console.log(`  ${await measure(admin, async () => { await online.connected("u1"); await online.disconnected("u1"); })}`);
+  console.log(`  renewal, per process per period: ${await measure(admin, () => online.renew())}`);
 
   for (const count of [10, 10_000]) {
     await admin.flushall();
     const fresh = new OnlineUsers(new RedisOnlineTable(new Redis(url)), users, logger, { leaseMs: LEASE_MS, graceMs: 3000 });
     for (let i = 0; i < count; i += 500) {
       await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, j) => fresh.connected(`user-${i + j}`)));
-      await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, j) => leases.grant(`user-${i + j}`)));
     }
     console.log(`A sweep with ${count} users online, nothing expired:`);
-    console.log(`  now:    ${await measure(admin, () => fresh.expire())}`);
-    console.log(`  before: ${await measure(admin, () => leases.sweep())}`);
-    console.log(`  renewal now: ${await measure(admin, () => fresh.renew())}`);
-    console.log(`  renewal before: ${await measure(admin, () => leases.renew([...Array(count).keys()].map((i) => `user-${i}`)))}`);
+    console.log(`  sweep:   ${await measure(admin, () => fresh.expire())}`);
+    console.log(`  renewal: ${await measure(admin, () => fresh.renew())}`);
   }
 
   const budget = new RedisMessageBudget(new Redis(url), logger, 100);
@@ -83,7 +74,6 @@ try {
   const local = process.hrtime.bigint();
   for (let i = 0; i < 100_000; i++) budget.take(`local-${i % 10}`);
   console.log(`  a take from the local allowance: ${(Number(process.hrtime.bigint() - local) / 100_000).toFixed(0)} ns`);
-  await presence.shutdown();
 } finally {
   admin.disconnect();
   server.kill("SIGKILL");

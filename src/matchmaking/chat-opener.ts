@@ -1,7 +1,7 @@
 import { matchMaker, type Presence } from "@colyseus/core";
 import { RoomName, type SeatReservation } from "../../rooms/protocol.ts";
 import { notifyLobby } from "../realtime/lobby-channel.ts";
-import { recordMatch } from "../realtime/match-stats.ts";
+import { recordMatch } from "./match-stats.ts";
 import type { SeatAuth } from "../realtime/seat.ts";
 import type { QueueEntry } from "./entry.ts";
 import type { PairHandoff } from "./handoff.ts";

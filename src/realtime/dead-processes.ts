@@ -15,7 +15,8 @@ const SWEPT_RECEIPT_SECONDS = 600;
  * finds the receipt Colyseus looks for and lists its rooms again, and (below) puts
  * itself back among the processes that take new rooms.
  */
-export function forgetDeadProcesses(presence: Presence, everyMs = 1000): PeriodicTask {
+export function forgetDeadProcesses(presence: Presence, options: { everyMs?: number; onForget?: (processId: string) => Promise<void> } = {}): PeriodicTask {
+  const { everyMs = 1000, onForget } = options;
   let unheard = new Set<string>();
   return {
     name: "forget-dead-processes",
@@ -32,6 +33,7 @@ export function forgetDeadProcesses(presence: Presence, everyMs = 1000): Periodi
         await matchMaker.stats.excludeProcess(id);
         await matchMaker.driver.cleanup?.(id);
         await presence.setex(sweptReceipt(id), "1", SWEPT_RECEIPT_SECONDS);
+        await onForget?.(id);
       }
     },
   };

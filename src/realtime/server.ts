@@ -13,13 +13,15 @@ import { chooseBackends } from "./backends.ts";
 import { ConnectionLogs } from "./connection-logs.ts";
 import { boundOutput } from "./output-bound.ts";
 import { coalesceWrites } from "./coalesced-writes.ts";
-import { presenceDirectory } from "./directory.ts";
 import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { presenceChatMembership } from "./chat-members.ts";
 import { rememberClientAddresses } from "./client-address.ts";
 import { createMatchmaking } from "../matchmaking/index.ts";
+import { LiveChats } from "../matchmaking/live-chats.ts";
+import { matchesInLastHour } from "../matchmaking/match-stats.ts";
+import { RoomName } from "../../rooms/protocol.ts";
 
 export interface RealtimeOptions {
   /** CORS headers for a request from `origin`, the same policy Express applies; empty when not allowed. */
@@ -147,11 +149,14 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   for (const [name, handler] of Object.entries(gameServer["~rooms"])) metrics.countRoomsOf(name, handler);
   applyCorsPolicy(options.corsHeadersFor);
 
+  const chats = new LiveChats(presence, () => matchMaker.processId);
+  chats.watch(gameServer["~rooms"][RoomName.Chat]);
   const stopHousekeeping = startHousekeeping(presence, services.logger, [
     ...pairlineTasks({ ...deps, users: services.users, safety: services.safety }),
     ...userPresence.online.tasks(),
     { name: "match-widened", everyMs: WIDEN_PASS_MS, once: false, run: () => deps.matchmaker.matchWaiting() },
-    forgetDeadProcesses(presence),
+    forgetDeadProcesses(presence, { onForget: (id) => chats.forget(id) }),
+    { name: "forget-chats-of-gone-processes", everyMs: 10_000, once: true, run: async () => chats.keepOnly((await matchMaker.stats.fetchAll()).map((p) => p.processId)) },
   ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));
   const stopEvicting = evictBanned(presence);
@@ -163,7 +168,20 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
       await presence.get("pairline:ping");
     },
     chatMembership: presenceChatMembership(presence),
-    directory: presenceDirectory(presence, deps.online, deps.queue),
+    directory: {
+      onlinePage: async (offset, limit) => {
+        const { ids, total } = await deps.online.page(offset, limit);
+        return { items: ids, total };
+      },
+      onlineCount: () => deps.online.count(),
+      waitingPage: async (offset, limit, exceptId) => {
+        const { users, total } = await deps.queue.page(offset, limit, exceptId);
+        return { items: users, total };
+      },
+      waitingCount: () => deps.queue.size(),
+      chats: () => chats.count(),
+      matchesInLastHour: () => matchesInLastHour(presence),
+    },
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -179,6 +197,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
         const drained = (async () => {
           (await stopEvicting)();
           await gameServer.gracefullyShutdown(false);
+          await chats.close();
           await userPresence.close();
           await deps.queue.close();
         })();

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { LocalPresence } from "@colyseus/core";
 import { startHousekeeping } from "../../src/realtime/housekeeping.ts";
-import { LeaseTable } from "../../src/realtime/leases.ts";
 import { MemoryOnlineTable } from "../../src/presence/memory-online-table.ts";
 import { OnlineUsers } from "../../src/presence/online-users.ts";
 import { createLogger } from "../../src/logger/index.ts";

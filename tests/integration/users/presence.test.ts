@@ -62,6 +62,8 @@ describe("users: who is online and who is waiting", () => {
     assert.deepEqual(await available(), []);
     const [chatA, chatB] = await Promise.all([takeSeat(lobbyA, ma), takeSeat(lobbyB, mb)]);
     assert.deepEqual((await online()).sort(), [a.id, b.id].sort(), "still online while in the chat room");
+    // Chat counts are shared totals each process updates at most once a second.
+    await eventually(async () => (await stats()).inChat === 2, "both are counted in the chat");
     const during = await stats();
     assert.equal(during.inChat, 2);
     assert.equal(during.activeChats, 1);
