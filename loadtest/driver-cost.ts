@@ -52,7 +52,7 @@ async function listChats(driver: MatchMakerDriver, count: number): Promise<void>
   }
 }
 
-interface Row {
+export interface DriverCostRow {
   driver: string;
   chats: number;
   commandsPerJoin: number;
@@ -61,7 +61,7 @@ interface Row {
   commands: Record<string, number>;
 }
 
-async function measure(driverName: DriverName, chats: number, joins: number): Promise<Row> {
+async function measure(driverName: DriverName, chats: number, joins: number): Promise<DriverCostRow> {
   const redis = await startRedis();
   const port = await freePort();
   const server = supervise(process.execPath, [fileURLToPath(import.meta.url), "--serve", driverName, "--port", String(port), "--redis", redis.url], {});
@@ -99,6 +99,25 @@ async function measure(driverName: DriverName, chats: number, joins: number): Pr
 
 const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${Math.round(bytes)} B`);
 
+/** Every driver against every count of live chat rooms. */
+export async function driverCost(chatCounts: number[], joins: number): Promise<DriverCostRow[]> {
+  const rows: DriverCostRow[] = [];
+  for (const driverName of Object.keys(DRIVERS) as DriverName[]) {
+    for (const chats of chatCounts) rows.push(await measure(driverName, chats, joins));
+  }
+  return rows;
+}
+
+export function driverCostTable(rows: DriverCostRow[], command: string): string {
+  return [
+    `Redis cost of one lobby join (\`${command}\`; mean of several SDK joins, one process, Redis presence; background timers included)`,
+    "",
+    "| driver | live chat rooms listed | Redis commands per join | whole-collection reads per join | bytes Redis sent per join |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...rows.map((row) => `| ${row.driver} | ${row.chats.toLocaleString("en")} | ${row.commandsPerJoin.toFixed(1)} | ${row.wholeCollectionPerJoin.toFixed(1)} | ${formatBytes(row.bytesPerJoin)} |`),
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -112,22 +131,10 @@ async function main(): Promise<void> {
   if (values.serve) return serve(values.serve as DriverName, Number(values.port), values.redis!);
 
   killAllOnExit();
-  const joins = Number(values.joins);
-  const rows: Row[] = [];
-  for (const driverName of Object.keys(DRIVERS) as DriverName[]) {
-    for (const chats of values.chats.split(",").map(Number)) {
-      const row = await measure(driverName, chats, joins);
-      rows.push(row);
-      console.error(`${row.driver}, ${chats} chats: ${JSON.stringify(row.commands)} over ${joins} joins`);
-    }
-  }
-  console.log(`Redis cost of one lobby join (\`npx node loadtest/driver-cost.ts --chats ${values.chats} --joins ${joins}\`; mean of ${joins} SDK joins, one process, Redis presence; background timers included)\n`);
-  console.log("| driver | live chat rooms listed | Redis commands per join | whole-collection reads per join | bytes Redis sent per join |");
-  console.log("| --- | ---: | ---: | ---: | ---: |");
-  for (const row of rows) {
-    console.log(`| ${row.driver} | ${row.chats.toLocaleString("en")} | ${row.commandsPerJoin.toFixed(1)} | ${row.wholeCollectionPerJoin.toFixed(1)} | ${formatBytes(row.bytesPerJoin)} |`);
-  }
+  const rows = await driverCost(values.chats.split(",").map(Number), Number(values.joins));
+  for (const row of rows) console.error(`${row.driver}, ${row.chats} chats: ${JSON.stringify(row.commands)}`);
+  console.log(driverCostTable(rows, `npx node loadtest/driver-cost.ts --chats ${values.chats} --joins ${values.joins}`));
   process.exit(0);
 }
 
-await main();
+if (import.meta.main) await main();

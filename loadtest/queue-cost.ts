@@ -36,7 +36,7 @@ const entry = (userId: string, since: number, overrides: Partial<QueueEntry> = {
   ...overrides,
 });
 
-interface Row {
+export interface QueueCostRow {
   queue: string;
   waiting: number;
   microsPerOp: number;
@@ -52,7 +52,7 @@ async function fill(queue: WaitingQueue, size: number, now: number): Promise<voi
   }
 }
 
-async function measure(label: string, queue: WaitingQueue, size: number, ops: number, redis?: Redis): Promise<Row> {
+async function measure(label: string, queue: WaitingQueue, size: number, ops: number, redis?: Redis): Promise<QueueCostRow> {
   const now = Date.now();
   await fill(queue, size, now);
   if ((await queue.size()) !== size) throw new Error(`the queue holds ${await queue.size()} entries, not ${size}`);
@@ -63,7 +63,7 @@ async function measure(label: string, queue: WaitingQueue, size: number, ops: nu
     if (pairs.length !== 1) throw new Error("a newcomer was not paired");
   }
   const micros = ((performance.now() - started) * 1000) / ops;
-  const row: Row = { queue: label, waiting: size, microsPerOp: micros };
+  const row: QueueCostRow = { queue: label, waiting: size, microsPerOp: micros };
   if (redis && before) {
     const cost = costBetween(before, await readRedisCost(redis));
     row.commandsPerOp = totalCommands(cost) / ops;
@@ -72,9 +72,9 @@ async function measure(label: string, queue: WaitingQueue, size: number, ops: nu
   return row;
 }
 
-export async function queueCost(sizes: number[], ops: number): Promise<Row[]> {
+export async function queueCost(sizes: number[], ops: number): Promise<QueueCostRow[]> {
   const options = defaultQueueOptions(60_000, 60_000);
-  const rows: Row[] = [];
+  const rows: QueueCostRow[] = [];
   for (const size of sizes) rows.push(await measure("local (in process)", new LocalWaitingQueue(options), size, ops));
   const server = await startRedis();
   try {
@@ -92,7 +92,7 @@ export async function queueCost(sizes: number[], ops: number): Promise<Row[]> {
   return rows;
 }
 
-export function queueCostTable(rows: Row[], command: string): string {
+export function queueCostTable(rows: QueueCostRow[], command: string): string {
   const lines = [
     `One enqueue + match against a queue of waiting users (\`${command}\`; mean over the measured newcomers; Redis: one private redis-server, one connection, round trip included)`,
     "",

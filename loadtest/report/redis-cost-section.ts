@@ -1,6 +1,8 @@
 import type { Plan } from "../run/plan.ts";
 import type { RedisCostRun } from "../run/results.ts";
-import type { RedisCostPhase } from "../run/scenarios/redis-cost.ts";
+import { PER_PAIR_WEIGHTS, type RedisCostPhase } from "../run/scenarios/redis-cost.ts";
+import { driverCostTable } from "../driver-cost.ts";
+import { queueCostTable } from "../queue-cost.ts";
 import { int, table } from "./format.ts";
 
 /** The pair-flow goal of the shared-state layer: Redis commands per pair, script-internal commands included. */
@@ -17,14 +19,17 @@ function wholeCell(p: RedisCostPhase): string {
   return entries.map(([what, w]) => `\`${what}\` ${one(per(w.calls, p))}`).join("; ");
 }
 
-/** The commands behind a pair, by command and key, summed over the three phases of the pair flow. */
-function pairSources(phases: RedisCostPhase[], pairs: number): string[][] {
+/** The commands behind a pair, by command and key: 2 × per join + per pair matched + 2 × per leave. */
+function pairSources(phases: RedisCostPhase[]): string[][] {
   const sum = new Map<string, number>();
-  for (const p of phases) for (const [what, calls] of Object.entries(p.byKey)) sum.set(what, (sum.get(what) ?? 0) + calls);
+  phases.forEach((p, i) => {
+    const weight = PER_PAIR_WEIGHTS[i]! / Math.max(1, p.per.count);
+    for (const [what, calls] of Object.entries(p.byKey)) sum.set(what, (sum.get(what) ?? 0) + calls * weight);
+  });
   return [...sum]
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP_SOURCES)
-    .map(([what, calls]) => [`\`${what}\``, one(calls / Math.max(1, pairs))]);
+    .map(([what, calls]) => [`\`${what}\``, one(calls)]);
 }
 
 /** (g): Redis commands per join, pair and REST request, and the whole-collection reads among them. */
@@ -43,7 +48,7 @@ export function redisCostSection(runs: RedisCostRun[], plan: Plan): string {
     }
     const rows = r.phases.map((p) => [p.phase, `${int(p.per.count)} ${p.per.unit}`, one(per(p.total, p)), one(per(p.roundTrips, p)), `per ${unitOf(p)}`, wholeCell(p)]);
     rows.push([
-      "**per pair** (2 joins + match + 2 chat joins + 2 leaves)",
+      "**per pair** (2 × join + match + 2 × leave)",
       `${int(r.pairs)} pairs`,
       `**${one(r.perPair.total)}**`,
       one(r.perPair.roundTrips),
@@ -55,9 +60,11 @@ export function redisCostSection(runs: RedisCostRun[], plan: Plan): string {
       "",
       `Where a pair's commands go (top ${TOP_SOURCES}, by command and key; \`<id>\` stands for a room, user or process id):`,
       "",
-      table(["command and key", "per pair"], pairSources(r.phases.slice(1, 4), r.pairs)),
+      table(["command and key", "per pair"], pairSources(r.phases.slice(1, 4))),
       "",
     );
+    if (r.queue?.length) lines.push("### One enqueue + match as the queue grows", "", queueCostTable(r.queue, "loadtest/queue-cost.ts, run by the bench"), "");
+    if (r.driver?.length) lines.push("### One lobby join as live chats grow", "", driverCostTable(r.driver, "loadtest/driver-cost.ts, run by the bench"), "");
   }
   return lines.join("\n").trimEnd();
 }

@@ -32,8 +32,11 @@ export interface Plan {
   churn: { steps: number[]; periodMs: number; warmupMs: number; measureMs: number };
   /** Server processes of the scale-out runs (with Redis). */
   scaleOut: { processes: number };
-  /** Redis commands per join, pair and REST request (on the scale-out processes): clients paired, requests per REST read, idle spell. */
-  redisCost: { clients: number; requests: number; idleMs: number };
+  /**
+   * Redis commands per join, pair and REST request (on the scale-out processes): clients paired, requests per REST read, idle spell;
+   * then one enqueue + match against queues of `queueSizes` waiting (`queueOps` measured), and a lobby join beside `driverChats` live chats.
+   */
+  redisCost: { clients: number; requests: number; idleMs: number; queueSizes: number[]; queueOps: number; driverChats: number[]; driverJoins: number };
 }
 
 export const FULL_PLAN: Plan = {
@@ -53,7 +56,7 @@ export const FULL_PLAN: Plan = {
   signaling: { clients: 1000 },
   churn: { steps: [500, 1000, 2000], periodMs: 10_000, warmupMs: 2000, measureMs: 10_000 },
   scaleOut: { processes: 2 },
-  redisCost: { clients: 400, requests: 50, idleMs: 5000 },
+  redisCost: { clients: 400, requests: 50, idleMs: 5000, queueSizes: [1000, 10_000, 100_000], queueOps: 200, driverChats: [10, 10_000], driverJoins: 10 },
 };
 
 /** A few minutes: Pairline against the engine alone, one small step of each in both client flows; `--targets`/`--only` add the rest. */
@@ -74,5 +77,5 @@ export const QUICK_PLAN: Plan = {
   signaling: { clients: 40 },
   churn: { steps: [100], periodMs: 3000, warmupMs: 500, measureMs: 3000 },
   scaleOut: { processes: 2 },
-  redisCost: { clients: 100, requests: 20, idleMs: 2000 },
+  redisCost: { clients: 100, requests: 20, idleMs: 2000, queueSizes: [1000, 10_000], queueOps: 50, driverChats: [10, 1000], driverJoins: 5 },
 };

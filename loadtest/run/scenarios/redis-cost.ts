@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Challenge } from "altcha-lib";
+import { solveGuestChallenge } from "../../../src/auth/guest-challenge-solver.ts";
 import type { Reply } from "../../bots/commands.ts";
+import { driverCost, type DriverCostRow } from "../../driver-cost.ts";
+import { queueCost, type QueueCostRow } from "../../queue-cost.ts";
 import { epochMs } from "../../bots/clock.ts";
 import type { Plan } from "../plan.ts";
 import { say } from "../progress.ts";
@@ -22,8 +26,11 @@ export interface RedisCostResult {
   clients: number;
   pairs: number;
   phases: RedisCostPhase[];
-  /** Guest token + lobby join for two users, the match, both chat joins and both leaves, over the pairs made. */
+  /** Two joins, the match with both chat joins, and two leaves: 2 × per join + per pair + 2 × per leave. */
   perPair: { total: number; roundTrips: number; wholeReads: number; commands: Record<string, number> };
+  /** One enqueue + match against queues of growing length (local and Redis), and a lobby join beside growing numbers of live chats. */
+  queue: QueueCostRow[];
+  driver: DriverCostRow[];
 }
 
 async function phase(watch: RedisWatch, name: string, unit: string, work: () => Promise<number>): Promise<RedisCostPhase> {
@@ -38,8 +45,11 @@ async function phase(watch: RedisWatch, name: string, unit: string, work: () => 
   return result;
 }
 
+/** A guest token, the challenge solved when the server asks one (as the bots do). */
 async function guestToken(endpoint: string): Promise<string> {
-  const response = await fetch(`${endpoint}/api/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const challenge = await fetch(`${endpoint}/api/auth/challenge`);
+  const altcha = challenge.status === 404 ? undefined : await solveGuestChallenge(((await challenge.json()) as { data: { challenge: Challenge } }).data.challenge);
+  const response = await fetch(`${endpoint}/api/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(altcha ? { altcha } : {}) });
   const body = (await response.json()) as { data?: { token?: string } };
   if (!body.data?.token) throw new Error(`no guest token: ${JSON.stringify(body).slice(0, 200)}`);
   return body.data.token;
@@ -72,10 +82,12 @@ export async function runRedisCost(session: Session, plan: Plan): Promise<RedisC
       await sleep(plan.settleMs); // the lobby leaves that follow each seat
       return pairs;
     }));
-    phases.push(await phase(watch, "both leave the chat", "pairs", async () => {
+    phases.push(await phase(watch, "leave (chat, or lobby when unmatched)", "clients", async () => {
+      const status = await session.status();
+      const joined = status.lobby + status.waiting + status.chatting;
       await session.pool.all({ op: "close" });
       await sleep(plan.settleMs); // room disposal and presence release
-      return pairs;
+      return joined;
     }));
     const endpoints = session.target.address.endpoints;
     const token = await guestToken(endpoints[0]!);
@@ -89,20 +101,37 @@ export async function runRedisCost(session: Session, plan: Plan): Promise<RedisC
         return requests;
       }));
     }
-    const pairPhases = phases.slice(1, 4);
-    const commands: Record<string, number> = {};
-    for (const p of pairPhases) for (const [name, calls] of Object.entries(p.commands)) commands[name] = (commands[name] ?? 0) + calls;
-    const divide = (n: number) => n / Math.max(1, pairs);
-    for (const name of Object.keys(commands)) commands[name] = divide(commands[name]!);
-    const perPair = {
-      total: divide(pairPhases.reduce((sum, p) => sum + p.total, 0)),
-      roundTrips: divide(pairPhases.reduce((sum, p) => sum + p.roundTrips, 0)),
-      wholeReads: divide(pairPhases.reduce((sum, p) => sum + Object.values(p.wholeReads).reduce((s, w) => s + w.calls, 0), 0)),
-      commands,
-    };
+    const perPair = pairCost(phases.slice(1, 4));
     say(`  per pair: ${perPair.total.toFixed(1)} commands, ${perPair.roundTrips.toFixed(1)} round trips, ${perPair.wholeReads.toFixed(2)} whole-collection reads`);
-    return { clients, pairs, phases, perPair };
+    return { clients, pairs, phases, perPair, ...(await costProbes(plan)) };
   } finally {
     watch.close();
   }
+}
+
+/** How many of each phase's unit one pair takes: two joins, one match, two clients leaving. */
+export const PER_PAIR_WEIGHTS = [2, 1, 2] as const;
+
+/** A pair's share of the join, match and leave phases: failed joins and clients left unmatched do not inflate it. */
+function pairCost([join, match, leave]: RedisCostPhase[]): RedisCostResult["perPair"] {
+  const parts = [join!, match!, leave!].map((p, i) => ({ p, weight: PER_PAIR_WEIGHTS[i]! / Math.max(1, p.per.count) }));
+  const sum = (of: (p: RedisCostPhase) => number) => parts.reduce((total, { p, weight }) => total + of(p) * weight, 0);
+  const commands: Record<string, number> = {};
+  for (const { p, weight } of parts) for (const [name, calls] of Object.entries(p.commands)) commands[name] = (commands[name] ?? 0) + calls * weight;
+  return {
+    total: sum((p) => p.total),
+    roundTrips: sum((p) => p.roundTrips),
+    wholeReads: sum((p) => Object.values(p.wholeReads).reduce((s, w) => s + w.calls, 0)),
+    commands,
+  };
+}
+
+/** The queue and driver probes, each on its own private Redis: how one operation's cost grows with the crowd. */
+async function costProbes(plan: Plan): Promise<{ queue: QueueCostRow[]; driver: DriverCostRow[] }> {
+  const { queueSizes, queueOps, driverChats, driverJoins } = plan.redisCost;
+  const queue = await queueCost(queueSizes, queueOps);
+  for (const row of queue) say(`  enqueue + match, ${row.queue}, ${row.waiting} waiting: ${row.microsPerOp.toFixed(0)} µs${row.commandsPerOp === undefined ? "" : `, ${row.commandsPerOp.toFixed(1)} commands`}`);
+  const driver = await driverCost(driverChats, driverJoins);
+  for (const row of driver) say(`  lobby join, ${row.driver}, ${row.chats} live chats: ${row.commandsPerJoin.toFixed(1)} commands, ${row.wholeCollectionPerJoin.toFixed(1)} whole-collection reads`);
+  return { queue, driver };
 }
