@@ -23,7 +23,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
   --quick                 small and short (a few minutes), for development
-  --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all; --quick leaves out scale-out)
+  --only <list>           scenarios: ${SCENARIOS.join(",")} (default: all; --quick leaves out scale-out and redis-cost)
   --targets <list>        ${TARGETS.join(",")} (default: all; --quick runs pairline,bare-colyseus;
                           pairline-bun is Pairline on Bun)
   --workers <n>           bot worker processes
@@ -69,7 +69,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions {
   const results = path.join(root, "loadtest/results");
   return {
     plan: { ...base, workers, flows: values["keep-lobby"] ? ["keep"] : list(values.flows, LOBBY_FLOWS, "flow", base.flows) },
-    scenarios: list(values.only, SCENARIOS, "scenario", SCENARIOS.filter((s) => s !== "scale-out" || base.scaleOutByDefault)),
+    scenarios: list(values.only, SCENARIOS, "scenario", SCENARIOS.filter((s) => (s !== "scale-out" && s !== "redis-cost") || base.scaleOutByDefault)),
     targets: list(values.targets, TARGETS, "target", base.targets),
     pairlineRoot: path.resolve(values["pairline-root"] ?? root),
     reportPath: values.quick ? path.join(results, "BENCHMARKS.quick.md") : path.join(root, "BENCHMARKS.md"),

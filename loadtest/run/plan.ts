@@ -9,7 +9,7 @@ export interface Plan {
   mode: "quick" | "full";
   /** Targets run when `--targets` is not given. */
   targets: TargetName[];
-  /** Whether the scale-out scenario runs when `--only` is not given. */
+  /** Whether the multi-process scenarios (scale-out, redis-cost) run when `--only` is not given. */
   scaleOutByDefault: boolean;
   workers: number;
   /** Joins per second while clients are added (a join is a token request, a matchmaking request and a WebSocket). */
