@@ -9,9 +9,9 @@ import {
   type Serializer,
 } from "@colyseus/core";
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
-import { forgetChatMembers, publishChatMembers } from "../src/realtime/chat-members.ts";
-import { clientAddress } from "../src/realtime/client-address.ts";
-import { AppError } from "../src/errors.ts";
+import { forgetChatMembers, publishChatMembers } from "./chat-members.ts";
+import { clientAddress } from "./client-address.ts";
+import { AppError } from "../src/errors/index.ts";
 import type { ReportOutcome } from "../src/users/moderation.ts";
 import { asEvidence, signedContent } from "../src/users/report-schemas.ts";
 import { checkAttachment } from "./attachments.ts";

@@ -1,8 +1,8 @@
 import { CloseCode, ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
-import { lobbyChannel, notifyLobby, type LobbyNotice } from "../src/realtime/lobby-channel.ts";
-import { claimLobbySession, releaseLobbySession } from "../src/realtime/lobby-sessions.ts";
+import { lobbyChannel, notifyLobby, type LobbyNotice } from "./lobby-channel.ts";
+import { claimLobbySession, releaseLobbySession } from "./lobby-sessions.ts";
 import type { QueueEntry } from "../src/matchmaking/index.ts";
-import { PresenceEpoch } from "../src/realtime/presence-epoch.ts";
+import { PresenceEpoch } from "./presence-epoch.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendError, type RoomClient } from "./inbound.ts";

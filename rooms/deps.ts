@@ -2,7 +2,7 @@ import type { Logger } from "../src/logger/index.ts";
 import type { Config } from "../src/config/index.ts";
 import type { Matchmaker, PairHandoff, WaitingQueue } from "../src/matchmaking/index.ts";
 import type { MessageBudget, OnlineUsers } from "../src/presence/index.ts";
-import type { SeatAuth } from "../src/realtime/seat.ts";
+import type { SeatAuth } from "../src/auth/seat.ts";
 import type { UploadStore } from "../src/uploads/store.ts";
 import type { MessageSigner } from "../src/users/message-signature.ts";
 import type { MeetingSigner } from "../src/users/meetings.ts";

@@ -4,6 +4,7 @@
  * demo page import the names and types from here.
  */
 import { z } from "zod";
+import { MatchQueue, matchPreferences } from "../src/matchmaking/preferences.ts";
 import { reportInputSchema } from "../src/users/report-schemas.ts";
 
 export const RoomName = { Lobby: "lobby", Chat: "chat" } as const;
@@ -86,14 +87,6 @@ export const PartnerLeftReason = {
 } as const;
 export type PartnerLeftReason = (typeof PartnerLeftReason)[keyof typeof PartnerLeftReason];
 
-/**
- * The queue a user asks to wait in; users of different queues never meet. `moderated`
- * (the default): text is masked for slurs and profanity, images flagged as sensitive are
- * not delivered. `adult`: unmoderated, for users who declare they are 18 or older
- * (`ageConfirmed: true`); flagged images arrive marked `sensitive`.
- */
-export const MatchQueue = { Moderated: "moderated", Adult: "adult" } as const;
-export type MatchQueue = (typeof MatchQueue)[keyof typeof MatchQueue];
 
 export const MessageKind = { Text: "text", File: "file", Voice: "voice" } as const;
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -118,23 +111,12 @@ export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = Object.freeze({ textMaxLe
 export const SDP_MAX_LENGTH = 48 * 1024;
 export const ICE_CANDIDATE_MAX_LENGTH = 2048;
 export const ID_MAX_LENGTH = 64;
-export const INTERESTS_MAX = 10;
-export const INTEREST_MAX_LENGTH = 32;
+export { INTERESTS_MAX, INTEREST_MAX_LENGTH, MatchQueue, type MatchPreferences } from "../src/matchmaking/preferences.ts";
 
 const id = z.string().min(1).max(ID_MAX_LENGTH);
 /** Messages without a body may be sent with nothing, `null` or `{}`. */
 const noBody = z.union([z.undefined(), z.null(), z.object({})]);
 
-const preferences = z.object({
-  interests: z
-    .array(z.string().trim().toLowerCase().min(1).max(INTEREST_MAX_LENGTH))
-    .max(INTERESTS_MAX)
-    .optional(),
-  language: z.string().trim().toLowerCase().min(2).max(16).optional(),
-  /** ISO 3166-1 alpha-2 code of the partner's country, e.g. "GB". */
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/).optional(),
-});
-export type MatchPreferences = z.infer<typeof preferences>;
 
 const sessionDescription = z.object({
   type: z.enum(["offer", "answer", "pranswer", "rollback"]),
@@ -154,7 +136,7 @@ export const lobbyClientSchemas = {
     z.null(),
     z
       .object({
-        preferences: preferences.optional(),
+        preferences: matchPreferences.optional(),
         /** Let the partner see this user's country (from the connection's address). */
         shareCountry: z.boolean().optional(),
         queue: z.enum([MatchQueue.Moderated, MatchQueue.Adult]).optional(),

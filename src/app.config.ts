@@ -4,7 +4,7 @@ import type { RoomDeps } from "../rooms/deps.ts";
 import { LobbyRoom } from "../rooms/LobbyRoom.ts";
 import { RoomName } from "../rooms/protocol.ts";
 import type { Authenticate } from "./auth/authenticate.ts";
-import { authenticateSeat } from "./realtime/seat.ts";
+import { authenticateSeat } from "./auth/seat.ts";
 
 export interface PairlineServerOptions extends ServerOptions {
   /** What the rooms are given (queue, presence, stores, signers): they import none of it. */

@@ -7,8 +7,8 @@ import { createMatchmakingBridge } from "./http/matchmaking.ts";
 import { developmentPlayground } from "./http/playground.ts";
 import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
 import { createRealtime } from "./realtime/server.ts";
-import { createServices, type Services } from "./services.ts";
-import type { PairlineServer } from "./app.config.ts";
+import { createServices, type Services } from "./services/index.ts";
+import { definePairlineServer, type PairlineServer } from "./app.config.ts";
 
 export interface RunningServer {
   port: number;
@@ -28,6 +28,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const cors = createCorsPolicy(config);
   const realtime = createRealtime(httpServer, services, {
+    defineServer: definePairlineServer,
     corsHeadersFor: cors.headersFor,
     beforeUpgrade: refuseForeignOrigins(cors),
   });
@@ -35,6 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const app = createApp(services, {
     chatMembership: realtime.chatMembership,
     directory: realtime.directory,
+    realtimeLoad: realtime.load,
     matchmaking: matchmaking.handler,
     readiness: { presence: () => realtime.ping() },
     playground: config.env === "development" ? await developmentPlayground() : undefined,

@@ -1,4 +1,4 @@
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { SafetyStore } from "../users/safety-store.ts";
 import type { User, UserStore } from "../users/store.ts";
 import type { TokenService } from "./tokens.ts";

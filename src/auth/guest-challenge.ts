@@ -3,7 +3,7 @@ import { createChallenge, randomInt, verifySolution, type Challenge } from "altc
 import { deriveKey } from "altcha-lib/algorithms/sha";
 import { z } from "zod";
 import type { Config } from "../config/index.ts";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import { metrics } from "../metrics/index.ts";
 import { entryKeys, type EntryLedger } from "./entry-ledger.ts";
 

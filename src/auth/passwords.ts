@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { Piscina } from "piscina";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { PasswordTask } from "./password-worker.ts";
 
 /** bcrypt only reads the first 72 bytes of a password; longer ones are refused rather than silently cut. */

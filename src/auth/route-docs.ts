@@ -1,16 +1,8 @@
 import { z } from "zod";
-import type { RouteDoc } from "../http/openapi.ts";
+import { publicUserSchema } from "../users/route-docs.ts";
+import type { RouteDoc } from "../http-kit/route-doc.ts";
 import { challengeQuery, guestBody, loginBody, registerBody } from "./schemas.ts";
 
-export const publicUserSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  email: z.string().nullable(),
-  isGuest: z.boolean(),
-  isOnline: z.boolean(),
-  lastSeen: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
-}).meta({ id: "User", description: "The signed-in user, as they see themselves" });
 
 const session = z
   .object({ token: z.string().meta({ description: "JWT for `Authorization: Bearer` and the Colyseus SDK" }), user: publicUserSchema })

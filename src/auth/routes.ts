@@ -1,19 +1,35 @@
 import { randomBytes } from "node:crypto";
-import { Router } from "express";
-import { AppError, Errors, ErrorCode } from "../errors.ts";
-import { sendData } from "../http/respond.ts";
-import { validated } from "../http/validate.ts";
-import type { Services } from "../services.ts";
-import { toPublicUser, type User } from "../users/store.ts";
+import { Router, type RequestHandler } from "express";
+import { AppError, Errors, ErrorCode } from "../errors/index.ts";
+import { sendData } from "../http-kit/respond.ts";
+import { validated } from "../http-kit/validate.ts";
+import type { Logger } from "../logger/index.ts";
+import type { SafetyStore } from "../users/safety-store.ts";
+import { toPublicUser, type User, type UserStore } from "../users/store.ts";
 import { countryOf } from "../users/geo.ts";
 import { assertNotBanned } from "./authenticate.ts";
-import { requireAuth } from "./middleware.ts";
+import type { GuestChallenges } from "./guest-challenge.ts";
+import type { PasswordHasher } from "./passwords.ts";
+import type { TokenService } from "./tokens.ts";
 import { challengeQuery, guestBody, loginBody, registerBody } from "./schemas.ts";
 
 const GUEST_NAME_ATTEMPTS = 5;
 
-export function authRoutes(services: Services): Router {
-  const { users, passwords, tokens, config } = services;
+export interface AuthRouteDeps {
+  users: UserStore;
+  safety: SafetyStore;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  logger: Logger;
+  /** Lets only a request with a valid user token through (sets `req.user`). */
+  requireUser: RequestHandler;
+  guestTtlHours: number;
+  /** Proof of work a guest must solve before entering; null when `GUEST_CHALLENGE=false`. */
+  guestChallenges: GuestChallenges | null;
+}
+
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const { users, safety, passwords, tokens, logger, guestChallenges } = deps;
   const router = Router();
   const session = (user: User, expiresIn?: string) => ({
     token: tokens.sign(user, expiresIn),
@@ -29,7 +45,7 @@ export function authRoutes(services: Services): Router {
         passwordHash: await passwords.hash(body.password),
         isGuest: false,
       });
-      services.logger.info("user registered", { userId: user.id });
+      logger.info("user registered", { userId: user.id });
       sendData(res, session(user), { status: 201, message: "User registered successfully" });
     }),
   );
@@ -40,7 +56,7 @@ export function authRoutes(services: Services): Router {
       const user = await users.findByEmail(body.email);
       const valid = await passwords.verify(body.password, user?.passwordHash ?? null);
       if (!user || !valid) throw Errors.invalidCredentials();
-      await assertNotBanned(services.safety, user.id);
+      await assertNotBanned(safety, user.id);
       sendData(res, session(user), { message: "Login successful" });
     }),
   );
@@ -48,9 +64,9 @@ export function authRoutes(services: Services): Router {
   router.get(
     "/challenge",
     validated({ query: challengeQuery }, async ({ query, req, res }) => {
-      if (!services.guestChallenges) throw Errors.notFound("Guest challenges are off on this server (GUEST_CHALLENGE=false)");
+      if (!guestChallenges) throw Errors.notFound("Guest challenges are off on this server (GUEST_CHALLENGE=false)");
       res.set("Cache-Control", "no-store");
-      sendData(res, { challenge: await services.guestChallenges.issue({ ip: req.ip, deviceId: query.deviceId }) });
+      sendData(res, { challenge: await guestChallenges.issue({ ip: req.ip, deviceId: query.deviceId }) });
     }),
   );
 
@@ -58,17 +74,17 @@ export function authRoutes(services: Services): Router {
     "/guest",
     validated({ body: guestBody }, async ({ body, req, res }) => {
       const entrant = { ip: req.ip, deviceId: body.deviceId };
-      await services.guestChallenges?.redeem(body.altcha, entrant);
+      await guestChallenges?.redeem(body.altcha, entrant);
       if (body.deviceId) {
-        const ban = await services.safety.activeBanOfDevice(body.deviceId, new Date());
+        const ban = await safety.activeBanOfDevice(body.deviceId, new Date());
         if (ban) {
-          await services.guestChallenges?.strike(entrant);
+          await guestChallenges?.strike(entrant);
           throw Errors.banned(ban);
         }
       }
-      const user = await createGuest(services, body.username);
+      const user = await createGuest(users, body.username);
       if (body.deviceId) {
-        await services.safety.recordDevice({
+        await safety.recordDevice({
           userId: user.id,
           deviceId: body.deviceId,
           userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
@@ -76,11 +92,11 @@ export function authRoutes(services: Services): Router {
           country: countryOf(req.ip),
         });
       }
-      sendData(res, session(user, `${config.guestTtlHours}h`), { status: 201, message: "Guest session created" });
+      sendData(res, session(user, `${deps.guestTtlHours}h`), { status: 201, message: "Guest session created" });
     }),
   );
 
-  router.get("/me", requireAuth(services.authenticate), (req, res) => {
+  router.get("/me", deps.requireUser, (req, res) => {
     sendData(res, { user: toPublicUser(req.user!) });
   });
 
@@ -88,9 +104,9 @@ export function authRoutes(services: Services): Router {
 }
 
 /** A chosen name must be free; a generated one is retried on the rare collision. */
-async function createGuest(services: Services, username: string | undefined): Promise<User> {
+async function createGuest(users: UserStore, username: string | undefined): Promise<User> {
   const create = (name: string) =>
-    services.users.create({ username: name, email: null, passwordHash: null, isGuest: true });
+    users.create({ username: name, email: null, passwordHash: null, isGuest: true });
   if (username) return create(username);
   for (let attempt = 1; ; attempt++) {
     try {

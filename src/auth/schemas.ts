@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deviceIdSchema } from "../users/schemas.ts";
 import { MAX_PASSWORD_BYTES } from "./passwords.ts";
 
 export const usernameSchema = z
@@ -28,12 +29,6 @@ export const loginBody = z.strictObject({
   email: emailSchema,
   password: z.string().min(1, "is required").max(1024),
 });
-
-export const deviceIdSchema = z
-  .string()
-  .min(8, "must be at least 8 characters")
-  .max(128, "must be at most 128 characters")
-  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
 
 export const guestBody = z.strictObject({
   username: usernameSchema.optional(),

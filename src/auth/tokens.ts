@@ -1,7 +1,7 @@
 import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { User } from "../users/store.ts";
 
 const ALGORITHM = "HS256";

@@ -5,7 +5,8 @@ import pkg from "../../package.json" with { type: "json" };
 import type { ProtocolLimits } from "../../rooms/protocol.ts";
 import { API_DOCS_PAGE, SWAGGER_UI_FILES } from "./api-docs-page.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
-import { openApiDocument, type RouteDoc } from "./openapi.ts";
+import { openApiDocument } from "./openapi.ts";
+import type { RouteDoc } from "../http-kit/route-doc.ts";
 
 const SWAGGER_UI_DIR = path.dirname(fileURLToPath(import.meta.resolve("swagger-ui-dist/package.json")));
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
+import { requireAuth } from "../auth/middleware.ts";
 import { authRouteDocs } from "../auth/route-docs.ts";
 import { authRoutes } from "../auth/routes.ts";
 import { rtcRouteDocs } from "../rtc/route-docs.ts";
@@ -9,7 +10,7 @@ import { rtcRoutes } from "../rtc/routes.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
 import { uploadRouteDocs } from "../uploads/route-docs.ts";
 import { uploadRoutes } from "../uploads/routes.ts";
-import type { Services } from "../services.ts";
+import type { Services } from "../services/index.ts";
 import { adminRoutes } from "../users/admin-routes.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
 import { adminRouteDocs, userRouteDocs } from "../users/route-docs.ts";
@@ -24,9 +25,9 @@ import { matchmakingBody } from "./matchmaking.ts";
 import { createRateLimits } from "./rate-limit.ts";
 import { readyEndpoint, type ReadinessCheck } from "./ready.ts";
 import { requestLog } from "./request-log.ts";
-import { sendData } from "./respond.ts";
+import { sendData } from "../http-kit/respond.ts";
 import { createRoutePatterns } from "./route-table.ts";
-import { socketStatsRouteDocs, socketStatsRoutes } from "./socket-stats.ts";
+import { socketStatsRouteDocs, socketStatsRoutes, type SocketStatsDeps } from "./socket-stats.ts";
 
 export interface AppOptions {
   /** Dependencies `/ready` checks besides the user store, e.g. the realtime presence. */
@@ -39,6 +40,8 @@ export interface AppOptions {
   directory?: PeopleDirectory;
   /** Colyseus's playground, mounted at `/playground` (development only, see `playground.ts`). */
   playground?: RequestHandler;
+  /** The realtime load of this process and of the service; without it `/api/socket/stats` is not mounted. */
+  realtimeLoad?: SocketStatsDeps["realtimeLoad"];
 }
 
 /** The demo page, and the official Colyseus browser SDK it loads from node_modules (no CDN, no bundler). */
@@ -103,12 +106,13 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use("/api/auth", limits.auth);
   app.use("/api/uploads", limits.upload);
   app.use(express.json({ limit: config.limits.jsonBodyBytes, strict: true }));
-  app.use("/api/auth", authRoutes(services));
-  app.use("/api/rtc", rtcRoutes(services));
-  app.use("/api/socket", socketStatsRoutes(services));
-  if (options.chatMembership) app.use("/api/uploads", uploadRoutes(services, options.chatMembership));
-  if (options.directory) app.use("/api/users", userRoutes(services, options.directory));
-  const admin = adminRoutes(services);
+  const requireUser = requireAuth(services.authenticate);
+  app.use("/api/auth", authRoutes({ ...services, requireUser, guestTtlHours: config.guestTtlHours }));
+  app.use("/api/rtc", rtcRoutes({ rtc: config.rtc, requireUser }));
+  if (options.realtimeLoad) app.use("/api/socket", socketStatsRoutes({ ...services, realtimeLoad: options.realtimeLoad }));
+  if (options.chatMembership) app.use("/api/uploads", uploadRoutes({ ...services, membership: options.chatMembership, requireUser }));
+  if (options.directory) app.use("/api/users", userRoutes({ ...services, directory: options.directory, requireUser }));
+  const admin = adminRoutes({ ...services, admin: config.admin });
   if (admin) app.use("/api/admin", limits.admin, admin);
 
   app.use(notFound);

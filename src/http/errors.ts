@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, ErrorCode, Errors } from "../errors.ts";
+import { AppError, ErrorCode, Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
-import { sendError } from "./respond.ts";
+import { sendError } from "../http-kit/respond.ts";
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(Errors.notFound(`No route for ${req.method} ${req.path}`));

@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { ErrorCode as ColyseusError, type Server } from "@colyseus/core";
 import express, { type RequestHandler, type Response as ExpressResponse } from "express";
-import { ErrorCode, Errors } from "../errors.ts";
+import { ErrorCode, Errors } from "../errors/index.ts";
 import { pinClientIp } from "./client-ip.ts";
 
 /** Colyseus's HTTP matchmaking (`POST /matchmake/:method/:roomName`), served as an Express route. */

@@ -1,9 +1,9 @@
 import type { Request, RequestHandler } from "express";
 import type { Config } from "../config/index.ts";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import { metrics, renderMetrics } from "../metrics/index.ts";
-import { credentialOf, secretsMatch } from "./credentials.ts";
-import { sendError } from "./respond.ts";
+import { credentialOf, secretsMatch } from "../http-kit/credentials.ts";
+import { sendError } from "../http-kit/respond.ts";
 
 /** The low-cardinality label of a request: its route pattern, its mount, or a fixed word. */
 function routeLabel(req: Request, pattern: string | undefined, status: number): string {

@@ -2,12 +2,12 @@ import type { RequestHandler } from "express";
 import { MemoryStore, rateLimit, type Store } from "express-rate-limit";
 import type { Redis } from "ioredis";
 import type { Config, RedisTarget } from "../config/index.ts";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
 import { connectRedis } from "../redis/connect.ts";
 import { redisRateLimitStore } from "./redis-rate-limit-store.ts";
-import { sendError } from "./respond.ts";
+import { sendError } from "../http-kit/respond.ts";
 
 /**
  * The per-IP limits: auth (credential endpoints), api (everything under /api), upload,

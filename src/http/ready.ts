@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
-import { sendData } from "./respond.ts";
+import { sendData } from "../http-kit/respond.ts";
 
 /** Resolves when a dependency answers; rejects (or never settles) when it does not. */
 export type ReadinessCheck = () => Promise<void>;

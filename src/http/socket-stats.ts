@@ -1,10 +1,9 @@
-import { matchMaker } from "@colyseus/core";
 import { Router } from "express";
 import { z } from "zod";
 import { roomsByType } from "../metrics/index.ts";
-import type { Services } from "../services.ts";
-import type { RouteDoc } from "./openapi.ts";
-import { sendData } from "./respond.ts";
+import type { Authenticate } from "../auth/authenticate.ts";
+import type { RouteDoc } from "../http-kit/route-doc.ts";
+import { sendData } from "../http-kit/respond.ts";
 
 const onlyWithToken = (description: string) => ({ description: `${description}; only with a token` });
 
@@ -26,22 +25,30 @@ const socketStats = z.object({
 });
 type SocketStats = z.infer<typeof socketStats>;
 
+export type ProcessLoad = z.infer<typeof processStats>;
+
+export interface SocketStatsDeps {
+  authenticate: Authenticate;
+  /** This process's live figures, and every process's from the shared listing (this one's possibly stale). */
+  realtimeLoad(): Promise<{ here: ProcessLoad; all: ProcessLoad[] }>;
+}
+
 /**
  * `GET /api/socket/stats`: the realtime load of this process and of the whole service.
  * Counts only, so anyone may read them (the seed's monitoring `curl`); a token adds
  * process ids and memory. A token that is sent must be valid.
  */
-export function socketStatsRoutes(services: Services): Router {
+export function socketStatsRoutes(deps: SocketStatsDeps): Router {
   const router = Router();
   router.get("/stats", async (req, res, next) => {
     try {
       const authorization = req.get("authorization");
       const detailed = authorization !== undefined;
-      if (detailed) await services.authenticate(/^Bearer (\S+)$/i.exec(authorization)?.[1]);
-      const { processId, stats: counts } = matchMaker;
-      const here = { processId, roomCount: counts.local.roomCount, ccu: counts.local.ccu };
+      if (detailed) await deps.authenticate(/^Bearer (\S+)$/i.exec(authorization)?.[1]);
+      const { here, all } = await deps.realtimeLoad();
+      const { processId } = here;
       // The shared listing is refreshed at most once a second; this process reports its live figures.
-      const processes = [here, ...(await counts.fetchAll()).filter((p) => p.processId !== processId)];
+      const processes = [here, ...all.filter((p) => p.processId !== processId)];
       const stats: SocketStats = {
         uptime: Math.round(process.uptime()),
         rooms: here.roomCount,

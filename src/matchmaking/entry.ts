@@ -1,4 +1,4 @@
-import type { MatchPreferences, MatchQueue } from "../../rooms/protocol.ts";
+import type { MatchPreferences, MatchQueue } from "./preferences.ts";
 
 /** One user waiting for a partner: plain JSON, readable by any process. */
 export interface QueueEntry {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { SeatAuth } from "../realtime/seat.ts";
+import type { SeatAuth } from "../auth/seat.ts";
 
 /**
  * How a matched pair reaches its chat room, and what the chat leaves behind: the two

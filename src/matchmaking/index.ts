@@ -1,11 +1,9 @@
-import type { Presence } from "@colyseus/core";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis, disconnectRedis } from "../redis/connect.ts";
-import { createChatOpener } from "./chat-opener.ts";
 import { localPairHandoff, redisPairHandoff, type PairHandoff } from "./handoff.ts";
 import { LocalWaitingQueue } from "./local-queue.ts";
-import { Matchmaker } from "./matchmaker.ts";
+import { Matchmaker, type OpenChat } from "./matchmaker.ts";
 import { defaultQueueOptions, type WaitingQueue } from "./queue.ts";
 import { RedisWaitingQueue } from "./redis-queue.ts";
 
@@ -25,7 +23,8 @@ export interface Matchmaking {
 export function createMatchmaking(
   config: Pick<Config, "redis"> & { limits: Pick<Config["limits"], "matchWidenAfterMs" | "presenceLeaseMs"> },
   logger: Logger,
-  presence: Presence,
+  /** Opens a chat for a pair, with the hand-off this function chose. */
+  chatOpener: (handoff: PairHandoff) => OpenChat,
 ): Matchmaking {
   const options = defaultQueueOptions(config.limits.matchWidenAfterMs, config.limits.presenceLeaseMs);
   let queue: WaitingQueue;
@@ -40,7 +39,7 @@ export function createMatchmaking(
   }
   const matchmaker = new Matchmaker({
     queue,
-    openChat: createChatOpener(presence, handoff),
+    openChat: chatOpener(handoff),
     onError: (error) => logger.error("Could not open a chat for a pair", { error: String(error) }),
   });
   return { queue, matchmaker, handoff };

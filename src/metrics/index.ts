@@ -1,6 +1,5 @@
 import { matchMaker } from "@colyseus/core";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { CallOutcome } from "../../rooms/protocol.ts";
 
 /**
  * Every Prometheus metric of this process, defined once. Rooms, routes and the
@@ -16,6 +15,9 @@ for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total
 
 export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out", Refused: "refused" } as const;
 export type ReconnectionOutcome = (typeof ReconnectionOutcome)[keyof typeof ReconnectionOutcome];
+
+/** How a call ended for one side, as its client reports it (`call:outcome`). */
+export type CallOutcome = "direct" | "relayed" | "failed";
 
 /** Where a refused payload came from: a REST request or a room message. */
 export type ValidationSource = "rest" | "room";

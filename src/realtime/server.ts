@@ -1,11 +1,12 @@
 import type http from "node:http";
-import { CloseCode, matchMaker, type BeforeUpgradeHandler, type Presence } from "@colyseus/core";
+import { CloseCode, matchMaker, type BeforeUpgradeHandler, type Presence, type Server, type ServerOptions } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type WebSocket from "ws";
 import type { RoomDeps } from "../../rooms/deps.ts";
-import { definePairlineServer, type PairlineServer } from "../app.config.ts";
+import { createChatOpener } from "../../rooms/chat-opener.ts";
+import type { Authenticate } from "../auth/authenticate.ts";
 import { metrics } from "../metrics/index.ts";
-import type { Services } from "../services.ts";
+import type { Services } from "../services/index.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
 import { choosePresence, type UserPresence } from "../presence/index.ts";
@@ -16,28 +17,39 @@ import { coalesceWrites } from "./coalesced-writes.ts";
 import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
-import { presenceChatMembership } from "./chat-members.ts";
-import { rememberClientAddresses } from "./client-address.ts";
+import { presenceChatMembership } from "../../rooms/chat-members.ts";
+import { rememberClientAddresses } from "../../rooms/client-address.ts";
 import { createMatchmaking } from "../matchmaking/index.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
 import { matchesInLastHour } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
 
-export interface RealtimeOptions {
+export interface RealtimeOptions<S extends Server> {
+  /** Defines the rooms on the engine chosen here (`definePairlineServer` in `app.config.ts`). */
+  defineServer(options: ServerOptions & { deps: RoomDeps; authenticate: Authenticate }): S;
   /** CORS headers for a request from `origin`, the same policy Express applies; empty when not allowed. */
   corsHeadersFor(origin: string | undefined): Record<string, string>;
   /** Answers a WebSocket upgrade instead of accepting it, e.g. from a foreign origin. */
   beforeUpgrade?: BeforeUpgradeHandler;
 }
 
-export interface Realtime {
-  gameServer: PairlineServer;
+/** Rooms and clients in one process. */
+export interface ProcessLoad {
+  processId: string;
+  roomCount: number;
+  ccu: number;
+}
+
+export interface Realtime<S extends Server> {
+  gameServer: S;
   /** Resolves when the presence (where the queue and online users live) answers. */
   ping(): Promise<void>;
   /** Who is in which live chat, for the uploads routes. */
   chatMembership: ChatMembership;
   /** Online users, the queue and live chats, for the user endpoints. */
   directory: PeopleDirectory;
+  /** Rooms and clients of this process (live) and of every process (the shared listing). */
+  load(): Promise<{ here: ProcessLoad; all: ProcessLoad[] }>;
   /** Listens on the shared HTTP server (Colyseus calls `listen` on it). */
   listen(port: number, host?: string): Promise<void>;
   /** Locks every room, disconnects its clients and waits for the rooms to close. */
@@ -93,14 +105,14 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
 }
 
 /** Colyseus answers CORS for its matchmaking routes (and sets headers on every request): apply our policy. */
-function applyCorsPolicy(corsHeadersFor: RealtimeOptions["corsHeadersFor"]): void {
+function applyCorsPolicy(corsHeadersFor: RealtimeOptions<Server>["corsHeadersFor"]): void {
   matchMaker.controller.DEFAULT_CORS_HEADERS = {} as typeof matchMaker.controller.DEFAULT_CORS_HEADERS;
   matchMaker.controller.getCorsHeaders = (headers: Headers) => corsHeadersFor(headers.get("origin") ?? undefined);
 }
 
 function createRoomDeps(services: Services, presence: Presence, users: UserPresence): RoomDeps {
   const { config, logger } = services;
-  const { queue, matchmaker, handoff } = createMatchmaking(config, logger, presence);
+  const { queue, matchmaker, handoff } = createMatchmaking(config, logger, (handoff) => createChatOpener(presence, handoff));
   metrics.measureQueueWith(() => queue.size());
   services.moderation.onBlock((blockerId, blockedId, blocked) =>
     blocked ? queue.avoid(blockerId, blockedId) : queue.unavoid(blockerId, blockedId));
@@ -120,7 +132,7 @@ function createRoomDeps(services: Services, presence: Presence, users: UserPrese
   };
 }
 
-export function createRealtime(httpServer: http.Server, services: Services, options: RealtimeOptions): Realtime {
+export function createRealtime<S extends Server>(httpServer: http.Server, services: Services, options: RealtimeOptions<S>): Realtime<S> {
   const { config } = services;
   const { presence, driver, selectProcessIdToCreateRoom } = chooseBackends(config, services.logger);
   const logs = new ConnectionLogs(services.logger);
@@ -134,7 +146,7 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
   });
   const userPresence = choosePresence(config, services.users, services.logger);
   const deps = createRoomDeps(services, presence, userPresence);
-  const gameServer = definePairlineServer({
+  const gameServer = options.defineServer({
     deps,
     authenticate: services.authenticate,
     transport,
@@ -146,7 +158,8 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
     gracefullyShutdown: false,
     logger: logs.colyseusLogger(),
   });
-  for (const [name, handler] of Object.entries(gameServer["~rooms"])) metrics.countRoomsOf(name, handler);
+  const defined: Record<string, Parameters<typeof metrics.countRoomsOf>[1]> = gameServer["~rooms"];
+  for (const [name, handler] of Object.entries(defined)) metrics.countRoomsOf(name, handler);
   applyCorsPolicy(options.corsHeadersFor);
 
   const chats = new LiveChats(presence, () => matchMaker.processId);
@@ -181,6 +194,11 @@ export function createRealtime(httpServer: http.Server, services: Services, opti
       waitingCount: () => deps.queue.size(),
       chats: () => chats.count(),
       matchesInLastHour: () => matchesInLastHour(presence),
+    },
+    async load() {
+      const { processId, stats } = matchMaker;
+      const here = { processId, roomCount: stats.local.roomCount, ccu: stats.local.ccu };
+      return { here, all: await stats.fetchAll() };
     },
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {

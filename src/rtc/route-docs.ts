@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RouteDoc } from "../http/openapi.ts";
+import type { RouteDoc } from "../http-kit/route-doc.ts";
 
 const iceServer = z.object({
   urls: z.array(z.string()),

@@ -1,6 +1,6 @@
 import { Piscina } from "piscina";
 import type { Config } from "../config/index.ts";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import { SCREENABLE_TYPES } from "./pixels.ts";
 import type { ScreenOutcome, ScreenTask } from "./screen-worker.ts";
 

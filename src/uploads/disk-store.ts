@@ -4,7 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { ByteRange, NewUpload, UploadQuota, UploadRecord, UploadStore } from "./store.ts";
 

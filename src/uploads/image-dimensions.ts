@@ -1,5 +1,5 @@
 import { imageSizeFromFile } from "image-size/fromFile";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 
 /** Images a browser decodes when shown (inline): their size is read from the header, never by decoding. */
 const CHECKED = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import type { RequestHandler } from "express";
 import multer from "multer";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 
 /**
  * Receives one multipart file into a private staging directory, streaming, and

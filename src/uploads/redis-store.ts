@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Redis } from "ioredis";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { ByteRange, NewUpload, UploadQuota, UploadRecord, UploadStore } from "./store.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fileField, type RouteDoc } from "../http/openapi.ts";
+import { fileField, type RouteDoc } from "../http-kit/route-doc.ts";
 import { roomIdSchema } from "./routes.ts";
 
 const roomId = roomIdSchema.meta({ description: "The live chat's room id" });

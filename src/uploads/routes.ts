@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Router, type Request, type Response } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
-import { requireAuth } from "../auth/middleware.ts";
-import { Errors } from "../errors.ts";
+import type { Config } from "../config/index.ts";
+import { Errors } from "../errors/index.ts";
 import { metrics } from "../metrics/index.ts";
-import { sendData } from "../http/respond.ts";
-import { validated } from "../http/validate.ts";
-import type { Services } from "../services.ts";
+import { sendData } from "../http-kit/respond.ts";
+import { validated } from "../http-kit/validate.ts";
+import type { Logger } from "../logger/index.ts";
+import type { ImageScreener } from "../screening/index.ts";
 import { contentDisposition } from "./content-disposition.ts";
 import { describeUpload } from "./describe.ts";
 import { displayName } from "./file-name.ts";
@@ -17,7 +18,7 @@ import { checkImageDimensions } from "./image-dimensions.ts";
 import { receiveOneFile } from "./incoming.ts";
 import type { ChatMembership } from "./membership.ts";
 import { ownStagingDir, sweepStaging } from "./staging.ts";
-import type { ByteRange, UploadRecord } from "./store.ts";
+import type { ByteRange, UploadRecord, UploadStore } from "./store.ts";
 import { measureVoice } from "./voice.ts";
 
 export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a room id");
@@ -40,14 +41,26 @@ function contentType(mime: string) {
   return mime.startsWith("text/") ? `${mime}; charset=utf-8` : mime;
 }
 
+export interface UploadRouteDeps {
+  config: Pick<Config, "uploads" | "limits" | "screening">;
+  /** Tells whether an image is sensitive, before it is stored. */
+  screener: ImageScreener;
+  logger: Logger;
+  uploads: UploadStore;
+  /** Who is in which live chat. */
+  membership: ChatMembership;
+  /** Lets only a request with a valid user token through (sets `req.user`). */
+  requireUser: RequestHandler;
+}
+
 /** `/api/uploads`: files and voice notes of a live chat, readable by its two members only. */
-export function uploadRoutes(services: Services, membership: ChatMembership): Router {
-  const { config, uploads } = services;
+export function uploadRoutes(deps: UploadRouteDeps): Router {
+  const { config, uploads, membership, logger } = deps;
   const router = Router();
-  const auth = requireAuth(services.authenticate);
+  const auth = deps.requireUser;
   const incomingDir = path.join(config.uploads.dir, "incoming");
   sweepStaging(incomingDir, STALE_STAGING_MS).catch((error: unknown) => {
-    services.logger.warn("Could not clear stale staged uploads", { error: String(error) });
+    logger.warn("Could not clear stale staged uploads", { error: String(error) });
   });
 
   const isMember = async (roomId: string, userId: string) =>
@@ -64,7 +77,7 @@ export function uploadRoutes(services: Services, membership: ChatMembership): Ro
       const voice = kind === "voice" ? await measureVoice(file.path, type, config.limits.maxVoiceDurationSeconds) : null;
       const mime = voice?.mime ?? type.mime;
       if (!isAllowedType(mime, config.uploads.allowedTypes)) throw Errors.unsupportedFileType();
-      const verdict = voice ? null : await services.screener.screen(file.path, mime);
+      const verdict = voice ? null : await deps.screener.screen(file.path, mime);
       if (verdict) metrics.imageScreened();
       if (verdict?.sensitive) {
         const refused = config.screening.policy === "refuse";

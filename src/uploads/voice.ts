@@ -1,6 +1,6 @@
 import fsp from "node:fs/promises";
 import { parseFile } from "music-metadata";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { DetectedType } from "./file-type.ts";
 import { mpegAudioDuration } from "./mpeg-audio.ts";
 import { summariseWebm, type WebmSummary } from "./webm.ts";

@@ -1,15 +1,19 @@
 import { Router } from "express";
-import { Errors } from "../errors.ts";
-import { requireAdmin } from "../http/monitor.ts";
-import { sendData } from "../http/respond.ts";
-import { validated } from "../http/validate.ts";
-import type { Services } from "../services.ts";
+import { Errors } from "../errors/index.ts";
+import { requireAdmin } from "../http-kit/admin-guard.ts";
+import { sendData } from "../http-kit/respond.ts";
+import { validated } from "../http-kit/validate.ts";
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../logger/index.ts";
+import type { MessageSigner } from "./message-signature.ts";
+import type { Moderation } from "./moderation.ts";
+import type { ShadowPoolView } from "./shadow-pool.ts";
 import { adminPageQuery, auditQuery, reportIdParams, unbanBody } from "./admin-schemas.ts";
-import type { AuditAction, AuditEntry } from "./audit-store.ts";
+import type { AuditAction, AuditEntry, AuditStore } from "./audit-store.ts";
 import { evidenceProblem } from "./moderation.ts";
-import type { Ban, Report } from "./safety-store.ts";
+import type { Ban, Report, SafetyStore } from "./safety-store.ts";
 import { banBody, userIdParams } from "./schemas.ts";
-import { toPublicUser } from "./store.ts";
+import { toPublicUser, type UserStore } from "./store.ts";
 
 /** How much of one user's history the console shows at once. */
 const HISTORY_ITEMS = 50;
@@ -24,14 +28,25 @@ const banView = (ban: Ban) => ({
 
 const auditView = (entry: AuditEntry) => ({ ...entry, at: entry.at.toISOString() });
 
+export interface AdminRouteDeps {
+  admin: Config["admin"];
+  users: UserStore;
+  safety: SafetyStore;
+  audit: AuditStore;
+  signer: MessageSigner;
+  moderation: Moderation;
+  shadowPool: ShadowPoolView;
+  logger: Logger;
+}
+
 /**
  * `/api/admin`: the moderators' console API, behind the admin credentials; null (a 404) when
  * no admin password is set. Every action, reading evidence included, is written to the audit log.
  */
-export function adminRoutes(services: Services): Router | null {
-  const { user: admin, password } = services.config.admin;
+export function adminRoutes(deps: AdminRouteDeps): Router | null {
+  const { user: admin, password } = deps.admin;
   if (!password) return null;
-  const { users, safety, audit, signer } = services;
+  const { users, safety, audit, signer, moderation, shadowPool, logger } = deps;
   const router = Router();
   router.use(requireAdmin({ user: admin, password }));
 
@@ -65,9 +80,9 @@ export function adminRoutes(services: Services): Router | null {
       await existing(params.id);
       const until = body.until ? new Date(body.until) : new Date(Date.now() + body.hours! * 3600 * 1000);
       if (until.getTime() <= Date.now()) throw Errors.validation([{ field: "body.until", message: "must be in the future" }]);
-      const ban = await services.moderation.ban(params.id, until, body.reason, admin);
+      const ban = await moderation.ban(params.id, until, body.reason, admin);
       await record("ban", params.id, { reason: body.reason, until: ban.until.toISOString() });
-      services.logger.info("user banned", { userId: params.id, until: ban.until.toISOString(), by: admin });
+      logger.info("user banned", { userId: params.id, until: ban.until.toISOString(), by: admin });
       sendData(res, { ban: banView(ban) }, { message: "User banned" });
     }),
   );
@@ -77,7 +92,7 @@ export function adminRoutes(services: Services): Router | null {
     validated({ params: userIdParams, body: unbanBody }, async ({ params, body, res }) => {
       if (!(await safety.unban(params.id))) throw Errors.notFound("This user is not banned");
       await record("unban", params.id, { reason: body.reason ?? null });
-      services.logger.info("user unbanned", { userId: params.id, by: admin });
+      logger.info("user unbanned", { userId: params.id, by: admin });
       sendData(res, { unbanned: params.id }, { message: "User unbanned" });
     }),
   );
@@ -147,7 +162,7 @@ export function adminRoutes(services: Services): Router | null {
 
   router.get("/shadow-pool", async (_req, res, next) => {
     try {
-      const members = await services.shadowPool.members(HISTORY_ITEMS * 4);
+      const members = await shadowPool.members(HISTORY_ITEMS * 4);
       sendData(res, {
         members: members.map((m) => ({ userId: m.userId, since: m.since.toISOString(), until: m.until.toISOString() })),
       });

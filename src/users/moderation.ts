@@ -1,5 +1,5 @@
 import type { Config } from "../config/index.ts";
-import { Errors } from "../errors.ts";
+import { Errors } from "../errors/index.ts";
 import type { MessageSigner } from "./message-signature.ts";
 import { metrics } from "../metrics/index.ts";
 import type { Ban, NewReport, Report, ReportedMessage, ReporterMark, SafetyStore, ShadowedUser } from "./safety-store.ts";

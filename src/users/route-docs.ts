@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { publicUserSchema } from "../auth/route-docs.ts";
-import type { RouteDoc } from "../http/openapi.ts";
+import type { RouteDoc } from "../http-kit/route-doc.ts";
 import { adminPageQuery, auditEntrySchema, auditQuery, reportIdParams, reportViewSchema, unbanBody } from "./admin-schemas.ts";
 import { restReportSchema } from "./report-schemas.ts";
 import { REPORT_CATEGORIES } from "./safety-store.ts";
@@ -14,6 +13,16 @@ import {
   statsSchema,
   userIdParams,
 } from "./schemas.ts";
+
+export const publicUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string().nullable(),
+  isGuest: z.boolean(),
+  isOnline: z.boolean(),
+  lastSeen: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+}).meta({ id: "User", description: "The signed-in user, as they see themselves" });
 
 const USERS = "Users";
 const SAFETY = "Safety";

@@ -1,14 +1,15 @@
-import { Router } from "express";
-import { requireAuth } from "../auth/middleware.ts";
-import { Errors } from "../errors.ts";
-import { sendData } from "../http/respond.ts";
-import { validated } from "../http/validate.ts";
-import type { Services } from "../services.ts";
+import { Router, type RequestHandler } from "express";
+import { Errors } from "../errors/index.ts";
+import { sendData } from "../http-kit/respond.ts";
+import { validated } from "../http-kit/validate.ts";
 import type { PeopleDirectory } from "./directory.ts";
 import { countryOf } from "./geo.ts";
+import type { MeetingSigner } from "./meetings.ts";
+import type { Moderation } from "./moderation.ts";
 import { asEvidence, restReportSchema } from "./report-schemas.ts";
 import { deviceBody, pageQuery, userIdParams, type PageQuery } from "./schemas.ts";
-import type { User } from "./store.ts";
+import type { SafetyStore } from "./safety-store.ts";
+import type { User, UserStore } from "./store.ts";
 
 const profile = (user: User) => ({
   id: user.id,
@@ -21,11 +22,22 @@ const profile = (user: User) => ({
 const offsetOf = ({ page, limit }: PageQuery) => (page - 1) * limit;
 const pagination = ({ page, limit }: PageQuery, total: number) => ({ page, limit, total, pages: Math.ceil(total / limit) });
 
+export interface UserRouteDeps {
+  users: UserStore;
+  safety: SafetyStore;
+  moderation: Moderation;
+  meetings: MeetingSigner;
+  /** Online users, the queue and live chats. */
+  directory: PeopleDirectory;
+  /** Lets only a request with a valid user token through (sets `req.user`). */
+  requireUser: RequestHandler;
+}
+
 /** `/api/users`: who is around, devices, statistics, and the safety tools (block, report). */
-export function userRoutes(services: Services, directory: PeopleDirectory): Router {
-  const { users, safety } = services;
+export function userRoutes(deps: UserRouteDeps): Router {
+  const { users, safety, moderation, meetings, directory } = deps;
   const router = Router();
-  router.use(requireAuth(services.authenticate));
+  router.use(deps.requireUser);
 
   const existingOther = async (me: User, id: string, verb: string): Promise<User> => {
     if (id === me.id) throw Errors.validation([{ field: "params.id", message: `you cannot ${verb} yourself` }]);
@@ -87,7 +99,7 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
     "/:id/block",
     validated({ params: userIdParams }, async ({ params, req, res }) => {
       const other = await existingOther(req.user!, params.id, "block");
-      await services.moderation.setBlock(req.user!.id, other.id, true);
+      await moderation.setBlock(req.user!.id, other.id, true);
       sendData(res, { blocked: other.id }, { message: "User blocked" });
     }),
   );
@@ -95,7 +107,7 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
   router.delete(
     "/:id/block",
     validated({ params: userIdParams }, async ({ params, req, res }) => {
-      if (!(await services.moderation.setBlock(req.user!.id, params.id, false))) throw Errors.notFound("This user is not blocked");
+      if (!(await moderation.setBlock(req.user!.id, params.id, false))) throw Errors.notFound("This user is not blocked");
       sendData(res, { unblocked: params.id }, { message: "User unblocked" });
     }),
   );
@@ -104,9 +116,9 @@ export function userRoutes(services: Services, directory: PeopleDirectory): Rout
     "/:id/report",
     validated({ params: userIdParams, body: restReportSchema }, async ({ params, body, req, res }) => {
       const reported = await existingOther(req.user!, params.id, "report");
-      const meeting = services.meetings.verify(body.meeting, req.user!.id, reported.id);
+      const meeting = meetings.verify(body.meeting, req.user!.id, reported.id);
       if (!meeting) throw Errors.reportMeetingInvalid();
-      const { report } = await services.moderation.report({
+      const { report } = await moderation.report({
         reporterId: req.user!.id,
         reportedId: reported.id,
         category: body.category,

@@ -1,7 +1,12 @@
 import { z } from "zod";
-import { deviceIdSchema } from "../auth/schemas.ts";
 
 export const MAX_PAGE_SIZE = 100;
+
+export const deviceIdSchema = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
 
 export const pageQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),

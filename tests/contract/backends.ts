@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { openStores, type Stores } from "../../src/users/index.ts";
+import { openStores, type Stores } from "../../src/services/user-stores.ts";
 import { tempDir } from "../helpers/server.ts";
 
 /**

@@ -3,7 +3,7 @@ import { createLogger } from "../../src/logger/index.ts";
 import type { MessageBudget } from "../../src/presence/message-budget.ts";
 import type { OnlineTable } from "../../src/presence/online-table.ts";
 import { OnlineUsers } from "../../src/presence/online-users.ts";
-import { openStores, type Stores } from "../../src/users/index.ts";
+import { openStores, type Stores } from "../../src/services/user-stores.ts";
 
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { Redis } from "ioredis";
-import { AppError } from "../../src/errors.ts";
+import { AppError } from "../../src/errors/index.ts";
 import { RedisUploadStore } from "../../src/uploads/redis-store.ts";
 import { freePort } from "../helpers/process.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Stores } from "../../src/users/index.ts";
+import type { Stores } from "../../src/services/user-stores.ts";
 import type { ReportedMessage } from "../../src/users/safety-store.ts";
 import { forEachStoreBackend } from "./backends.ts";
 

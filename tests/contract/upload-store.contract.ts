@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { AppError, ErrorCode } from "../../src/errors.ts";
+import { AppError, ErrorCode } from "../../src/errors/index.ts";
 import type { NewUpload, UploadQuota, UploadStore } from "../../src/uploads/store.ts";
 
 export type OpenUploadStore = (quota: UploadQuota) => Promise<UploadStore>;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { AppError } from "../../src/errors.ts";
-import type { Stores } from "../../src/users/index.ts";
+import { AppError } from "../../src/errors/index.ts";
+import type { Stores } from "../../src/services/user-stores.ts";
 import type { UserStore } from "../../src/users/store.ts";
 
 let sequence = 0;

@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { toOpenApiPath } from "../../src/http/openapi.ts";
 import { listRoutes } from "../../src/http/route-table.ts";
-import { createServices } from "../../src/services.ts";
+import { createServices } from "../../src/services/index.ts";
 import { request } from "../helpers/http.ts";
 import { bootServer, tempDir, type TestServer } from "../helpers/server.ts";
 

@@ -4,7 +4,7 @@ import { startHousekeeping } from "../../src/realtime/housekeeping.ts";
 import { MemoryOnlineTable } from "../../src/presence/memory-online-table.ts";
 import { OnlineUsers } from "../../src/presence/online-users.ts";
 import { createLogger } from "../../src/logger/index.ts";
-import { openStores, type Stores } from "../../src/users/index.ts";
+import { openStores, type Stores } from "../../src/services/user-stores.ts";
 
 const LEASE_MS = 300;
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { purgeOldReports } from "../../src/realtime/housekeeping.ts";
-import { openStores, type Stores } from "../../src/users/index.ts";
+import { openStores, type Stores } from "../../src/services/user-stores.ts";
 
 describe("report retention: evidence is deleted with its report after the retention period", () => {
   let stores: Stores;

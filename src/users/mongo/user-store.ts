@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { Errors } from "../../errors.ts";
+import { Errors } from "../../errors/index.ts";
 import type { NewUser, User, UserStore } from "../store.ts";
 import { CASE_INSENSITIVE, isObjectId } from "./connection.ts";
 

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { Errors } from "../../errors.ts";
+import { Errors } from "../../errors/index.ts";
 import type { NewUser, User, UserStore } from "../store.ts";
 import { newId } from "./database.ts";
 

@@ -1,5 +1,5 @@
 import type { Presence } from "@colyseus/core";
-import type { LobbyServerPayloads, LobbyServerMessage } from "../../rooms/protocol.ts";
+import type { LobbyServerPayloads, LobbyServerMessage } from "./protocol.ts";
 
 /** What a lobby room is told about one of its sessions, from whatever process: a match, or that the user opened the lobby elsewhere. */
 export type LobbyNotice =

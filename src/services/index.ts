@@ -1,24 +1,24 @@
-import type { Config } from "./config/index.ts";
-import { createLogger, type Logger } from "./logger/index.ts";
-import { createAuthenticator, type Authenticate } from "./auth/authenticate.ts";
-import { developmentJwtSecret } from "./auth/development-secret.ts";
-import { createPasswordHasher, type PasswordHasher } from "./auth/passwords.ts";
-import { createTokenService, type TokenService } from "./auth/tokens.ts";
-import { openEntryLedger } from "./auth/entry-ledgers.ts";
-import { createGuestChallenges, type GuestChallenges } from "./auth/guest-challenge.ts";
-import { metrics } from "./metrics/index.ts";
-import { openStores } from "./users/index.ts";
-import { createMessageSigner, type MessageSigner } from "./users/message-signature.ts";
-import { createMeetingSigner, type MeetingSigner } from "./users/meetings.ts";
-import { createModeration, type Moderation } from "./users/moderation.ts";
-import type { AuditStore } from "./users/audit-store.ts";
-import type { SafetyStore } from "./users/safety-store.ts";
-import { emptyShadowPool, type ShadowPoolView } from "./users/shadow-pool.ts";
-import type { UserStore } from "./users/store.ts";
-import { createImageScreener, type ImageScreener } from "./screening/index.ts";
-import { openUploadStore } from "./uploads/index.ts";
-import type { UploadStore } from "./uploads/store.ts";
-import { startSweeper } from "./uploads/sweeper.ts";
+import type { Config } from "../config/index.ts";
+import { createLogger, type Logger } from "../logger/index.ts";
+import { createAuthenticator, type Authenticate } from "../auth/authenticate.ts";
+import { developmentJwtSecret } from "../auth/development-secret.ts";
+import { createPasswordHasher, type PasswordHasher } from "../auth/passwords.ts";
+import { createTokenService, type TokenService } from "../auth/tokens.ts";
+import { openEntryLedger } from "../auth/entry-ledgers.ts";
+import { createGuestChallenges, type GuestChallenges } from "../auth/guest-challenge.ts";
+import { metrics } from "../metrics/index.ts";
+import { openStores } from "./user-stores.ts";
+import { createMessageSigner, type MessageSigner } from "../users/message-signature.ts";
+import { createMeetingSigner, type MeetingSigner } from "../users/meetings.ts";
+import { createModeration, type Moderation } from "../users/moderation.ts";
+import type { AuditStore } from "../users/audit-store.ts";
+import type { SafetyStore } from "../users/safety-store.ts";
+import { emptyShadowPool, type ShadowPoolView } from "../users/shadow-pool.ts";
+import type { UserStore } from "../users/store.ts";
+import { createImageScreener, type ImageScreener } from "../screening/index.ts";
+import { openUploadStore } from "../uploads/index.ts";
+import type { UploadStore } from "../uploads/store.ts";
+import { startSweeper } from "../uploads/sweeper.ts";
 
 /** Everything a request handler or a room needs, built once at start from config. */
 export interface Services {

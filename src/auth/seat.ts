@@ -1,6 +1,6 @@
 import { ErrorCode, ServerError } from "@colyseus/core";
-import type { Authenticate } from "../auth/authenticate.ts";
-import { AppError } from "../errors.ts";
+import type { Authenticate } from "./authenticate.ts";
+import { AppError } from "../errors/index.ts";
 import { countryOf } from "../users/geo.ts";
 
 /** What a room knows about the user behind a seat: plain JSON, so it can cross processes. */

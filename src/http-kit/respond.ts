@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import type { AppError } from "../errors.ts";
+import type { AppError } from "../errors/index.ts";
 
 /** The success envelope: `{ success: true, message?, data? }`. */
 export function sendData(res: Response, data: unknown, options: { status?: number; message?: string } = {}): void {

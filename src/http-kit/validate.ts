@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { z } from "zod";
-import { Errors, type FieldError } from "../errors.ts";
+import { Errors, type FieldError } from "../errors/index.ts";
 
 export interface RequestSchemas<B, Q, P> {
   body?: z.ZodType<B>;

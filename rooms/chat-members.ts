@@ -1,5 +1,5 @@
 import type { Presence } from "@colyseus/core";
-import type { ChatMembership } from "../uploads/membership.ts";
+import type { ChatMembership } from "../src/uploads/membership.ts";
 
 /**
  * The two members of each live chat, in presence, so that any process can tell who

@@ -1,11 +1,11 @@
 import { matchMaker, type Presence } from "@colyseus/core";
-import { RoomName, type SeatReservation } from "../../rooms/protocol.ts";
-import { notifyLobby } from "../realtime/lobby-channel.ts";
-import { recordMatch } from "./match-stats.ts";
-import type { SeatAuth } from "../realtime/seat.ts";
-import type { QueueEntry } from "./entry.ts";
-import type { PairHandoff } from "./handoff.ts";
-import type { OpenChat } from "./matchmaker.ts";
+import { RoomName, type SeatReservation } from "./protocol.ts";
+import { notifyLobby } from "./lobby-channel.ts";
+import { recordMatch } from "../src/matchmaking/match-stats.ts";
+import type { SeatAuth } from "../src/auth/seat.ts";
+import type { QueueEntry } from "../src/matchmaking/entry.ts";
+import type { PairHandoff } from "../src/matchmaking/handoff.ts";
+import type { OpenChat } from "../src/matchmaking/matchmaker.ts";
 
 const seatAuth = (entry: QueueEntry): SeatAuth => ({ id: entry.userId, username: entry.username });
 const profileOf = (entry: QueueEntry) =>
