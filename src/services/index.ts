@@ -13,7 +13,6 @@ import { createMeetingSigner, type MeetingSigner } from "../users/meetings.ts";
 import { createModeration, type Moderation } from "../users/moderation.ts";
 import type { AuditStore } from "../users/audit-store.ts";
 import type { SafetyStore } from "../users/safety-store.ts";
-import { emptyShadowPool, type ShadowPoolView } from "../users/shadow-pool.ts";
 import type { UserStore } from "../users/store.ts";
 import { createImageScreener, type ImageScreener } from "../screening/index.ts";
 import { openUploadStore } from "../uploads/index.ts";
@@ -29,7 +28,6 @@ export interface Services {
   /** What moderators did: append-only. */
   audit: AuditStore;
   /** Who is matched only inside the shadow pool (empty until matchmaking keeps one). */
-  shadowPool: ShadowPoolView;
   /** Signs relayed chat messages so reports can quote them verifiably. */
   signer: MessageSigner;
   /** Signs who met whom in a chat, so that only someone who chatted with a user may report them. */
@@ -77,7 +75,6 @@ export async function createServices(config: Config, logger: Logger = createLogg
     users,
     safety: stores.safety,
     audit: stores.audit,
-    shadowPool: emptyShadowPool,
     signer,
     meetings: createMeetingSigner(jwtSecret, config.moderation.reportWindowMs),
     moderation,

@@ -7,8 +7,7 @@ import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import type { MessageSigner } from "./message-signature.ts";
 import type { Moderation } from "./moderation.ts";
-import type { ShadowPoolView } from "./shadow-pool.ts";
-import { adminPageQuery, auditQuery, reportIdParams, unbanBody } from "./admin-schemas.ts";
+import { adminPageQuery, auditQuery, reportIdParams, shadowPoolQuery, unbanBody } from "./admin-schemas.ts";
 import type { AuditAction, AuditEntry, AuditStore } from "./audit-store.ts";
 import { evidenceProblem } from "./moderation.ts";
 import type { Ban, Report, SafetyStore } from "./safety-store.ts";
@@ -35,7 +34,6 @@ export interface AdminRouteDeps {
   audit: AuditStore;
   signer: MessageSigner;
   moderation: Moderation;
-  shadowPool: ShadowPoolView;
   logger: Logger;
 }
 
@@ -46,7 +44,7 @@ export interface AdminRouteDeps {
 export function adminRoutes(deps: AdminRouteDeps): Router | null {
   const { user: admin, password } = deps.admin;
   if (!password) return null;
-  const { users, safety, audit, signer, moderation, shadowPool, logger } = deps;
+  const { users, safety, audit, signer, moderation, logger } = deps;
   const router = Router();
   router.use(requireAdmin({ user: admin, password }));
 
@@ -160,16 +158,16 @@ export function adminRoutes(deps: AdminRouteDeps): Router | null {
     }),
   );
 
-  router.get("/shadow-pool", async (_req, res, next) => {
-    try {
-      const members = await shadowPool.members(HISTORY_ITEMS * 4);
+  router.get(
+    "/shadow-pool",
+    validated({ query: shadowPoolQuery }, async ({ query, res }) => {
+      const { users: members, total } = await moderation.shadowPool(query);
       sendData(res, {
         members: members.map((m) => ({ userId: m.userId, since: m.since.toISOString(), until: m.until.toISOString() })),
+        total,
       });
-    } catch (error) {
-      next(error);
-    }
-  });
+    }),
+  );
 
   return router;
 }

@@ -10,6 +10,12 @@ export const adminPageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_ADMIN_PAGE).default(50),
 });
 
+/** The shadow pool a page at a time, newest in it first. */
+export const shadowPoolQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_ADMIN_PAGE).default(50),
+});
+
 export const auditQuery = adminPageQuery.extend({
   targetId: z.string().regex(/^[0-9a-f]{24}$/, "must be a user id").optional(),
 });

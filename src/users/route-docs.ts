@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RouteDoc } from "../http-kit/route-doc.ts";
-import { adminPageQuery, auditEntrySchema, auditQuery, reportIdParams, reportViewSchema, unbanBody } from "./admin-schemas.ts";
+import { adminPageQuery, auditEntrySchema, auditQuery, reportIdParams, reportViewSchema, shadowPoolQuery, unbanBody } from "./admin-schemas.ts";
 import { restReportSchema } from "./report-schemas.ts";
 import { REPORT_CATEGORIES } from "./safety-store.ts";
 import {
@@ -223,12 +223,17 @@ export const adminRouteDocs: RouteDoc[] = [
     path: "/api/admin/shadow-pool",
     tag: ADMIN,
     summary: "Users matched only inside the shadow pool, and until when",
+    description: "A page at a time (`offset`, `limit`), newest in the pool first; `total` counts every member.",
     auth: "admin",
+    query: shadowPoolQuery,
     rateLimited: true,
     responses: {
       200: {
         description: "Members",
-        data: z.object({ members: z.array(z.object({ userId: z.string(), since: z.iso.datetime(), until: z.iso.datetime() })) }),
+        data: z.object({
+          members: z.array(z.object({ userId: z.string(), since: z.iso.datetime(), until: z.iso.datetime() })),
+          total: z.number().int(),
+        }),
       },
     },
   },

@@ -55,3 +55,6 @@ export async function registerGuest(baseUrl: string, username?: string) {
   if (res.status !== 201) throw new Error(`guest failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { token: res.body.data.token as string, id: res.body.data.user.id as string, username: res.body.data.user.username as string };
 }
+
+/** The `Authorization` header of HTTP Basic auth. */
+export const basicAuth = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });

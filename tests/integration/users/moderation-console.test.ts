@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { ChatClientMessage, ChatServerMessage } from "../../../rooms/protocol.ts";
-import { request } from "../../helpers/http.ts";
+import { basicAuth as basic, request } from "../../helpers/http.ts";
 import { Scrape } from "../../helpers/metrics.ts";
 import { chattingPair, newUser, say, type ChatSide } from "../../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
 const ADMIN = { user: "moderator", password: "admin-password-for-tests" };
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
 const adminAuth = basic(ADMIN.user, ADMIN.password);
 
 async function receivedFrom(a: ChatSide, b: ChatSide, text: string) {
@@ -124,9 +123,10 @@ describe("moderators' console: reports with their evidence, history, bans, and a
     assert.equal(bansAfter - bansBefore, 2, "manual bans are counted");
   });
 
-  it("shows the shadow pool (empty until matchmaking keeps one)", async () => {
-    const res = await admin("GET", "/shadow-pool");
+  it("pages the shadow pool (empty here: its members are listed by the shadow-pool suite)", async () => {
+    const res = await admin("GET", "/shadow-pool?offset=0&limit=10");
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.data.members, []);
+    assert.deepEqual(res.body.data, { members: [], total: 0 });
+    assert.equal((await admin("GET", "/shadow-pool?limit=0")).status, 400);
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { ChatClientMessage, ChatServerMessage, LobbyServerMessage } from "../../../rooms/protocol.ts";
 import { askForMatch, enterLobby, newUser, waitingWith, type TestUser } from "../../helpers/realtime.ts";
+import { basicAuth, request } from "../../helpers/http.ts";
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
 const WIDEN_MS = 300;
@@ -13,6 +14,7 @@ describe("safety: the shadow pool", () => {
       TRUST_PROXY: "loopback",
       REPORT_BAN_THRESHOLD: "3",
       SHADOW_POOL_REPORTERS: "2",
+      ADMIN_PASSWORD: "admin-password-for-tests",
       MATCH_WIDEN_AFTER_MS: String(WIDEN_MS),
     });
   });
@@ -47,6 +49,9 @@ describe("safety: the shadow pool", () => {
     const pool = await server.services.moderation.shadowPool({ offset: 0, limit: 10 });
     assert.deepEqual(pool.users.map((user) => user.userId), [target.id]);
     assert.ok(pool.users[0]!.until.getTime() > Date.now() + 23 * 3600 * 1000, "until the report window passes");
+    const listed = await request(server.baseUrl, "GET", "/api/admin/shadow-pool", { headers: basicAuth("admin", "admin-password-for-tests") });
+    assert.deepEqual(listed.body.data.members.map((m: { userId: string }) => m.userId), [target.id], "the moderators' console lists them");
+    assert.equal(listed.body.data.total, 1);
 
     const shadowed = await enterLobby(target);
     shadowed.room.send("user:match", {});
