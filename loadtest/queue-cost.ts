@@ -14,27 +14,12 @@ import { Redis } from "ioredis";
 import { LocalWaitingQueue } from "../src/matchmaking/local-queue.ts";
 import { defaultQueueOptions, type WaitingQueue } from "../src/matchmaking/queue.ts";
 import { RedisWaitingQueue } from "../src/matchmaking/redis-queue.ts";
-import type { QueueEntry } from "../src/matchmaking/entry.ts";
+import { queueEntry } from "../tests/helpers/queue.ts";
 import { costBetween, readRedisCost, totalCommands, WHOLE_COLLECTION_COMMANDS } from "../tests/helpers/redis-cost.ts";
 import { killAllOnExit } from "./targets/child-process.ts";
 import { startRedis } from "./targets/redis.ts";
 
 const FILL_BATCH = 1000;
-
-const entry = (userId: string, since: number, overrides: Partial<QueueEntry> = {}): QueueEntry => ({
-  userId,
-  username: userId,
-  sessionId: `s-${userId}`,
-  lobbyId: "lobby",
-  preferences: {},
-  queue: "moderated",
-  pool: "moderated",
-  country: null,
-  shareCountry: false,
-  avoidUserIds: [],
-  since,
-  ...overrides,
-});
 
 export interface QueueCostRow {
   queue: string;
@@ -47,7 +32,7 @@ export interface QueueCostRow {
 async function fill(queue: WaitingQueue, size: number, now: number): Promise<void> {
   for (let done = 0; done < size; done += FILL_BATCH) {
     const batch = Array.from({ length: Math.min(FILL_BATCH, size - done) }, (_, i) =>
-      entry(`w${done + i}`, now - size + done + i, { country: "AA", preferences: { country: "ZZ" } }));
+      queueEntry(`w${done + i}`, { since: now - size + done + i, country: "AA", preferences: { country: "ZZ" } }));
     await queue.enqueue(batch, now);
   }
 }
@@ -59,7 +44,7 @@ async function measure(label: string, queue: WaitingQueue, size: number, ops: nu
   const before = redis ? await readRedisCost(redis) : undefined;
   const started = performance.now();
   for (let i = 0; i < ops; i++) {
-    const { pairs } = await queue.enqueue([entry(`n${i}`, now + i, { country: "ZZ" })], now + i);
+    const { pairs } = await queue.enqueue([queueEntry(`n${i}`, { since: now + i, country: "ZZ" })], now + i);
     if (pairs.length !== 1) throw new Error("a newcomer was not paired");
   }
   const micros = ((performance.now() - started) * 1000) / ops;
