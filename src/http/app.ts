@@ -49,6 +49,8 @@ const DEMO_PAGE_DIR = fileURLToPath(new URL("../../public", import.meta.url));
 const BROWSER_SDK_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve("@colyseus/sdk/package.json"))), "dist");
 /** altcha-lib's ES modules (browser key derivation and helpers), imported by the page's challenge worker. */
 const ALTCHA_DIR = path.dirname(fileURLToPath(import.meta.resolve("altcha-lib")));
+/** @noble/hashes' ES modules: the synchronous SHA-256 the challenge worker hashes with. */
+const NOBLE_HASHES_DIR = path.dirname(fileURLToPath(import.meta.resolve("@noble/hashes/sha2.js")));
 
 /** Helmet's defaults, plus what the demo page needs: blob: URLs for voice notes and previews; 'self' covers its WebSocket. */
 const CONTENT_SECURITY_POLICY = {
@@ -101,6 +103,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(express.static(DEMO_PAGE_DIR));
   app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
   app.use("/vendor/altcha", express.static(ALTCHA_DIR));
+  app.use("/vendor/noble-hashes", express.static(NOBLE_HASHES_DIR));
 
   app.use("/api", limits.api);
   app.use("/api/auth", limits.auth);
