@@ -11,14 +11,14 @@ import {
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
 import { forgetChatMembers, publishChatMembers } from "./chat-members.ts";
 import { clientAddress } from "./client-address.ts";
-import { AppError } from "../src/errors/index.ts";
+import { AppError, AppErrorCode } from "../src/errors/index.ts";
 import type { ReportOutcome } from "../src/users/moderation.ts";
 import { asEvidence, signedContent } from "../src/users/report-schemas.ts";
 import { checkAttachment } from "./attachments.ts";
 import { ChatSerializer } from "./chat-serializer.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
-import { createInbound, sendError, type Handlers, type RoomClient } from "./inbound.ts";
+import { createInbound, sendRoomError, type Handlers, type RoomClient } from "./inbound.ts";
 import {
   CallStatus,
   ChatClientMessage,
@@ -224,10 +224,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     let relayed: { content?: string; fileId?: string } = { content: message.content };
     if (message.type !== MessageKind.Text) {
       const checked = await checkAttachment(this.#deps.uploads, message, this.roomId, client.auth!.id, this.#moderated);
-      if ("refusal" in checked) return sendError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
+      if ("refusal" in checked) return sendRoomError(client, checked.refusal.code, checked.refusal.message, ChatClientMessage.Message);
       relayed = checked.attachment;
     } else if (!message.content?.trim()) {
-      return sendError(client, RoomErrorCode.InvalidPayload, "content: a text message needs text", ChatClientMessage.Message);
+      return sendRoomError(client, RoomErrorCode.INVALID_PAYLOAD, "content: a text message needs text", ChatClientMessage.Message);
     } else if (this.#moderated) {
       relayed = { content: maskProfanity(message.content) };
     }
@@ -237,7 +237,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
       stampedFields: (stamp, to) => ({ signature: signer.sign({ ...stamp, to, type: message.type, content: signedContent(relayed) }) }),
     });
     if (!stamp) {
-      return sendError(client, RoomErrorCode.PartnerUnavailable, "Your partner is away and cannot receive more", ChatClientMessage.Message);
+      return sendRoomError(client, RoomErrorCode.PARTNER_UNAVAILABLE, undefined, ChatClientMessage.Message);
     }
     const ack = { id: stamp.id, timestamp: stamp.timestamp };
     this.#send(client, ChatServerMessage.Ack, message.clientMessageId ? { ...ack, clientMessageId: message.clientMessageId } : ack);
@@ -258,8 +258,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
         reporterIp: clientAddress(client),
       });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== RoomErrorCode.ReportRefused) throw error;
-      return sendError(client, RoomErrorCode.ReportRefused, error.message, ChatClientMessage.Report);
+      if (!(error instanceof AppError) || error.code !== AppErrorCode.REPORT_EVIDENCE_INVALID) throw error;
+      return sendRoomError(client, error.code, error.message, ChatClientMessage.Report);
     }
     this.#send(client, ChatServerMessage.ReportAccepted, { reportId: outcome.report.id });
   }

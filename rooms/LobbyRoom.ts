@@ -5,7 +5,7 @@ import type { QueueEntry } from "../src/matchmaking/index.ts";
 import { PresenceEpoch } from "./presence-epoch.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
 import { closeOnForeignFrames } from "./frame-guard.ts";
-import { createInbound, sendError, type RoomClient } from "./inbound.ts";
+import { createInbound, sendRoomError, type RoomClient } from "./inbound.ts";
 import {
   LobbyClientMessage,
   LobbyServerMessage,
@@ -146,7 +146,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     });
     if (status === "busy") {
       this.#waiting.delete(client.sessionId);
-      sendError(client, RoomErrorCode.AlreadyQueued, "You are already waiting for a partner in another window");
+      sendRoomError(client, RoomErrorCode.ALREADY_QUEUED);
       return;
     }
     this.#send(client, LobbyServerMessage.Queued, { position: waiting });

@@ -1,3 +1,4 @@
+import { errorCatalogue } from "../src/errors/catalogue.ts";
 import { describeUpload, type UploadDescription } from "../src/uploads/describe.ts";
 import type { UploadStore } from "../src/uploads/store.ts";
 import { MessageKind, RoomErrorCode, type ChatClientMessage, type ChatClientPayload, type ErrorPayload } from "./protocol.ts";
@@ -20,19 +21,19 @@ export async function checkAttachment(
   refuseSensitive = false,
 ): Promise<AttachmentCheck> {
   if (!message.fileId) {
-    return { refusal: { code: RoomErrorCode.InvalidPayload, message: "fileId: a file or voice message needs a fileId" } };
+    return { refusal: { code: RoomErrorCode.INVALID_PAYLOAD, message: "fileId: a file or voice message needs a fileId" } };
   }
   const upload = await uploads.get(message.fileId);
   if (!upload || upload.roomId !== roomId || upload.ownerId !== senderId) {
-    return { refusal: { code: RoomErrorCode.UnknownFile, message: "fileId: you have no such upload in this chat" } };
+    return { refusal: { code: RoomErrorCode.UNKNOWN_FILE, message: errorCatalogue.UNKNOWN_FILE.message } };
   }
   const isVoiceNote = upload.duration !== null;
   if (isVoiceNote !== (message.type === MessageKind.Voice)) {
     const expected = isVoiceNote ? MessageKind.Voice : MessageKind.File;
-    return { refusal: { code: RoomErrorCode.InvalidPayload, message: `type: this upload is sent as a ${expected} message` } };
+    return { refusal: { code: RoomErrorCode.INVALID_PAYLOAD, message: `type: this upload is sent as a ${expected} message` } };
   }
   if (upload.sensitive && refuseSensitive) {
-    return { refusal: { code: RoomErrorCode.ImageRefused, message: "fileId: this image was flagged as sensitive and this chat is moderated" } };
+    return { refusal: { code: RoomErrorCode.IMAGE_REFUSED, message: "fileId: this image was flagged as sensitive and this chat is moderated" } };
   }
   return { attachment: describeUpload(upload) };
 }

@@ -1,6 +1,7 @@
 import type { Client } from "@colyseus/core";
 import type { z } from "zod";
 import { metrics } from "../src/metrics/index.ts";
+import { errorCatalogue } from "../src/errors/catalogue.ts";
 import { RoomErrorCode, type ErrorPayload } from "./protocol.ts";
 import type { RoomClientShape } from "./deps.ts";
 
@@ -10,10 +11,10 @@ export type Handlers<S extends Schemas> = {
   [K in keyof S]: (client: RoomClient, payload: z.output<S[K]>) => void | Promise<void>;
 };
 
-/** Sends an `error` to one client, and counts refusals of bad input and of floods. */
-export function sendError(client: RoomClient, code: RoomErrorCode, message: string, type?: string): void {
-  if (code === RoomErrorCode.RateLimited) metrics.rateLimited("room_messages");
-  else if (code === RoomErrorCode.InvalidPayload || code === RoomErrorCode.UnknownType) metrics.validationFailed("room");
+/** Sends an `error` to one client (the catalogue's message unless given one), and counts refusals of bad input and of floods. */
+export function sendRoomError(client: RoomClient, code: RoomErrorCode, message: string = errorCatalogue[code].message, type?: string): void {
+  if (code === RoomErrorCode.RATE_LIMITED) metrics.rateLimited("room_messages");
+  else if (code === RoomErrorCode.INVALID_PAYLOAD || code === RoomErrorCode.UNKNOWN_TYPE) metrics.validationFailed("room");
   const payload: ErrorPayload = type === undefined ? { code, message } : { code, message, type };
   client.send("error", payload);
 }
@@ -34,16 +35,16 @@ export function createInbound<S extends Schemas>(schemas: S, handlers: Handlers<
   const handle = (client: RoomClient, type: unknown, payload: unknown, allowed: boolean): void | Promise<void> => {
     const typeName = typeof type === "string" ? type.slice(0, 64) : undefined;
     if (!allowed) {
-      sendError(client, RoomErrorCode.RateLimited, "Too many messages; this one was dropped", typeName);
+      sendRoomError(client, RoomErrorCode.RATE_LIMITED, "Too many messages; this one was dropped", typeName);
       return;
     }
     if (typeName === undefined || !Object.hasOwn(schemas, typeName)) {
-      sendError(client, RoomErrorCode.UnknownType, `Unknown message type "${typeName ?? String(type).slice(0, 64)}"`);
+      sendRoomError(client, RoomErrorCode.UNKNOWN_TYPE, `Unknown message type "${typeName ?? String(type).slice(0, 64)}"`);
       return;
     }
     const parsed = schemas[typeName]!.safeParse(payload);
     if (!parsed.success) {
-      sendError(client, RoomErrorCode.InvalidPayload, describe(parsed.error), typeName);
+      sendRoomError(client, RoomErrorCode.INVALID_PAYLOAD, describe(parsed.error), typeName);
       return;
     }
     return handlers[typeName as keyof S]!(client, parsed.data as z.output<S[keyof S]>);

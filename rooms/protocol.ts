@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { MatchQueue, matchPreferences } from "../src/matchmaking/preferences.ts";
 import { reportInputSchema } from "../src/users/report-schemas.ts";
+import type { RoomErrorCode } from "../src/errors/catalogue.ts";
 
 export const RoomName = { Lobby: "lobby", Chat: "chat" } as const;
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
@@ -64,21 +65,8 @@ export const ChatServerMessage = {
 export type ChatServerMessage = (typeof ChatServerMessage)[keyof typeof ChatServerMessage];
 
 /** Codes carried by the `error` message. */
-export const RoomErrorCode = {
-  InvalidPayload: "INVALID_PAYLOAD",
-  UnknownType: "UNKNOWN_TYPE",
-  RateLimited: "RATE_LIMITED",
-  Unsupported: "UNSUPPORTED",
-  AlreadyQueued: "ALREADY_QUEUED",
-  PartnerUnavailable: "PARTNER_UNAVAILABLE",
-  UnknownFile: "UNKNOWN_FILE",
-  ReportRefused: "REPORT_EVIDENCE_INVALID",
-  /** An image the screening flagged as sensitive, sent in a moderated chat. */
-  ImageRefused: "IMAGE_REFUSED",
-  Banned: "BANNED",
-  Internal: "INTERNAL_ERROR",
-} as const;
-export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
+/** The codes of a room `error` message: the room part of the error catalogue. */
+export { RoomErrorCode } from "../src/errors/catalogue.ts";
 
 export const PartnerLeftReason = {
   Left: "left",

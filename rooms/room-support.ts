@@ -1,6 +1,6 @@
 import { OnMessageException, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import type { Logger } from "../src/logger/index.ts";
-import { sendError, type RoomClient } from "./inbound.ts";
+import { sendRoomError, type RoomClient } from "./inbound.ts";
 import { RoomErrorCode } from "./protocol.ts";
 import type { MessageBudget } from "../src/presence/index.ts";
 
@@ -13,7 +13,7 @@ export function reportRoomException(logger: Logger, roomName: string, error: Roo
   }
   logger.error("Room handler failed", { room: roomName, method, error: error.message, stack: error.stack });
   if (error instanceof OnMessageException && error.client) {
-    sendError(error.client as RoomClient, RoomErrorCode.Internal, "Something went wrong handling that message");
+    sendRoomError(error.client as RoomClient, RoomErrorCode.INTERNAL_ERROR, "Something went wrong handling that message");
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Router, type RequestHandler } from "express";
-import { AppError, Errors, ErrorCode } from "../errors/index.ts";
+import { AppError, AppErrorCode, Errors } from "../errors/index.ts";
 import { sendData } from "../http-kit/respond.ts";
 import { validated } from "../http-kit/validate.ts";
 import type { Logger } from "../logger/index.ts";
@@ -112,7 +112,7 @@ async function createGuest(users: UserStore, username: string | undefined): Prom
     try {
       return await create(`guest_${randomBytes(4).toString("hex")}`);
     } catch (error) {
-      const collided = error instanceof AppError && error.code === ErrorCode.USER_EXISTS;
+      const collided = error instanceof AppError && error.code === AppErrorCode.USER_EXISTS;
       if (!collided || attempt >= GUEST_NAME_ATTEMPTS) throw error;
     }
   }

@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import { Errors } from "../errors/index.ts";
 import { credentialOf, secretsMatch } from "./credentials.ts";
-import { sendError } from "./respond.ts";
+import { sendAppError } from "./respond.ts";
 
 const CHALLENGE = 'Basic realm="Pairline admin", charset="UTF-8"';
 
@@ -22,6 +22,6 @@ export function requireAdmin(admin: { user: string; password: string }): Request
     const passwordMatches = secretsMatch(presented?.password ?? "", admin.password);
     if (presented && userMatches && passwordMatches) return next();
     res.set("WWW-Authenticate", CHALLENGE);
-    sendError(res, Errors.unauthorized("Admin credentials required"));
+    sendAppError(res, Errors.unauthorized("Admin credentials required"));
   };
 }

@@ -11,7 +11,7 @@ export function sendData(res: Response, data: unknown, options: { status?: numbe
 }
 
 /** The error envelope: `{ success: false, message, code, errors? }`. */
-export function sendError(res: Response, error: AppError): void {
+export function sendAppError(res: Response, error: AppError): void {
   if (error.retryAfterSeconds !== undefined) res.set("Retry-After", String(error.retryAfterSeconds));
   res.status(error.status).json({
     success: false,

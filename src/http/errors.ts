@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, ErrorCode, Errors } from "../errors/index.ts";
+import { AppError, AppErrorCode, Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
-import { sendError } from "../http-kit/respond.ts";
+import { sendAppError } from "../http-kit/respond.ts";
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(Errors.notFound(`No route for ${req.method} ${req.path}`));
@@ -16,7 +16,7 @@ function fromHttpError(error: { type?: unknown; status?: unknown }): AppError | 
     return Errors.unsupportedMediaType("Unsupported body encoding");
   }
   if (typeof error.status === "number" && error.status >= 400 && error.status < 500) {
-    return new AppError("BAD_REQUEST", error.status, "Bad request");
+    return Errors.badRequest(error.status);
   }
   return null;
 }
@@ -31,11 +31,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           ? fromHttpError(error as { type?: unknown; status?: unknown })
           : null;
     if (known) {
-      if (known.code === ErrorCode.VALIDATION_FAILED) metrics.validationFailed("rest");
-      return sendError(res, known);
+      if (known.code === AppErrorCode.VALIDATION_FAILED) metrics.validationFailed("rest");
+      return sendAppError(res, known);
     }
     const stack = error instanceof Error ? error.stack : String(error);
     logger.error("Unhandled error", { requestId: req.id, method: req.method, path: req.path, stack });
-    sendError(res, Errors.internal());
+    sendAppError(res, Errors.internal());
   };
 }

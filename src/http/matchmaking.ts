@@ -1,7 +1,7 @@
 import type http from "node:http";
-import { ErrorCode as ColyseusError, type Server } from "@colyseus/core";
+import { ErrorCode as ColyseusErrorCode, type Server } from "@colyseus/core";
 import express, { type RequestHandler, type Response as ExpressResponse } from "express";
-import { ErrorCode, Errors } from "../errors/index.ts";
+import { AppErrorCode, Errors, errorCatalogue, type HttpErrorCode } from "../errors/index.ts";
 import { pinClientIp } from "./client-ip.ts";
 
 /** Colyseus's HTTP matchmaking (`POST /matchmake/:method/:roomName`), served as an Express route. */
@@ -26,12 +26,12 @@ export const MATCHMAKING_TIMEOUT_MS = 3000;
  * acts on. The SDK's `MatchMakeError.code` is the HTTP status; the body keeps the
  * Colyseus code as `colyseusCode` and the message.
  */
-const CLIENT_MISTAKES: Record<number, { status: number; code: string }> = {
-  [ColyseusError.MATCHMAKE_NO_HANDLER]: { status: 404, code: ErrorCode.NOT_FOUND },
-  [ColyseusError.MATCHMAKE_INVALID_CRITERIA]: { status: 404, code: ErrorCode.NOT_FOUND },
-  [ColyseusError.MATCHMAKE_INVALID_ROOM_ID]: { status: 404, code: ErrorCode.NOT_FOUND },
-  [ColyseusError.MATCHMAKE_EXPIRED]: { status: 410, code: "EXPIRED" },
-  [ColyseusError.AUTH_FAILED]: { status: 401, code: ErrorCode.UNAUTHORIZED },
+const CLIENT_MISTAKES: Record<number, HttpErrorCode> = {
+  [ColyseusErrorCode.MATCHMAKE_NO_HANDLER]: AppErrorCode.NOT_FOUND,
+  [ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA]: AppErrorCode.NOT_FOUND,
+  [ColyseusErrorCode.MATCHMAKE_INVALID_ROOM_ID]: AppErrorCode.NOT_FOUND,
+  [ColyseusErrorCode.MATCHMAKE_EXPIRED]: AppErrorCode.EXPIRED,
+  [ColyseusErrorCode.AUTH_FAILED]: AppErrorCode.UNAUTHORIZED,
 };
 
 /** How long the rest of a refused body is read (and discarded) so the client sees the answer, before the connection is cut. */
@@ -104,8 +104,9 @@ async function answer(res: ExpressResponse, response: Response): Promise<void> {
   const message = String(refusal.error ?? refusal.message ?? response.statusText ?? "Matchmaking failed").slice(0, 300);
   if (response.status === 503) throw Errors.unavailable(message);
   if (!mistake && response.status >= 500) throw new Error(`Matchmaking failed (${colyseusCode}): ${message}`);
-  const status = mistake?.status ?? response.status;
-  res.status(status).json({ success: false, message, code: mistake?.code ?? "BAD_REQUEST", colyseusCode });
+  const code = mistake ?? AppErrorCode.BAD_REQUEST;
+  const status = mistake ? errorCatalogue[mistake].status : response.status;
+  res.status(status).json({ success: false, message, code, colyseusCode });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Config } from "../config/index.ts";
 import { Errors } from "../errors/index.ts";
 import { metrics, renderMetrics } from "../metrics/index.ts";
 import { credentialOf, secretsMatch } from "../http-kit/credentials.ts";
-import { sendError } from "../http-kit/respond.ts";
+import { sendAppError } from "../http-kit/respond.ts";
 
 /** The low-cardinality label of a request: its route pattern, its mount, or a fixed word. */
 function routeLabel(req: Request, pattern: string | undefined, status: number): string {
@@ -31,7 +31,7 @@ export function metricsEndpoint(config: Pick<Config, "metricsToken">): RequestHa
       const presented = credentialOf(req.get("authorization"), "bearer");
       if (presented === null || !secretsMatch(presented, config.metricsToken)) {
         res.set("WWW-Authenticate", 'Bearer realm="metrics"');
-        return sendError(res, Errors.unauthorized("Metrics token required"));
+        return sendAppError(res, Errors.unauthorized("Metrics token required"));
       }
     }
     try {

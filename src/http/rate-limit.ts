@@ -7,7 +7,7 @@ import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
 import { connectRedis } from "../redis/connect.ts";
 import { redisRateLimitStore } from "./redis-rate-limit-store.ts";
-import { sendError } from "../http-kit/respond.ts";
+import { sendAppError } from "../http-kit/respond.ts";
 
 /**
  * The per-IP limits: auth (credential endpoints), api (everything under /api), upload,
@@ -78,7 +78,7 @@ export function createRateLimits(config: Pick<Config, "rateLimits" | "redis">, l
       requestWasSuccessful: (_req, res) => res.statusCode !== 401,
       handler: (_req, res) => {
         metrics.rateLimited(name);
-        sendError(res, Errors.rateLimited());
+        sendAppError(res, Errors.rateLimited());
       },
       logger: {
         error: (error, message) => logger.error(message ?? "Rate limiter error", { limiter: name, error: String(error) }),

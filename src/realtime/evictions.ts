@@ -35,7 +35,7 @@ export async function evictBanned(presence: Presence): Promise<() => void> {
       const room = matchMaker.getLocalRoomById(roomId);
       if (!room) continue;
       for (const client of (room.clients as Client[]).filter((c) => (c.auth as { id?: string } | undefined)?.id === userId)) {
-        const error: ErrorPayload = { code: RoomErrorCode.Banned, message: `Banned until ${until}` };
+        const error: ErrorPayload = { code: RoomErrorCode.BANNED, message: `Banned until ${until}` };
         client.send("error", error);
         client.leave(CloseCode.CONSENTED);
       }

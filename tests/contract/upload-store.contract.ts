@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { AppError, ErrorCode } from "../../src/errors/index.ts";
+import { AppError, AppErrorCode } from "../../src/errors/index.ts";
 import type { NewUpload, UploadQuota, UploadStore } from "../../src/uploads/store.ts";
 
 export type OpenUploadStore = (quota: UploadQuota) => Promise<UploadStore>;
@@ -21,7 +21,7 @@ async function readAll(store: UploadStore, id: string, range?: { start: number; 
 async function rejectsWithQuota(promise: Promise<unknown>) {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof AppError);
-    assert.equal(error.code, ErrorCode.UPLOAD_QUOTA_EXCEEDED);
+    assert.equal(error.code, AppErrorCode.UPLOAD_QUOTA_EXCEEDED);
     assert.equal(error.status, 413);
     return true;
   });

@@ -48,7 +48,7 @@ describe("uploads: images are screened before the partner sees them", function (
       assert.equal(flagged.body.data.sensitive, true);
       a.room.send(ChatClientMessage.Message, { type: "file", fileId: flagged.body.data.fileId });
       const error = await a.inbox.next(ChatServerMessage.Error);
-      assert.equal(error.code, RoomErrorCode.ImageRefused);
+      assert.equal(error.code, RoomErrorCode.IMAGE_REFUSED);
       const clean = await share(server, a, checkerboard());
       a.room.send(ChatClientMessage.Message, { type: "file", fileId: clean.body.data.fileId });
       assert.equal((await b.inbox.next(ChatServerMessage.Message)).fileId, clean.body.data.fileId, "the next, clean image is the first thing the partner gets");

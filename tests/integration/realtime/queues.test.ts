@@ -31,7 +31,7 @@ describe("safety: the moderated and the 18+ queues", () => {
     const session = await newUser(server.baseUrl).then(enterLobby);
     session.room.send(LobbyClientMessage.Match, { queue: "adult" });
     const error = await session.inbox.next(LobbyServerMessage.Error);
-    assert.equal(error.code, RoomErrorCode.InvalidPayload);
+    assert.equal(error.code, RoomErrorCode.INVALID_PAYLOAD);
     assert.match(error.message, /ageConfirmed/);
     const other = await waiting(server.baseUrl, ADULT);
     await new Promise((resolve) => setTimeout(resolve, WIDEN_MS + 1500));
