@@ -6,12 +6,16 @@
  *                       "<pool>|all" every entry of one pool; the others are named "<pool>|<bucket>")
  *   exp          zset   userId by lease expiry (a sweep reads only what expired)
  *   claimed      zset   userId by hand-off deadline
- *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry
+ *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry; an entry
+ *                       whose set may exist is stored with `a`, so the matcher reads only sets that exist
  * Bucket and avoid keys are computed in the script: fine on one Redis, not on Redis Cluster.
  */
 
 const common = `
 local P = ARGV[1]
+local READ_AHEAD = 4
+-- Users claimed by this run of the script: a record in hand may predate its claim.
+local taken = {}
 local E, EXP, CLAIMED = P .. 'e', P .. 'exp', P .. 'claimed'
 local function bucket(name) return P .. 'b:' .. name end
 local function avoidKey(id) return P .. 'avoid:' .. id end
@@ -23,12 +27,13 @@ end
 local function save(id, rec) redis.call('HSET', E, id, cjson.encode(rec)) end
 local function index(id, rec) for _, b in ipairs(rec.b) do redis.call('ZADD', bucket(b), rec.e.since, id) end end
 local function unindex(id, rec) for _, b in ipairs(rec.b) do redis.call('ZREM', bucket(b), id) end end
+-- A claimed or paused entry is out of its buckets already.
 local function drop(id, rec)
-  if rec then unindex(id, rec) end
+  if rec and not rec.c and not rec.p then unindex(id, rec) end
   redis.call('HDEL', E, id)
   redis.call('ZREM', EXP, id)
-  redis.call('ZREM', CLAIMED, id)
-  redis.call('DEL', avoidKey(id))
+  if not rec or rec.c then redis.call('ZREM', CLAIMED, id) end
+  if not rec or rec.a then redis.call('DEL', avoidKey(id)) end
 end
 local function keepAvoid(id, ttl)
   if redis.call('PTTL', avoidKey(id)) < ttl then redis.call('PEXPIRE', avoidKey(id), ttl) end
@@ -75,14 +80,14 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   -- Avoid sets are read only for a candidate about to become the best: a pass over a
   -- crowd of equals costs two SISMEMBER per pick, not per candidate. An avoided
   -- candidate that lost the draw still counts as a tie (a slight bias, never a wrong pair).
-  local function allowed(cid)
-    return redis.call('SISMEMBER', avoidKey(id), cid) == 0 and redis.call('SISMEMBER', avoidKey(cid), id) == 0
+  local function allowed(cid, c)
+    return not (rec.a and redis.call('SISMEMBER', avoidKey(id), cid) == 1)
+      and not (c.a and redis.call('SISMEMBER', avoidKey(cid), id) == 1)
   end
-  local function consider(cid)
-    if seen[cid] then return end
-    seen[cid] = true
-    local c = load(cid)
-    if not c or c.c or c.p or c.e.pool ~= rec.e.pool then return end
+  local function consider(cid, raw)
+    if not raw then return end
+    local c = cjson.decode(raw)
+    if c.c or c.p or c.e.pool ~= rec.e.pool then return end
     local rank
     if preferencesMatch(rec.e, c.e) then rank = 2
     elseif widened and now - c.e.since >= widen then rank = 4
@@ -90,23 +95,38 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
     if fresh[cid] then rank = rank + 1 end
     if rank > bestRank then return end
     if rank < bestRank then
-      if allowed(cid) then best, bestRec, bestRank, ties = cid, c, rank, 1 end
+      if allowed(cid, c) then best, bestRec, bestRank, ties = cid, c, rank, 1 end
     elseif newcomer and not fresh[cid] then
-      if c.e.since < bestRec.e.since and allowed(cid) then best, bestRec = cid, c end
+      if c.e.since < bestRec.e.since and allowed(cid, c) then best, bestRec = cid, c end
     else
       ties = ties + 1
       if math.random(ties) == 1 then
-        if allowed(cid) then best, bestRec = cid, c else ties = ties - 1 end
+        if allowed(cid, c) then best, bestRec = cid, c else ties = ties - 1 end
       end
     end
   end
   -- Buckets are ordered by waiting time: once a newcomer holds a matching partner who was
   -- already waiting (the best rank), nobody later in the bucket can beat them, so a burst
-  -- reads one or two entries per pick instead of the whole window.
+  -- reads one or two entries per pick instead of the whole window. Entries are read a
+  -- few at a time (one HMGET each): a long scan costs a few commands, a short one one.
   local function scan(ids)
-    for k = 1, #ids, 2 do
-      if newcomer and bestRank == 2 and tonumber(ids[k + 1]) >= bestRec.e.since then return end
-      consider(ids[k])
+    local k = 1
+    while k <= #ids do
+      local chunk, scores = {}, {}
+      while k <= #ids and #chunk < READ_AHEAD do
+        if not seen[ids[k]] then
+          seen[ids[k]] = true
+          chunk[#chunk + 1], scores[#chunk + 1] = ids[k], tonumber(ids[k + 1])
+        end
+        k = k + 2
+      end
+      if #chunk > 0 then
+        local raws = redis.call('HMGET', E, unpack(chunk))
+        for j = 1, #chunk do
+          if newcomer and bestRank == 2 and scores[j] >= bestRec.e.since then return end
+          consider(chunk[j], raws[j])
+        end
+      end
     end
   end
   for _, b in ipairs(group) do scan(redis.call('ZRANGE', bucket(b), 0, window - 1, 'WITHSCORES')) end
@@ -118,17 +138,19 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
     unindex(pair[1], pair[2])
     pair[2].c = 1
     save(pair[1], pair[2])
+    taken[pair[1]] = true
     redis.call('ZADD', CLAIMED, now + claimMs, pair[1])
   end
   return bestRec
 end
 
 -- Serves each id in turn; returns the claimed pairs as JSON entries, flat.
-local function serveAll(ids, now, widen, window, claimMs, fresh)
+-- \`known\` holds the records the caller has in hand (newcomers): they are not read again.
+local function serveAll(ids, now, widen, window, claimMs, fresh, known)
   local found = {}
   for _, id in ipairs(ids) do
-    local rec = load(id)
-    if rec and not rec.c and not rec.p then
+    local rec = (known and known[id]) or load(id)
+    if rec and not rec.c and not rec.p and not taken[id] then
       local partner = serve(id, rec, now, widen, window, claimMs, fresh or {})
       if partner then
         table.insert(found, cjson.encode(rec.e))
@@ -144,7 +166,7 @@ end
 const enqueue = `
 local now, widen, lease, claimMs, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 math.randomseed(tonumber(ARGV[7]))
-local statuses, fresh, isFresh, i = {}, {}, {}, 9
+local statuses, fresh, isFresh, records, i = {}, {}, {}, {}, 9
 for n = 1, tonumber(ARGV[8]) do
   local id, raw, avoidCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local rec = cjson.decode(raw)
@@ -152,18 +174,20 @@ for n = 1, tonumber(ARGV[8]) do
   if held then
     statuses[n] = (held.e.sessionId == rec.e.sessionId) and 'queued' or 'busy'
   else
-    redis.call('HSET', E, id, raw)
-    index(id, rec)
-    redis.call('ZADD', EXP, now + lease, id)
     for k = 1, avoidCount do redis.call('SADD', avoidKey(id), ARGV[i + 2 + k]) end
     if avoidCount > 0 then keepAvoid(id, 2 * lease) end
+    if avoidCount > 0 or redis.call('EXISTS', avoidKey(id)) == 1 then rec.a = 1 end
+    save(id, rec)
+    index(id, rec)
+    redis.call('ZADD', EXP, now + lease, id)
     statuses[n] = 'queued'
     table.insert(fresh, id)
     isFresh[id] = true
+    records[id] = rec
   end
   i = i + 3 + avoidCount
 end
-local found = serveAll(fresh, now, widen, window, claimMs, isFresh)
+local found = serveAll(fresh, now, widen, window, claimMs, isFresh, records)
 return { statuses, found, redis.call('HLEN', E) }
 `;
 
@@ -229,10 +253,15 @@ return 1
 const avoid = `
 local a, b, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
 if ARGV[5] == '1' then
-  redis.call('SADD', avoidKey(a), b)
-  redis.call('SADD', avoidKey(b), a)
-  keepAvoid(a, ttl)
-  keepAvoid(b, ttl)
+  for _, pair in ipairs({ { a, b }, { b, a } }) do
+    redis.call('SADD', avoidKey(pair[1]), pair[2])
+    keepAvoid(pair[1], ttl)
+    local rec = load(pair[1])
+    if rec and not rec.a then
+      rec.a = 1
+      save(pair[1], rec)
+    end
+  end
 else
   redis.call('SREM', avoidKey(a), b)
   redis.call('SREM', avoidKey(b), a)
