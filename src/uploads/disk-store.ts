@@ -147,6 +147,8 @@ export class DiskUploadStore implements UploadStore {
   deleteRoom(roomId: string): Promise<number> {
     return this.#rooms.run(roomId, async () => {
       const dir = path.join(this.#roomsDir, roomKey(roomId));
+      // Most chats end without an upload: a missing folder is told by one cached lookup, not by an ENOENT error from the thread pool.
+      if (!fs.statSync(dir, { throwIfNoEntry: false })) return 0;
       const ids = (await listDir(dir)).filter((name) => ID_PATTERN.test(name));
       await Promise.all(ids.map((id) => fsp.rm(this.#recordPath(id), { force: true })));
       await fsp.rm(dir, { recursive: true, force: true });
