@@ -49,11 +49,12 @@ export function randomValue(rng: Rng, depth = 0): unknown {
     case 8:
       if (depth === 0 && rng.chance(0.05)) return Array.from({ length: rng.int(5000) }, () => rng.int(2 ** 31));
       return Array.from({ length: rng.int(6) }, () => randomValue(rng, depth + 1));
-    default: {
-      const out: Record<string, unknown> = {};
-      for (let i = rng.int(6); i > 0; i--) out[rng.chance(0.5) ? rng.pick(NASTY_KEYS) : randomString(rng).slice(0, 20)] = randomValue(rng, depth + 1);
-      return out;
-    }
+    default:
+      // Own keys, as a decoder makes them: assigning `__proto__` would set the prototype instead (to a Buffer,
+      // whose numeric keys then refuse a BigInt value), and the payload would not carry the key at all.
+      return Object.fromEntries(
+        Array.from({ length: rng.int(6) }, () => [rng.chance(0.5) ? rng.pick(NASTY_KEYS) : randomString(rng).slice(0, 20), randomValue(rng, depth + 1)]),
+      );
   }
 }
 
