@@ -5,9 +5,12 @@ import { CallStatus } from "./protocol.ts";
  * A chat's whole state encodes to a few hundred bytes, but Colyseus gives each room
  * two encode buffers of `Encoder.BUFFER_SIZE` (16 KB by default): 32 KB per chat, half
  * of what a chatting client costs the server. Chat rooms are the only rooms with state;
- * a buffer that ever proves too small is grown by the encoder.
+ * a buffer that ever proves too small is grown by the encoder. The size is process-wide,
+ * so the server that defines the rooms sets it, not this module's import.
  */
-Encoder.BUFFER_SIZE = 2 * 1024;
+export function useSmallStateBuffers(): void {
+  Encoder.BUFFER_SIZE = 2 * 1024;
+}
 
 /** What both sides of a chat render; messages themselves are never kept in state. */
 export const Participant = schema(

@@ -3,6 +3,7 @@ import { ChatRoom } from "../rooms/ChatRoom.ts";
 import type { RoomDeps } from "../rooms/deps.ts";
 import { LobbyRoom } from "../rooms/LobbyRoom.ts";
 import { RoomName } from "../rooms/protocol.ts";
+import { useSmallStateBuffers } from "../rooms/state.ts";
 import type { Authenticate } from "./auth/authenticate.ts";
 import { authenticateSeat } from "./auth/seat.ts";
 
@@ -30,6 +31,7 @@ function seatChecked<T extends RoomClass>(RoomType: T, authenticate: Authenticat
  * clients typed: `new Client<PairlineServer>(url)`.
  */
 export function definePairlineServer({ deps, authenticate, ...engine }: PairlineServerOptions) {
+  useSmallStateBuffers();
   return defineServer({
     ...engine,
     rooms: {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config/index.ts";
 import { createApp } from "./http/app.ts";
 import { createCorsPolicy } from "./http/cors.ts";
+import { createRateLimits } from "./http/rate-limit.ts";
 import { createMatchmakingBridge } from "./http/matchmaking.ts";
 import { developmentPlayground } from "./http/playground.ts";
 import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
@@ -33,7 +34,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     beforeUpgrade: refuseForeignOrigins(cors),
   });
   const matchmaking = createMatchmakingBridge();
+  const rateLimits = createRateLimits(config, services.logger);
   const app = createApp(services, {
+    cors,
+    rateLimits,
     chatMembership: realtime.chatMembership,
     directory: realtime.directory,
     realtimeLoad: realtime.load,
@@ -57,6 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.limits.shutdownTimeoutMs);
       await stopped;
       clearTimeout(deadline);
+      await rateLimits.close();
       await services.close();
       services.logger.info("Pairline stopped");
     })());

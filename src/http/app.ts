@@ -16,13 +16,13 @@ import type { PeopleDirectory } from "../users/directory.ts";
 import { adminRouteDocs, userRouteDocs } from "../users/route-docs.ts";
 import { userRoutes } from "../users/routes.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
-import { corsMiddleware, createCorsPolicy } from "./cors.ts";
+import { corsMiddleware, type CorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics.ts";
 import { adminMonitor } from "./monitor.ts";
 import { opsRouteDocs } from "./ops-docs.ts";
 import { matchmakingBody } from "./matchmaking.ts";
-import { createRateLimits } from "./rate-limit.ts";
+import type { RateLimits } from "./rate-limit.ts";
 import { readyEndpoint, type ReadinessCheck } from "./ready.ts";
 import { requestLog } from "./request-log.ts";
 import { sendData } from "../http-kit/respond.ts";
@@ -30,6 +30,10 @@ import { createRoutePatterns } from "./route-table.ts";
 import { socketStatsRouteDocs, socketStatsRoutes, type SocketStatsDeps } from "./socket-stats.ts";
 
 export interface AppOptions {
+  /** The CORS policy, built once for Express and Colyseus alike. */
+  cors: CorsPolicy;
+  /** The per-IP limits; whoever creates them closes them on shutdown. */
+  rateLimits: RateLimits;
   /** Dependencies `/ready` checks besides the user store, e.g. the realtime presence. */
   readiness?: Record<string, ReadinessCheck>;
   /** Serves Colyseus's `POST /matchmake/:method/:roomName` (see `matchmaking.ts`). */
@@ -76,19 +80,19 @@ function securityHeaders(config: Services["config"]): RequestHandler {
 export const routeDocs = [...opsRouteDocs, ...socketStatsRouteDocs, ...authRouteDocs, ...rtcRouteDocs, ...uploadRouteDocs, ...userRouteDocs, ...adminRouteDocs];
 
 /** Builds the Express application; `server.ts` mounts it on the shared HTTP server next to Colyseus. */
-export function createApp(services: Services, options: AppOptions = {}): Express {
+export function createApp(services: Services, options: AppOptions): Express {
   const { config, logger } = services;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.set("query parser", "simple");
 
-  const limits = createRateLimits(config, logger);
+  const limits = options.rateLimits;
 
   app.use(httpMetrics(createRoutePatterns(app)));
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
-  app.use(corsMiddleware(createCorsPolicy(config)));
+  app.use(corsMiddleware(options.cors));
   if (options.matchmaking) app.post("/matchmake/:method/:roomName", limits.matchmake, ...matchmakingBody(config.limits.jsonBodyBytes), options.matchmaking);
 
   app.get("/health", (_req, res) => {

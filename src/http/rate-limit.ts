@@ -5,7 +5,7 @@ import type { Config, RedisTarget } from "../config/index.ts";
 import { Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
-import { connectRedis } from "../redis/connect.ts";
+import { connectRedis, disconnectRedis } from "../redis/connect.ts";
 import { redisRateLimitStore } from "./redis-rate-limit-store.ts";
 import { sendAppError } from "../http-kit/respond.ts";
 
@@ -14,28 +14,26 @@ import { sendAppError } from "../http-kit/respond.ts";
  * matchmake (Colyseus's HTTP routes), admin (wrong admin credentials, on the monitor and the admin API alike).
  */
 export type LimiterName = "auth" | "api" | "upload" | "matchmake" | "admin";
-export type RateLimits = Record<LimiterName, RequestHandler>;
+export type RateLimits = Record<LimiterName, RequestHandler> & {
+  /** Closes the shared counters' connection, if any (on shutdown, after the last request). */
+  close(): Promise<void>;
+};
 
 /** A rate limit check waits no longer than this for Redis; the request then passes uncounted (and it is logged). */
 const REDIS_RATE_LIMIT_TIMEOUT_MS = 500;
 
-/** One Redis connection per process for every limiter. */
-let sharedRedis: { key: string; client: Redis } | undefined;
-function rateLimitRedis(target: RedisTarget, logger: Logger): Redis {
-  const key = JSON.stringify(target);
-  if (sharedRedis?.key !== key) {
-    sharedRedis = { key, client: connectRedis(target, logger, "rate-limits", { commandTimeoutMs: REDIS_RATE_LIMIT_TIMEOUT_MS }) };
-  }
-  return sharedRedis.client;
-}
-
 /**
  * The one place that decides where hit counts live. Each limiter gets its own
- * store; a shared one (Redis, keyed by `name`) makes the limits hold across processes.
+ * store; a shared one (Redis, keyed by `name`, over one connection for every limiter)
+ * makes the limits hold across processes.
  */
-export function rateLimitStore(config: Pick<Config, "redis">, name: LimiterName, logger: Logger): Store {
-  if (config.redis) return redisRateLimitStore(rateLimitRedis(config.redis, logger), name);
-  return new MemoryStore();
+function rateLimitStores(target: RedisTarget | undefined, logger: Logger): { storeFor(name: LimiterName): Store; close(): Promise<void> } {
+  if (!target) return { storeFor: () => new MemoryStore(), close: async () => {} };
+  const redis: Redis = connectRedis(target, logger, "rate-limits", { commandTimeoutMs: REDIS_RATE_LIMIT_TIMEOUT_MS });
+  return {
+    storeFor: (name) => redisRateLimitStore(redis, name),
+    close: () => disconnectRedis(redis),
+  };
 }
 
 interface LimiterSpec {
@@ -62,6 +60,7 @@ function specs(limits: Config["rateLimits"]): Record<LimiterName, LimiterSpec> {
 
 /** One middleware per limit: standard `RateLimit-*` headers (draft-8), and a 429 `RATE_LIMITED` envelope once exceeded. */
 export function createRateLimits(config: Pick<Config, "rateLimits" | "redis">, logger: Logger): RateLimits {
+  const stores = rateLimitStores(config.redis, logger);
   const limiter = (name: LimiterName, spec: LimiterSpec): RequestHandler =>
     rateLimit({
       limit: spec.limit,
@@ -69,7 +68,7 @@ export function createRateLimits(config: Pick<Config, "rateLimits" | "redis">, l
       identifier: name,
       standardHeaders: "draft-8",
       legacyHeaders: false,
-      store: rateLimitStore(config, name, logger),
+      store: stores.storeFor(name),
       passOnStoreError: true,
       skip: (req) =>
         (spec.method !== undefined && req.method !== spec.method) ||
@@ -92,5 +91,6 @@ export function createRateLimits(config: Pick<Config, "rateLimits" | "redis">, l
     upload: limiter("upload", all.upload),
     matchmake: limiter("matchmake", all.matchmake),
     admin: limiter("admin", all.admin),
+    close: stores.close,
   };
 }

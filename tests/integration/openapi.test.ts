@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { loadConfig } from "../../src/config/index.ts";
 import { createApp } from "../../src/http/app.ts";
+import { createCorsPolicy } from "../../src/http/cors.ts";
+import { createRateLimits } from "../../src/http/rate-limit.ts";
 import { toOpenApiPath } from "../../src/http/openapi.ts";
 import { listRoutes } from "../../src/http/route-table.ts";
 import { createServices } from "../../src/services/index.ts";
@@ -29,7 +31,11 @@ describe("API documentation", () => {
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: tempDir(), ADMIN_PASSWORD: "for-the-monitor" });
     const services = await createServices(config);
     try {
-      const app = createApp(services, { matchmaking: (_req, _res, next) => next() });
+      const app = createApp(services, {
+        cors: createCorsPolicy(config),
+        rateLimits: createRateLimits(config, services.logger),
+        matchmaking: (_req, _res, next) => next(),
+      });
       const routes = listRoutes(app);
       assert.ok(routes.length >= 10, "the walk finds the routes");
       assert.ok(routes.some((r) => r.method === "POST" && r.path === "/api/auth/register"), "mounted routers are walked");

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { Decoder, Encoder } from "@colyseus/schema";
-import { ChatState, Participant } from "../../rooms/state.ts";
+import { ChatState, Participant, useSmallStateBuffers } from "../../rooms/state.ts";
 
 describe("chat room state", () => {
   it("encodes, largest names included, well inside the small buffers each chat room is given", () => {
+    useSmallStateBuffers();
     const state = new ChatState();
     for (const id of ["a", "b"]) {
       const userId = `${id}${"0".repeat(35)}`;
