@@ -20,12 +20,20 @@ export interface LabDescription {
   apps: Array<{ name: string; ip: string; pid: number }>;
   redis: Array<{ name: string; ip: string; port: number; pid: number }>;
   sentinels?: Array<{ host: string; port: number }>;
+  /** The proxy in front of Redis that slows its link: SIGUSR1 turns its delay on, SIGUSR2 off. */
+  redisDelay?: { pid: number; ms: number };
 }
 
 export interface LabOptions {
   apps: number;
   /** Redis primary and one replica, watched by three Sentinels, instead of one Redis. */
   sentinel?: boolean;
+  /**
+   * Redis listens on its host's loopback only, and the app hosts reach it through a proxy
+   * on the Redis host that can hold every chunk this long each way (the kernel has no
+   * `tc netem`). It starts without delay: the scenario turns it on (`redisDelay`).
+   */
+  redisDelayMs?: number;
   env?: Record<string, string>;
 }
 
@@ -80,7 +88,9 @@ export class Lab {
   }
 
   async #deploy(apps: string[], options: LabOptions): Promise<void> {
-    const redis = [await this.#startRedis("redis1")];
+    if (options.redisDelayMs !== undefined && options.sentinel) throw new Error("a delayed Redis link is for a single Redis");
+    const redis = [await this.#startRedis("redis1", [], options.redisDelayMs !== undefined)];
+    const redisDelay = options.redisDelayMs === undefined ? undefined : await this.#startDelayProxy("redis1", options.redisDelayMs);
     let redisEnv: Record<string, string> = { REDIS_URL: `redis://${this.network.host("redis1").ip}:${REDIS_PORT}` };
     let sentinels: LabDescription["sentinels"];
     if (options.sentinel) {
@@ -110,6 +120,7 @@ export class Lab {
       apps: started,
       redis,
       sentinels,
+      redisDelay,
     };
   }
 
@@ -126,8 +137,10 @@ export class Lab {
     return this.#outputs.get(name)?.() ?? "";
   }
 
-  async #startRedis(host: string, extra: string[] = []) {
-    const ip = this.network.host(host).ip;
+  /** `behindProxy`: Redis answers on the host's loopback only, for a proxy on the host to pass on. */
+  async #startRedis(host: string, extra: string[] = [], behindProxy = false) {
+    const hostIp = this.network.host(host).ip;
+    const ip = behindProxy ? "127.0.0.1" : hostIp;
     const child = this.network.spawn(
       host,
       "redis-server",
@@ -136,7 +149,21 @@ export class Lab {
     );
     this.#keep(host, child);
     await this.#untilAnswers(host, ["redis-cli", "-h", ip, "-p", String(REDIS_PORT), "ping"], "PONG");
-    return { name: host, ip, port: REDIS_PORT, pid: child.pid! };
+    return { name: host, ip: hostIp, port: REDIS_PORT, pid: child.pid! };
+  }
+
+  /** The proxy that slows the Redis host's link: it takes the host's Redis address and passes to loopback. */
+  async #startDelayProxy(host: string, ms: number) {
+    const ip = this.network.host(host).ip;
+    const child = this.network.spawn(
+      host,
+      process.execPath,
+      [path.join(import.meta.dirname, "delay-proxy.ts"), ip, String(REDIS_PORT), "127.0.0.1", String(REDIS_PORT), String(ms)],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.#keep(`${host}-delay`, child);
+    await this.#untilAnswers(host, ["redis-cli", "-h", ip, "-p", String(REDIS_PORT), "ping"], "PONG");
+    return { pid: child.pid!, ms };
   }
 
   async #startSentinels(count: number) {
