@@ -11,7 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-async function readEnvelope(response) {
+/** The data of a `{ success, data }` answer, or an ApiError made from its `{ code, message, errors }`. */
+export async function readEnvelope(response) {
   const body = await response.json().catch(() => null);
   if (response.ok) return body?.data;
   const errors = Array.isArray(body?.errors) ? body.errors : [];

@@ -20,6 +20,7 @@ import { corsMiddleware, type CorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics.ts";
 import { adminMonitor } from "./monitor.ts";
+import { moderationPage } from "./moderation-page.ts";
 import { opsRouteDocs } from "./ops-docs.ts";
 import { matchmakingBody } from "./matchmaking.ts";
 import type { RateLimits } from "./rate-limit.ts";
@@ -103,6 +104,7 @@ export function createApp(services: Services, options: AppOptions): Express {
   const monitor = adminMonitor(config);
   if (monitor) app.use("/colyseus", limits.admin, ...monitor);
   if (options.playground) app.use("/playground", options.playground);
+  app.use("/moderation", limits.admin, ...(moderationPage(config) ?? [notFound]));
   app.use(apiDocsRoutes(routeDocs, { textMaxLength: config.limits.textMaxLength }));
   app.use(express.static(DEMO_PAGE_DIR));
   app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));

@@ -45,16 +45,20 @@ export interface PageUser {
   problems: string[];
 }
 
-/** `forwardedFor`: the address a trusted proxy would report for this user (`X-Forwarded-For`); `viewport`: 900×860 unless given. */
+/**
+ * `forwardedFor`: the address a trusted proxy would report for this user (`X-Forwarded-For`); `viewport`: 900×860 unless given;
+ * `httpCredentials`: what the browser answers an HTTP Basic challenge with (the moderators' console).
+ */
 export async function openDemoPage(
   browser: Browser,
-  baseUrl: string,
-  options: { forwardedFor?: string; viewport?: { width: number; height: number } } = {},
+  url: string,
+  options: { forwardedFor?: string; viewport?: { width: number; height: number }; httpCredentials?: { username: string; password: string } } = {},
 ): Promise<PageUser> {
   const context = await browser.newContext({
     acceptDownloads: true,
     viewport: options.viewport ?? { width: 900, height: 860 },
     extraHTTPHeaders: options.forwardedFor ? { "x-forwarded-for": options.forwardedFor } : {},
+    ...(options.httpCredentials ? { httpCredentials: options.httpCredentials } : {}),
   });
   const page = await context.newPage();
   const user: PageUser = { page, context, problems: [] };
@@ -62,7 +66,7 @@ export async function openDemoPage(
   page.on("console", (message) => {
     if (message.type() === "error") user.problems.push(message.text());
   });
-  await page.goto(baseUrl);
+  await page.goto(url);
   return user;
 }
 

@@ -61,10 +61,10 @@ describe("operations", () => {
       assert.ok(Array.isArray(((await rooms.json()) as { rooms: unknown }).rooms));
     });
 
-    it("does not exist when no admin password is set", async () => {
+    it("does not exist, nor does the moderators' console page, when no admin password is set", async () => {
       const plain = await bootServer();
       try {
-        for (const path of ["/colyseus/", "/colyseus/api/room/call?roomId=x&method=disconnect&args=%5B%5D"]) {
+        for (const path of ["/colyseus/", "/colyseus/api/room/call?roomId=x&method=disconnect&args=%5B%5D", "/moderation/", "/moderation/console.js"]) {
           const res = await fetch(`${plain.baseUrl}${path}`, { headers: { authorization: basic("admin", "") } });
           assert.equal(res.status, 404, path);
         }
