@@ -55,8 +55,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Stopped at 'close', once every connection has ended. Not at a close() callback: the realtime transport
+      // closes the server first, and Bun calls a second close()'s callback at once (Node waits for 'close').
+      const stopped = new Promise<void>((resolve) => httpServer.once("close", () => resolve()));
       await realtime.shutdown();
-      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.close();
       httpServer.closeIdleConnections();
       const deadline = setTimeout(() => httpServer.closeAllConnections(), config.limits.shutdownTimeoutMs);
       await stopped;
