@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readSendTime, textWithSendTime } from "../../loadtest/bots/text-payload.ts";
 import { LatencyHistogram } from "../../loadtest/metrics/histogram.ts";
+import { maskProfanity } from "../../rooms/text-mask.ts";
 
 describe("load-test measurements", () => {
   it("percentiles of 1..1000 ms are within 1% of the exact nearest rank", () => {
@@ -40,5 +41,13 @@ describe("load-test measurements", () => {
     assert.equal(stamped.window, 7);
     assert.ok(stamped.sentAt >= before - 0.01 && stamped.sentAt <= before + 1000);
     assert.equal(readSendTime("hello: there"), undefined);
+  });
+
+  it("the send time survives a moderated chat's profanity masking, whatever its digits", () => {
+    const sendTimes = [1796224961541.455, ...Array.from({ length: 20_000 }, (_, i) => 1.7e12 + i * 7_919.123 + (i % 1000) / 1000)];
+    for (const [i, sentAt] of sendTimes.entries()) {
+      const text = textWithSendTime(i % 12, 64, sentAt);
+      assert.deepEqual(readSendTime(maskProfanity(text)), { window: i % 12, sentAt: Number(sentAt.toFixed(3)) }, text);
+    }
   });
 });
