@@ -7,7 +7,7 @@ import type { PasswordTask } from "./password-worker.ts";
 export const MAX_PASSWORD_BYTES = 72;
 
 /** Seconds a client refused because every hashing thread is busy is told to wait. */
-export const BUSY_RETRY_AFTER_SECONDS = 2;
+const BUSY_RETRY_AFTER_SECONDS = 2;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

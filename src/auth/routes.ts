@@ -6,7 +6,7 @@ import { validated } from "../http-kit/validate.ts";
 import type { Logger } from "../logger/index.ts";
 import type { SafetyStore } from "../users/safety-store.ts";
 import { toPublicUser, type User, type UserStore } from "../users/store.ts";
-import { countryOf } from "../users/geo.ts";
+import { recordDeviceOf } from "../users/devices.ts";
 import { assertNotBanned } from "./authenticate.ts";
 import type { GuestChallenges } from "./guest-challenge.ts";
 import type { PasswordHasher } from "./passwords.ts";
@@ -83,15 +83,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
         }
       }
       const user = await createGuest(users, body.username);
-      if (body.deviceId) {
-        await safety.recordDevice({
-          userId: user.id,
-          deviceId: body.deviceId,
-          userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
-          ip: req.ip ?? null,
-          country: countryOf(req.ip),
-        });
-      }
+      if (body.deviceId) await recordDeviceOf(safety, req, user.id, body.deviceId);
       sendData(res, session(user, `${deps.guestTtlHours}h`), { status: 201, message: "Guest session created" });
     }),
   );

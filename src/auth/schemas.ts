@@ -2,16 +2,16 @@ import { z } from "zod";
 import { deviceIdSchema } from "../users/schemas.ts";
 import { MAX_PASSWORD_BYTES } from "./passwords.ts";
 
-export const usernameSchema = z
+const usernameSchema = z
   .string()
   .trim()
   .min(3, "must be at least 3 characters")
   .max(30, "must be at most 30 characters")
   .regex(/^[A-Za-z0-9_]+$/, "may contain only letters, digits and underscores");
 
-export const emailSchema = z.email("must be a valid email address").max(254).transform((e) => e.toLowerCase());
+const emailSchema = z.email("must be a valid email address").max(254).transform((e) => e.toLowerCase());
 
-export const passwordSchema = z
+const passwordSchema = z
   .string()
   .min(8, "must be at least 8 characters")
   .refine((p) => Buffer.byteLength(p) <= MAX_PASSWORD_BYTES, `must be at most ${MAX_PASSWORD_BYTES} bytes`)

@@ -19,7 +19,7 @@ export interface MatchmakingBridge {
  * that does not answer), the client gets a 503 it can act on instead of a request
  * that hangs; whatever Colyseus answers later is dropped.
  */
-export const MATCHMAKING_TIMEOUT_MS = 3000;
+const MATCHMAKING_TIMEOUT_MS = 3000;
 
 /**
  * Colyseus's 52x codes that name a client's mistake, as the HTTP status a client

@@ -7,7 +7,7 @@ export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/:(\w+)/g, "{$1}");
 }
 
-export const errorEnvelope = z
+const errorEnvelope = z
   .object({
     success: z.literal(false),
     message: z.string(),

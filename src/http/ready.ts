@@ -2,23 +2,15 @@ import type { RequestHandler } from "express";
 import { Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { sendData } from "../http-kit/respond.ts";
+import { TIMED_OUT, within } from "../timeouts/index.ts";
 
 /** Resolves when a dependency answers; rejects (or never settles) when it does not. */
 export type ReadinessCheck = () => Promise<void>;
 
 const CHECK_TIMEOUT_MS = 2000;
-const TIMED_OUT = Symbol("timed out");
-
-async function run(check: ReadinessCheck, timeoutMs: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
-  });
-  try {
-    return await Promise.race([check().then(() => null, (error: unknown) => error ?? "failed"), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** `null` when the check passed, else why it failed (or `TIMED_OUT`). */
+function run(check: ReadinessCheck, timeoutMs: number): Promise<unknown> {
+  return within(check().then(() => null, (error: unknown) => error ?? "failed"), timeoutMs);
 }
 
 /**

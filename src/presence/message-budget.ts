@@ -10,7 +10,7 @@ export interface MessageBudget {
 }
 
 /** After this long unused, a user's budget is full again and is forgotten. */
-export const IDLE_MS = 60_000;
+const IDLE_MS = 60_000;
 
 /**
  * Keeps one value per user, forgetting those unused for `IDLE_MS`. Least recently

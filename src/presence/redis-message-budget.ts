@@ -3,6 +3,7 @@ import type { Logger } from "../logger/index.ts";
 import { IdleMap, type MessageBudget } from "./message-budget.ts";
 import { defineScript, type Script } from "./redis-script.ts";
 import { TokenBucket } from "./token-bucket.ts";
+import { TIMED_OUT, within } from "../timeouts/index.ts";
 
 const bucketKey = (userId: string) => `pairline:budget:${userId}`;
 
@@ -105,16 +106,13 @@ export class RedisMessageBudget implements MessageBudget {
     if (allowance.pending || now < allowance.dryUntil) return;
     // A burst asks for what its waiting messages need at once, not a chunk per round trip.
     const wanted = Math.min(this.#perMinute, Math.max(this.#chunk, allowance.waiting));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REDIS_WAIT_MS)));
     const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, wanted).catch((error: unknown) => {
       this.#logger.warn("Could not read a message budget from Redis", { error: String(error) });
       return null;
     });
-    allowance.pending = Promise.race([asked, late]).then((taken) => {
-      clearTimeout(timer);
+    allowance.pending = within(asked, REDIS_WAIT_MS).then((taken) => {
       allowance.pending = undefined;
-      if (taken === null) {
+      if (taken === null || taken === TIMED_OUT) {
         asked.then((answer) => void (allowance.tokens += answer ?? 0));
         allowance.fallback ??= new TokenBucket(this.#perMinute, Date.now(), this.#chunk);
         allowance.aloneUntil = Date.now() + ALONE_MS;

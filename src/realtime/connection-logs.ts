@@ -1,8 +1,8 @@
 import type { Logger } from "../logger/index.ts";
 
 /** Lines one connection may have logged per window; past them, one summary line says how many were dropped. */
-export const LOG_LINES_PER_CONNECTION = 20;
-export const LOG_WINDOW_MS = 60_000;
+const LOG_LINES_PER_CONNECTION = 20;
+const LOG_WINDOW_MS = 60_000;
 
 interface Budget {
   used: number;

@@ -23,6 +23,7 @@ import { createMatchmaking } from "../matchmaking/index.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
 import { matchesInLastHour } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
+import { TIMED_OUT, within } from "../timeouts/index.ts";
 
 export interface RealtimeOptions<S extends Server> {
   /** Defines the rooms on the engine chosen here (`definePairlineServer` in `app.config.ts`). */
@@ -93,15 +94,6 @@ class GuardedWebSocketTransport extends WebSocketTransport {
       setTimeout(() => socket.terminate(), 1000).unref();
     }
   }
-}
-
-/** True if `work` settled within `ms`; it goes on either way. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = await Promise.race([work.then(() => true, () => true), late]);
-  clearTimeout(timer);
-  return settled;
 }
 
 /** Colyseus answers CORS for its matchmaking routes (and sets headers on every request): apply our policy. */
@@ -219,7 +211,8 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
           await userPresence.close();
           await deps.queue.close();
         })();
-        if (!(await settlesWithin(drained, config.limits.shutdownTimeoutMs))) {
+        const settled = drained.then(() => true, () => true);
+        if ((await within(settled, config.limits.shutdownTimeoutMs)) === TIMED_OUT) {
           services.logger.warn("Rooms did not close in time (is Redis reachable?); closing their connections");
           transport.closeEveryConnection(CloseCode.SERVER_SHUTDOWN);
         }

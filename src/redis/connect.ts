@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import type { RedisTarget } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
+import { within } from "../timeouts/index.ts";
 
 export interface RedisConnectionOptions {
   /**
@@ -55,9 +56,6 @@ const QUIT_WAIT_MS = 1000;
 /** Closes the connection, politely if Redis answers soon, at once otherwise. */
 export async function disconnectRedis(client: Redis): Promise<void> {
   if (client.status === "end") return;
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
-  if (client.status === "ready") await Promise.race([client.quit().catch(() => undefined), gaveUp]);
-  clearTimeout(timer);
+  if (client.status === "ready") await within(client.quit().catch(() => undefined), QUIT_WAIT_MS);
   client.disconnect();
 }

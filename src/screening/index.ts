@@ -5,7 +5,7 @@ import { SCREENABLE_TYPES } from "./pixels.ts";
 import type { ScreenOutcome, ScreenTask } from "./screen-worker.ts";
 
 /** Seconds a client refused because the screening queue is full is told to wait. */
-export const SCREENING_RETRY_AFTER_SECONDS = 2;
+const SCREENING_RETRY_AFTER_SECONDS = 2;
 /** The classes of nsfwjs whose probabilities add up to an image's score. */
 const SENSITIVE_CLASSES = ["Porn", "Hentai", "Sexy"];
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AUDIT_ACTIONS } from "./audit-store.ts";
 import { REPORT_CATEGORIES } from "./safety-store.ts";
 
-export const MAX_ADMIN_PAGE = 200;
+const MAX_ADMIN_PAGE = 200;
 
 /** Newest first; `before` is the `createdAt` / `at` of the last item of the previous page. */
 export const adminPageQuery = z.strictObject({

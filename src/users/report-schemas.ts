@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { REPORT_CATEGORIES, type ReportedMessage } from "./safety-store.ts";
 
-export const MAX_QUOTED_MESSAGES = 50;
+const MAX_QUOTED_MESSAGES = 50;
 
 /** A chat message as the reporter received it, quoted back with the server's signature. */
-export const quotedMessageSchema = z.object({
+const quotedMessageSchema = z.object({
   id: z.string().min(1).max(64),
   from: z.string().min(1).max(64),
   timestamp: z.iso.datetime(),

@@ -3,7 +3,7 @@ import { Errors } from "../errors/index.ts";
 import { sendData } from "../http-kit/respond.ts";
 import { validated } from "../http-kit/validate.ts";
 import type { PeopleDirectory } from "./directory.ts";
-import { countryOf } from "./geo.ts";
+import { recordDeviceOf } from "./devices.ts";
 import type { MeetingSigner } from "./meetings.ts";
 import type { Moderation } from "./moderation.ts";
 import { asEvidence, restReportSchema } from "./report-schemas.ts";
@@ -68,14 +68,7 @@ export function userRoutes(deps: UserRouteDeps): Router {
   router.post(
     "/device",
     validated({ body: deviceBody }, async ({ body, req, res }) => {
-      const device = {
-        userId: req.user!.id,
-        deviceId: body.deviceId,
-        userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
-        ip: req.ip ?? null,
-        country: countryOf(req.ip),
-      };
-      await safety.recordDevice(device);
+      const device = await recordDeviceOf(safety, req, req.user!.id, body.deviceId);
       sendData(res, { device: { deviceId: device.deviceId, country: device.country } }, { message: "Device recorded" });
     }),
   );
