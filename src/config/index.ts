@@ -54,6 +54,10 @@ const envSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_SENTINELS: list.pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port[,host:port…]")).min(1)).optional(),
   REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  /** The password of the Sentinels themselves (their `requirepass`). */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** The password of the primary and replicas the Sentinels name (their `requirepass`); with REDIS_URL it goes in the URL. */
+  REDIS_PASSWORD: z.string().min(1).optional(),
   UPLOAD_DIR: z.string().min(1).optional(),
   UPLOAD_ALLOWED_TYPES: list.default(DEFAULT_UPLOAD_TYPES),
   UPLOAD_ROOM_MAX_FILES: int(1, 100_000).default(50),
@@ -124,6 +128,9 @@ const envSchema = z.object({
   if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_MASTER) problem("REDIS_SENTINEL_MASTER", "required with REDIS_SENTINELS (the name the Sentinels monitor)");
   if (env.REDIS_SENTINEL_MASTER && !env.REDIS_SENTINELS) problem("REDIS_SENTINELS", "required with REDIS_SENTINEL_MASTER");
   if (env.REDIS_SENTINELS && env.REDIS_URL) problem("REDIS_URL", "set either REDIS_URL or REDIS_SENTINELS, not both");
+  for (const variable of ["REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD"] as const) {
+    if (env[variable] && !env.REDIS_SENTINELS) problem(variable, "only with REDIS_SENTINELS (with REDIS_URL, put the password in the URL)");
+  }
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -131,7 +138,7 @@ export type Env = z.input<typeof envSchema>;
 /** Where the shared Redis is: one address, or the primary that Sentinels name (and find again after a failover). */
 export type RedisTarget =
   | { url: string }
-  | { sentinels: Array<{ host: string; port: number }>; masterName: string };
+  | { sentinels: Array<{ host: string; port: number }>; masterName: string; password?: string; sentinelPassword?: string };
 
 function redisTarget(env: z.output<typeof envSchema>): RedisTarget | undefined {
   if (env.REDIS_URL) return { url: env.REDIS_URL };
@@ -140,7 +147,12 @@ function redisTarget(env: z.output<typeof envSchema>): RedisTarget | undefined {
     const at = address.lastIndexOf(":");
     return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
   });
-  return { sentinels, masterName: env.REDIS_SENTINEL_MASTER };
+  return {
+    sentinels,
+    masterName: env.REDIS_SENTINEL_MASTER,
+    ...(env.REDIS_PASSWORD && { password: env.REDIS_PASSWORD }),
+    ...(env.REDIS_SENTINEL_PASSWORD && { sentinelPassword: env.REDIS_SENTINEL_PASSWORD }),
+  };
 }
 
 export class ConfigError extends Error {

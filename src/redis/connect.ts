@@ -21,7 +21,13 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 1000);
  * it lands on the promoted replica once the Sentinels agree on it.
  */
 function sentinelOptions(target: Extract<RedisTarget, { sentinels: unknown }>): RedisOptions {
-  return { sentinels: target.sentinels, name: target.masterName, sentinelRetryStrategy: reconnectDelay };
+  return {
+    sentinels: target.sentinels,
+    name: target.masterName,
+    password: target.password,
+    sentinelPassword: target.sentinelPassword,
+    sentinelRetryStrategy: reconnectDelay,
+  };
 }
 
 /**

@@ -10,6 +10,8 @@ export const APP_PORT = 3001;
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 export const SENTINEL_MASTER = "pairline";
+/** With Sentinel, Redis and the Sentinels ask for these, as a production deployment would. */
+const SENTINEL_AUTH = { redis: "netlab-redis-secret", sentinels: "netlab-sentinel-secret" };
 const NGINX_PORT = 80;
 
 /** What a scenario running on the client host is told about the deployment (as JSON in `NETLAB`). */
@@ -20,13 +22,15 @@ export interface LabDescription {
   apps: Array<{ name: string; ip: string; pid: number }>;
   redis: Array<{ name: string; ip: string; port: number; pid: number }>;
   sentinels?: Array<{ host: string; port: number }>;
+  /** What Redis (`redis`) and the Sentinels (`sentinels`) ask for, when they ask. */
+  passwords?: { redis: string; sentinels: string };
   /** The proxy in front of Redis that slows its link: SIGUSR1 turns its delay on, SIGUSR2 off. */
   redisDelay?: { pid: number; ms: number };
 }
 
 export interface LabOptions {
   apps: number;
-  /** Redis primary and one replica, watched by three Sentinels, instead of one Redis. */
+  /** Redis primary and one replica, watched by three Sentinels, instead of one Redis; all ask for a password. */
   sentinel?: boolean;
   /**
    * Redis listens on its host's loopback only, and the app hosts reach it through a proxy
@@ -89,16 +93,20 @@ export class Lab {
 
   async #deploy(apps: string[], options: LabOptions): Promise<void> {
     if (options.redisDelayMs !== undefined && options.sentinel) throw new Error("a delayed Redis link is for a single Redis");
-    const redis = [await this.#startRedis("redis1", [], options.redisDelayMs !== undefined)];
+    const passwords = options.sentinel ? SENTINEL_AUTH : undefined;
+    const auth = passwords ? ["--requirepass", passwords.redis, "--masterauth", passwords.redis] : [];
+    const redis = [await this.#startRedis("redis1", auth, { behindProxy: options.redisDelayMs !== undefined, password: passwords?.redis })];
     const redisDelay = options.redisDelayMs === undefined ? undefined : await this.#startDelayProxy("redis1", options.redisDelayMs);
     let redisEnv: Record<string, string> = { REDIS_URL: `redis://${this.network.host("redis1").ip}:${REDIS_PORT}` };
     let sentinels: LabDescription["sentinels"];
-    if (options.sentinel) {
-      redis.push(await this.#startRedis("redis2", ["--replicaof", this.network.host("redis1").ip, String(REDIS_PORT)]));
-      sentinels = await this.#startSentinels(3);
+    if (passwords) {
+      redis.push(await this.#startRedis("redis2", ["--replicaof", this.network.host("redis1").ip, String(REDIS_PORT), ...auth], { password: passwords.redis }));
+      sentinels = await this.#startSentinels(3, passwords);
       redisEnv = {
         REDIS_SENTINELS: sentinels.map((s) => `${s.host}:${s.port}`).join(","),
         REDIS_SENTINEL_MASTER: SENTINEL_MASTER,
+        REDIS_PASSWORD: passwords.redis,
+        REDIS_SENTINEL_PASSWORD: passwords.sentinels,
       };
     }
     const proxyIp = this.network.host("proxy").ip;
@@ -120,6 +128,7 @@ export class Lab {
       apps: started,
       redis,
       sentinels,
+      passwords,
       redisDelay,
     };
   }
@@ -138,7 +147,7 @@ export class Lab {
   }
 
   /** `behindProxy`: Redis answers on the host's loopback only, for a proxy on the host to pass on. */
-  async #startRedis(host: string, extra: string[] = [], behindProxy = false) {
+  async #startRedis(host: string, extra: string[], { behindProxy = false, password }: { behindProxy?: boolean; password?: string }) {
     const hostIp = this.network.host(host).ip;
     const ip = behindProxy ? "127.0.0.1" : hostIp;
     const child = this.network.spawn(
@@ -148,7 +157,7 @@ export class Lab {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     this.#keep(host, child);
-    await this.#untilAnswers(host, ["redis-cli", "-h", ip, "-p", String(REDIS_PORT), "ping"], "PONG");
+    await this.#untilAnswers(host, [...redisCli(ip, REDIS_PORT, password), "ping"], "PONG");
     return { name: host, ip: hostIp, port: REDIS_PORT, pid: child.pid! };
   }
 
@@ -162,11 +171,11 @@ export class Lab {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     this.#keep(`${host}-delay`, child);
-    await this.#untilAnswers(host, ["redis-cli", "-h", ip, "-p", String(REDIS_PORT), "ping"], "PONG");
+    await this.#untilAnswers(host, [...redisCli(ip, REDIS_PORT), "ping"], "PONG");
     return { pid: child.pid!, ms };
   }
 
-  async #startSentinels(count: number) {
+  async #startSentinels(count: number, passwords: { redis: string; sentinels: string }) {
     const host = this.network.host("sentinels");
     const primary = this.network.host("redis1").ip;
     const sentinels = [];
@@ -180,7 +189,9 @@ export class Lab {
           `bind ${host.ip}`,
           "protected-mode no",
           `dir ${this.dataDir}`,
+          `requirepass ${passwords.sentinels}`,
           `sentinel monitor ${SENTINEL_MASTER} ${primary} ${REDIS_PORT} 2`,
+          `sentinel auth-pass ${SENTINEL_MASTER} ${passwords.redis}`,
           `sentinel down-after-milliseconds ${SENTINEL_MASTER} 1000`,
           `sentinel failover-timeout ${SENTINEL_MASTER} 5000`,
           `sentinel parallel-syncs ${SENTINEL_MASTER} 1`,
@@ -189,7 +200,7 @@ export class Lab {
       );
       const child = this.network.spawn("sentinels", "redis-sentinel", [file], { stdio: ["ignore", "pipe", "pipe"] });
       this.#keep(`sentinel-${port}`, child);
-      await this.#untilAnswers("sentinels", ["redis-cli", "-h", host.ip, "-p", String(port), "ping"], "PONG");
+      await this.#untilAnswers("sentinels", [...redisCli(host.ip, port, passwords.sentinels), "ping"], "PONG");
       sentinels.push({ host: host.ip, port });
     }
     return sentinels;
@@ -314,4 +325,8 @@ ${backends.map((backend) => `    server ${backend} max_fails=1 fail_timeout=5s;`
     await this.network.destroy();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+function redisCli(host: string, port: number, password?: string): string[] {
+  return ["redis-cli", "-h", host, "-p", String(port), ...(password ? ["-a", password, "--no-auth-warning"] : [])];
 }

@@ -62,11 +62,20 @@ describe("configuration", () => {
       sentinels: [{ host: "10.0.0.1", port: 26379 }, { host: "sentinel-b", port: 26380 }],
       masterName: "pairline",
     });
+    const withAuth = { REDIS_SENTINELS: "10.0.0.1:26379", REDIS_SENTINEL_MASTER: "pairline", REDIS_PASSWORD: "p", REDIS_SENTINEL_PASSWORD: "s" };
+    assert.deepEqual(loadConfig(withAuth).redis, {
+      sentinels: [{ host: "10.0.0.1", port: 26379 }],
+      masterName: "pairline",
+      password: "p",
+      sentinelPassword: "s",
+    });
     const refused: Array<[Record<string, string>, string]> = [
       [{ REDIS_SENTINELS: "10.0.0.1:26379" }, "REDIS_SENTINEL_MASTER:"],
       [{ REDIS_SENTINEL_MASTER: "pairline" }, "REDIS_SENTINELS:"],
       [{ REDIS_SENTINELS: "10.0.0.1", REDIS_SENTINEL_MASTER: "pairline" }, "REDIS_SENTINELS.0: expected host:port"],
       [{ REDIS_SENTINELS: "10.0.0.1:26379", REDIS_SENTINEL_MASTER: "pairline", REDIS_URL: "redis://10.0.0.5:6379" }, "REDIS_URL:"],
+      [{ REDIS_URL: "redis://10.0.0.5:6379", REDIS_PASSWORD: "p" }, "REDIS_PASSWORD: only with REDIS_SENTINELS"],
+      [{ REDIS_URL: "redis://10.0.0.5:6379", REDIS_SENTINEL_PASSWORD: "s" }, "REDIS_SENTINEL_PASSWORD: only with REDIS_SENTINELS"],
     ];
     for (const [env, named] of refused) {
       assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.message.includes(named), JSON.stringify(env));

@@ -56,7 +56,7 @@ async function matchmake(token: string): Promise<number> {
 /** The primary the Sentinels name now. */
 async function sentinelPrimary(): Promise<string | undefined> {
   const sentinel = lab.sentinels![0]!;
-  const client = new Redis({ host: sentinel.host, port: sentinel.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+  const client = new Redis({ host: sentinel.host, port: sentinel.port, password: lab.passwords!.sentinels, lazyConnect: true, maxRetriesPerRequest: 0 });
   try {
     const [host] = (await client.call("SENTINEL", "get-master-addr-by-name", "pairline")) as string[];
     return host;
@@ -65,7 +65,23 @@ async function sentinelPrimary(): Promise<string | undefined> {
   }
 }
 
+/** What a client that knows no password is told by one of the lab's Redis servers or Sentinels. */
+async function answerWithoutPassword(host: string, port: number): Promise<string> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    return String(await client.ping());
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    client.disconnect();
+  }
+}
+
 scenario(async () => {
+  // Redis and the Sentinels ask for passwords: the processes serve only because they give them.
+  for (const { ip, port } of lab.redis) assert.match(await answerWithoutPassword(ip, port), /NOAUTH/, `Redis ${ip} asks for a password`);
+  const [firstSentinel] = lab.sentinels!;
+  assert.match(await answerWithoutPassword(firstSentinel!.host, firstSentinel!.port), /NOAUTH/, "the Sentinels ask for a password");
   // The 18+ queue relays text as written: the moderated one masks numbered messages that read as slurs ("n16").
   const pairs = [await newPair(UNMASKED), await newPair(UNMASKED)];
   const chats = pairs.map(chatter);

@@ -28,7 +28,7 @@ export function appOf(publicAddress: string | undefined): string {
 
 export function primaryRedis(): Redis {
   const redis = lab.redis[0]!;
-  return new Redis({ host: redis.ip, port: redis.port, maxRetriesPerRequest: 1 });
+  return new Redis({ host: redis.ip, port: redis.port, password: lab.passwords?.redis, maxRetriesPerRequest: 1 });
 }
 
 export interface Pair {
