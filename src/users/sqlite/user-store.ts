@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { Errors } from "../../errors/index.ts";
 import type { NewUser, User, UserStore } from "../store.ts";
 import { newId } from "./database.ts";
+import { turnWrites } from "./turn-writes.ts";
 
 interface UserRow {
   id: string;
@@ -28,6 +29,7 @@ function toUser(row: UserRow): User {
 }
 
 export function sqliteUserStore(db: DatabaseSync): UserStore {
+  const inThisTurn = turnWrites(db);
 
   const statements = {
     insert: db.prepare(
@@ -92,8 +94,8 @@ export function sqliteUserStore(db: DatabaseSync): UserStore {
     async findByUsername(username) {
       return one("byUsername", username);
     },
-    async setOnline(id, online, at) {
-      statements.setOnline.run(online ? 1 : 0, at.getTime(), id, at.getTime());
+    setOnline(id, online, at) {
+      return inThisTurn(() => statements.setOnline.run(online ? 1 : 0, at.getTime(), id, at.getTime()));
     },
     async delete(id) {
       return Number(statements.delete.run(id).changes) > 0;
