@@ -1,29 +1,25 @@
 import type http from "node:http";
-import { CloseCode, matchMaker, type BeforeUpgradeHandler, type Presence, type Server, type ServerOptions } from "@colyseus/core";
-import { WebSocketTransport } from "@colyseus/ws-transport";
-import type WebSocket from "ws";
+import { CloseCode, matchMaker, type BeforeUpgradeHandler, type Server, type ServerOptions } from "@colyseus/core";
 import type { RoomDeps } from "../../rooms/deps.ts";
-import { createChatOpener } from "../../rooms/chat-opener.ts";
 import type { Authenticate } from "../auth/authenticate.ts";
 import { metrics } from "../metrics/index.ts";
 import type { Services } from "../services/index.ts";
 import type { ChatMembership } from "../uploads/membership.ts";
 import type { PeopleDirectory } from "../users/directory.ts";
-import { choosePresence, type UserPresence } from "../presence/index.ts";
+import { choosePresence } from "../presence/index.ts";
 import { chooseBackends } from "./backends.ts";
 import { ConnectionLogs } from "./connection-logs.ts";
-import { boundOutput } from "./output-bound.ts";
-import { coalesceWrites } from "./coalesced-writes.ts";
 import { forgetDeadProcesses } from "./dead-processes.ts";
 import { announceBan, evictBanned } from "./evictions.ts";
+import { GuardedWebSocketTransport } from "./guarded-transport.ts";
+import { applyCorsPolicy } from "./matchmaker-cors.ts";
+import { createRoomDeps } from "./room-deps.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { presenceChatMembership } from "../../rooms/chat-members.ts";
-import { rememberClientAddresses } from "../../rooms/client-address.ts";
-import { createMatchmaking } from "../matchmaking/index.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
 import { matchesInLastHour } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
-import { TIMED_OUT, within } from "../timeouts/index.ts";
+import { drainOrCut } from "./shutdown.ts";
 
 export interface RealtimeOptions<S extends Server> {
   /** Defines the rooms on the engine chosen here (`definePairlineServer` in `app.config.ts`). */
@@ -60,69 +56,8 @@ export interface Realtime<S extends Server> {
 /** How often a process with waiting users asks for a pass over those whose preferences widened. */
 const WIDEN_PASS_MS = 1000;
 
-type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocketTransport>[0]> & {
-  /** Unsent bytes past which a connection is cut off (`OUTPUT_BUFFER_BYTES`). */
-  outputBufferBytes: number;
-  logs: ConnectionLogs;
-  logger: Services["logger"];
-};
 
-/**
- * The ws transport, with what every connection is held to: its unsent output is
- * bounded, and what its frames make the server log is budgeted. Also closes every
- * connection on demand (Colyseus closes a room's only after its leave handlers ran).
- */
-class GuardedWebSocketTransport extends WebSocketTransport {
-  constructor({ outputBufferBytes, logs, logger, ...options }: GuardedTransportOptions) {
-    super(options);
-    this.wss.prependListener("connection", (ws: WebSocket, request?: http.IncomingMessage) => {
-      coalesceWrites(ws, request?.socket);
-      boundOutput(ws, outputBufferBytes, (unsentBytes) =>
-        logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), ws),
-      );
-      const emit = ws.emit.bind(ws);
-      ws.emit = ((event: string, ...args: unknown[]) =>
-        event === "message" ? logs.during(ws, () => emit(event, ...args)) : emit(event, ...args)) as WebSocket["emit"];
-      ws.once("close", () => logs.closed(ws));
-    });
-    rememberClientAddresses(this.wss);
-  }
 
-  closeEveryConnection(code: number): void {
-    for (const socket of this.wss.clients) {
-      socket.close(code);
-      setTimeout(() => socket.terminate(), 1000).unref();
-    }
-  }
-}
-
-/** Colyseus answers CORS for its matchmaking routes (and sets headers on every request): apply our policy. */
-function applyCorsPolicy(corsHeadersFor: RealtimeOptions<Server>["corsHeadersFor"]): void {
-  matchMaker.controller.DEFAULT_CORS_HEADERS = {} as typeof matchMaker.controller.DEFAULT_CORS_HEADERS;
-  matchMaker.controller.getCorsHeaders = (headers: Headers) => corsHeadersFor(headers.get("origin") ?? undefined);
-}
-
-function createRoomDeps(services: Services, presence: Presence, users: UserPresence): RoomDeps {
-  const { config, logger } = services;
-  const { queue, matchmaker, handoff } = createMatchmaking(config, logger, (handoff) => createChatOpener(presence, handoff));
-  metrics.measureQueueWith(() => queue.size());
-  services.moderation.onBlock((blockerId, blockedId, blocked) =>
-    blocked ? queue.avoid(blockerId, blockedId) : queue.unavoid(blockerId, blockedId));
-  return {
-    config,
-    logger,
-    queue,
-    matchmaker,
-    handoff,
-    online: users.online,
-    budget: users.budget,
-    uploads: services.uploads,
-    safety: services.safety,
-    signer: services.signer,
-    meetings: services.meetings,
-    moderation: services.moderation,
-  };
-}
 
 export function createRealtime<S extends Server>(httpServer: http.Server, services: Services, options: RealtimeOptions<S>): Realtime<S> {
   const { config } = services;
@@ -204,18 +139,15 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     shutdown: () =>
       (stopping ??= (async () => {
         stopHousekeeping();
-        const drained = (async () => {
+        const drain = async () => {
           (await stopEvicting)();
           await gameServer.gracefullyShutdown(false);
           await chats.close();
           await userPresence.close();
           await deps.queue.close();
-        })();
-        const settled = drained.then(() => true, () => true);
-        if ((await within(settled, config.limits.shutdownTimeoutMs)) === TIMED_OUT) {
-          services.logger.warn("Rooms did not close in time (is Redis reachable?); closing their connections");
-          transport.closeEveryConnection(CloseCode.SERVER_SHUTDOWN);
-        }
+        };
+        const cut = () => transport.closeEveryConnection(CloseCode.SERVER_SHUTDOWN);
+        await drainOrCut(drain, config.limits.shutdownTimeoutMs, cut, services.logger);
       })()),
   };
 }
