@@ -9,6 +9,7 @@ import { writeReport, type BenchResults } from "./report/write-report.ts";
 import { parseOptions, type BenchOptions, type ScenarioName } from "./run/options.ts";
 import type { LobbyFlow } from "./run/plan.ts";
 import { say } from "./run/progress.ts";
+import { mergeSafety, runSafety, SAFETY_SCENARIOS } from "./run/safety.ts";
 import type { ScenarioRun, TargetRun } from "./run/results.ts";
 import { runBurst } from "./run/scenarios/burst.ts";
 import { runCapacity } from "./run/scenarios/capacity.ts";
@@ -24,7 +25,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 /** However long the servers take, a run never outlives this. */
 const DEADLINE_MS = { quick: 10 * 60_000, full: 45 * 60_000 };
 
-type Scenario = Exclude<ScenarioName, "scale-out">;
+type Scenario = Exclude<ScenarioName, "scale-out" | (typeof SAFETY_SCENARIOS)[number]>;
 const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g", churn: "h" };
 
 let current: Session | undefined;
@@ -81,7 +82,7 @@ function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
 
 async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
-  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost");
+  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost" && !(SAFETY_SCENARIOS as readonly string[]).includes(s));
   // Baselines first within a scenario, so each Pairline figure has its references from minutes before.
   const order = [...options.targets].reverse();
   for (const scenario of single) {
@@ -115,6 +116,7 @@ function updated(earlier: BenchResults, fresh: BenchResults, argv: string[]): Be
     durationSeconds: earlier.durationSeconds + fresh.durationSeconds,
     command: `${earlier.command}, then npm run bench -- ${argv.join(" ")} (at ${fresh.machine.date.slice(11, 16)} UTC, commit ${fresh.machine.commit})`,
     runs: [...replaced, ...added],
+    safety: mergeSafety(earlier.safety, fresh.safety ?? null),
   };
 }
 
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
   say(`${options.plan.mode} run: ${options.scenarios.join(", ")} on ${options.targets.join(", ")}; ${options.plan.workers} bot workers`);
   const machineBefore = describeMachine(ROOT, options.pairlineRoot);
   const runs = await runAll(options);
+  const safety = await runSafety(options, machineBefore.commit);
   const fresh: BenchResults = {
     plan: options.plan,
     machine: machineBefore,
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
     durationSeconds: (Date.now() - startedAt) / 1000,
     command: `npm run bench${options.plan.mode === "quick" ? " -- --quick" : ""}`,
     runs,
+    ...(safety ? { safety } : {}),
   };
   const results = options.update ? updated(JSON.parse(fs.readFileSync(options.update, "utf8")) as BenchResults, fresh, process.argv.slice(2)) : fresh;
   writeReport(results, options.reportPath, options.assetsDir, ROOT);

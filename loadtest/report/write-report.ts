@@ -9,6 +9,8 @@ import { keyFigures, limitOf, msPerRematch, type KeyFigures } from "./figures.ts
 import { int, kb, mb, ms, pct, ratio, table } from "./format.ts";
 import type { Machine } from "./machine.ts";
 import { redisCostSection } from "./redis-cost-section.ts";
+import { safetySection } from "./safety-section.ts";
+import type { SafetyResults } from "../run/safety.ts";
 
 export interface BenchResults {
   plan: Plan;
@@ -17,6 +19,8 @@ export interface BenchResults {
   durationSeconds: number;
   command: string;
   runs: ScenarioRun[];
+  /** Image screening and guest-challenge figures (`--only screening,challenge`). */
+  safety?: SafetyResults;
 }
 
 const FINDINGS = path.join(import.meta.dirname, "../profile-findings.md");
@@ -427,6 +431,7 @@ export function writeReport(results: BenchResults, reportPath: string, assetsDir
     signalingSection(results),
     churnSection(results),
     ...(of(results.runs, "redis-cost").length > 0 ? [redisCostSection(of(results.runs, "redis-cost"), results.plan)] : []),
+    ...(results.safety ? [safetySection(results.safety)] : []),
     limitsSection(results),
     ...(findings ? [findings] : []),
     problemsSection(results),
