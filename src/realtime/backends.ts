@@ -5,12 +5,15 @@ import { NameIndexedRedisDriver } from "../matchmaking/driver/redis-driver.ts";
 import type { Config, RedisTarget } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis } from "../redis/connect.ts";
+import type { ProcessRegistry } from "./dead-processes.ts";
 
 export interface RealtimeBackends {
   presence: Presence;
   driver: MatchMakerDriver;
   /** Which process a new room goes to (always given: Colyseus keeps the last one set for the life of the module). */
   selectProcessIdToCreateRoom: matchMaker.SelectProcessIdCallback;
+  /** Which processes stopped reporting, for forgetting the dead ones. */
+  processes: ProcessRegistry;
 }
 
 /**
@@ -33,7 +36,12 @@ function redisBackends(target: RedisTarget, logger: Logger): RealtimeBackends {
     });
   });
   const driver = new NameIndexedRedisDriver(driverConnection);
-  return { presence: new RedisPresence(presenceConnection), driver, selectProcessIdToCreateRoom: driver.selectProcessIdToCreateRoom };
+  return {
+    presence: new RedisPresence(presenceConnection),
+    driver,
+    selectProcessIdToCreateRoom: driver.selectProcessIdToCreateRoom,
+    processes: { silent: driver.silentProcesses, forget: driver.forgetProcess },
+  };
 }
 
 /** The one place that decides where shared realtime state lives: in this process, or in Redis (`REDIS_URL`). */
@@ -43,5 +51,6 @@ export function chooseBackends(config: Pick<Config, "redis">, logger: Logger): R
     presence: new LocalPresence(),
     driver: new NameIndexedLocalDriver(),
     selectProcessIdToCreateRoom: async () => matchMaker.processId,
+    processes: { silent: async () => [], forget: async () => undefined },
   };
 }

@@ -61,7 +61,7 @@ const WIDEN_PASS_MS = 1000;
 
 export function createRealtime<S extends Server>(httpServer: http.Server, services: Services, options: RealtimeOptions<S>): Realtime<S> {
   const { config } = services;
-  const { presence, driver, selectProcessIdToCreateRoom } = chooseBackends(config, services.logger);
+  const { presence, driver, selectProcessIdToCreateRoom, processes } = chooseBackends(config, services.logger);
   const logs = new ConnectionLogs(services.logger);
   const transport = new GuardedWebSocketTransport({
     server: httpServer,
@@ -95,7 +95,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     ...pairlineTasks({ ...deps, users: services.users, safety: services.safety }),
     ...userPresence.online.tasks(),
     { name: "match-widened", everyMs: WIDEN_PASS_MS, once: false, run: () => deps.matchmaker.matchWaiting() },
-    forgetDeadProcesses(presence, { onForget: (id) => chats.forget(id) }),
+    forgetDeadProcesses(presence, { processes, onForget: (id) => chats.forget(id) }),
     { name: "forget-chats-of-gone-processes", everyMs: 10_000, once: true, run: async () => chats.keepOnly((await matchMaker.stats.fetchAll()).map((p) => p.processId)) },
   ]);
   services.moderation.onBan((ban) => announceBan(presence, ban));

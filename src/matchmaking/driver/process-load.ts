@@ -22,8 +22,12 @@ end
 return false
 `;
 
-/** A live process states its true room count (correcting picks that never became rooms). KEYS load, live; ARGV pid, rooms. */
+/**
+ * A process says it is running (heard at ARGV now) and, if live, states its true room count
+ * (correcting picks that never became rooms). KEYS load, live, heard; ARGV pid, rooms, now.
+ */
 const REPORT = `
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
   return 1
@@ -31,6 +35,13 @@ end
 redis.call('ZREM', KEYS[1], ARGV[1])
 return 0
 `;
+
+/** Colyseus's channel on which a process answers requests from the others. */
+const processChannel = (id: string) => `p:${id}`;
+/** Processes not heard of for this many reports are looked at as possibly dead. */
+const SILENT_AFTER_REPORTS = 3;
+/** Processes looked at per call: the others wait for the next call. */
+const SILENT_PER_CALL = 8;
 
 /**
  * Where new rooms go across processes: the process with the fewest rooms, counted in
@@ -40,15 +51,18 @@ return 0
 export class ProcessLoad {
   readonly #client: Redis;
   readonly #loadKey: string;
+  /** Processes by when they last reported: the silent ones are found without reading the others. */
+  readonly #heardKey: string;
   readonly #reportEveryMs: number;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(client: Redis, prefix: string, reportEveryMs = 1000) {
     this.#client = client;
     this.#loadKey = `${prefix}:load`;
+    this.#heardKey = `${prefix}:heard`;
     this.#reportEveryMs = reportEveryMs;
     client.defineCommand("pairlinePickProcess", { numberOfKeys: 2, lua: PICK });
-    client.defineCommand("pairlineReportLoad", { numberOfKeys: 2, lua: REPORT });
+    client.defineCommand("pairlineReportLoad", { numberOfKeys: 3, lua: REPORT });
   }
 
   /** Colyseus's `selectProcessIdToCreateRoom`: the least loaded live process, else this one. */
@@ -60,7 +74,24 @@ export class ProcessLoad {
   /** This process's room count, if Colyseus lists it among the live processes. */
   async report(): Promise<void> {
     if (!matchMaker.processId) return;
-    await (this.#client as any).pairlineReportLoad(this.#loadKey, LIVE_PROCESSES_KEY, matchMaker.processId, matchMaker.stats.local.roomCount);
+    await (this.#client as any).pairlineReportLoad(this.#loadKey, LIVE_PROCESSES_KEY, this.#heardKey, matchMaker.processId, matchMaker.stats.local.roomCount, Date.now());
+  }
+
+  /**
+   * Processes that stopped reporting and that nobody hears on their channel: likely dead.
+   * Reads only the processes silent for a few reports (a range by score, with a limit).
+   */
+  async silent(now = Date.now()): Promise<string[]> {
+    const cutoff = now - SILENT_AFTER_REPORTS * this.#reportEveryMs;
+    const quiet = (await this.#client.zrangebyscore(this.#heardKey, "-inf", cutoff, "LIMIT", 0, SILENT_PER_CALL)).filter((id) => id !== matchMaker.processId);
+    if (quiet.length === 0) return [];
+    const listeners = (await this.#client.pubsub("NUMSUB", ...quiet.map(processChannel))) as Array<string | number>;
+    return quiet.filter((_, i) => Number(listeners[2 * i + 1]) === 0);
+  }
+
+  /** Forgets a process found dead: it is no longer looked at, nor given rooms. */
+  async forget(processId: string): Promise<void> {
+    await this.#client.multi().zrem(this.#heardKey, processId).zrem(this.#loadKey, processId).exec();
   }
 
   start(): void {
@@ -73,6 +104,6 @@ export class ProcessLoad {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    if (matchMaker.processId) await this.#client.zrem(this.#loadKey, matchMaker.processId).catch(() => undefined);
+    if (matchMaker.processId) await this.forget(matchMaker.processId).catch(() => undefined);
   }
 }

@@ -89,6 +89,9 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
 
   /** For Colyseus's `selectProcessIdToCreateRoom`: new rooms of a burst go to the least loaded live processes. */
   readonly selectProcessIdToCreateRoom = (): Promise<string> => this.#load.pick();
+  /** Processes that stopped reporting and answer on no channel (see `ProcessLoad.silent`). */
+  readonly silentProcesses = (): Promise<string[]> => this.#load.silent();
+  readonly forgetProcess = (processId: string): Promise<void> => this.#load.forget(processId);
 
   async boot(): Promise<void> {
     this.#load.start();
