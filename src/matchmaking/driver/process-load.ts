@@ -38,8 +38,8 @@ return 0
 
 /** Colyseus's channel on which a process answers requests from the others. */
 const processChannel = (id: string) => `p:${id}`;
-/** Processes not heard of for this many reports are looked at as possibly dead. */
-const SILENT_AFTER_REPORTS = 3;
+/** Processes not heard of for this many report intervals are looked at (their channel then says whether they are dead). */
+const SILENT_AFTER_REPORTS = 1.5;
 /** Processes looked at per call: the others wait for the next call. */
 const SILENT_PER_CALL = 8;
 
