@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { request } from "../../helpers/http.ts";
+import { LobbyClientMessage, LobbyServerMessage } from "../../../rooms/protocol.ts";
 import { enterLobby, newUser, say, whenLeft, type LobbySession } from "../../helpers/realtime.ts";
-import { lab, newPair, report, scenario, seat, setLink, sleep, until, type Pair } from "./support.ts";
+import { appOfConnection, lab, newPair, report, scenario, seat, setLink, sleep, until, type Pair } from "./support.ts";
 
 const CUT = "app1";
 const PARTITION_MS = Number(process.env.PARTITION_MS ?? 20_000);
@@ -17,6 +18,22 @@ async function pairsOnEveryHost(): Promise<Pair[]> {
   return pairs;
 }
 
+/** A user whose lobby is on `app`, asking for a match and queued (nobody else waits). */
+async function waitingOn(app: string): Promise<LobbySession> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const session = await newUser(lab.url).then(enterLobby);
+    if (appOfConnection(session.room) !== app) {
+      await session.room.leave();
+      continue;
+    }
+    session.room.reconnection.enabled = false; // its drop is what the test waits for, as for the users in chats
+    session.room.send(LobbyClientMessage.Match, {});
+    await session.inbox.next(LobbyServerMessage.Queued);
+    return session;
+  }
+  throw new Error(`no lobby was placed on ${app} in 20 tries`);
+}
+
 async function chatStats(token: string) {
   const { body } = await request(lab.url, "GET", "/api/users/stats", { token });
   return body.data as { activeChats: number; inChat: number; waiting: number };
@@ -27,9 +44,12 @@ scenario(async () => {
   const cut = pairs.filter((p) => p.app === CUT);
   const kept = pairs.filter((p) => p.app !== CUT);
   report("chats", `${pairs.length} (${cut.length} on ${CUT})`);
+  // Someone waits for a partner in a lobby on the host that will be cut off.
+  const waiting = await waitingOn(CUT);
+  const ghost = waiting.user.id;
 
   const cutSides = cut.flatMap((p) => p.sides);
-  const dropped = cutSides.map((side) => whenLeft(side.room).then(() => Date.now()));
+  const dropped = [...cutSides, waiting].map((side) => whenLeft(side.room).then(() => Date.now()));
   const cutAt = Date.now();
   await setLink(CUT, false);
 
@@ -43,17 +63,24 @@ scenario(async () => {
   const droppedAt = await Promise.all(dropped);
   report("drop_seen_ms", Math.max(...droppedAt) - cutAt);
 
-  // Everyone who was cut off finds a new partner, on the hosts that remain.
+  // Everyone who was cut off finds a new partner, on the hosts that remain, and nobody the one left waiting there.
+  // While the cut-off process's lobby is still listed, a lobby join sent to it is refused (503): users retry.
   const rematched = await Promise.all(
     cutSides.map(async (side) => {
       const sessions = (await Promise.all([
-        until(() => enterLobby({ ...side.user }), 15_000).then((r) => r.value),
-        newUser(lab.url).then(enterLobby),
+        until(() => enterLobby({ ...side.user }), 30_000).then((r) => r.value),
+        newUser(lab.url).then((user) => until(() => enterLobby(user), 30_000)).then((r) => {
+          report("newcomer_lobby_join_ms", Date.now() - cutAt);
+          return r.value;
+        }),
       ])) as [LobbySession, LobbySession];
-      return seat(sessions);
+      return seat(sessions, {}, ghost);
     }),
   );
   report("rematched_ms", Date.now() - cutAt);
+  // The queue forgets the user whose lobby is cut off (the lease its process can no longer renew).
+  await until(async () => assert.equal((await chatStats(kept[0]!.sides[0].user.token)).waiting, 0, "nobody waits"), 30_000);
+  report("cut_waiting_user_left_queue_ms", Date.now() - cutAt);
   for (const pair of rematched) assert.notEqual(pair.app, CUT, "no chat is placed on the host that is cut off");
   for (const pair of rematched) await say(pair.sides[0], "hello again");
   await keptTalk;
@@ -69,6 +96,7 @@ scenario(async () => {
     const stats = await chatStats(token);
     assert.equal(stats.activeChats, live, `active chats (${JSON.stringify(stats)})`);
     assert.equal(stats.inChat, live * 2, "people in chats");
+    assert.equal(stats.waiting, 0, "nobody waits: the user left waiting on the cut-off host is not queued again");
   }, 20_000);
   report("listings_clean_after_heal_ms", Date.now() - healedAt);
   void settled;
@@ -81,4 +109,5 @@ scenario(async () => {
   }, 30_000, 1100);
   await say(onCut.sides[0], "back on the network");
   report("rejoined_pool_ms", Date.now() - healedAt);
+  assert.equal((await chatStats(token)).waiting, 0, "still nobody waits: the cut-off process did not queue its lost user again");
 });

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
@@ -26,6 +27,11 @@ export function appOf(publicAddress: string | undefined): string {
   return publicAddress?.split("/")[1] ?? "?";
 }
 
+/** The app host a room connection reached, from its URL (`ws://<proxy>/<app>/…`). */
+export function appOfConnection(room: { connection: { url?: string } }): string {
+  return new URL(room.connection.url ?? "ws://?/?").pathname.split("/")[1] ?? "?";
+}
+
 export function primaryRedis(): Redis {
   const redis = lab.redis[0]!;
   return new Redis({ host: redis.ip, port: redis.port, password: lab.passwords?.redis, maxRetriesPerRequest: 1 });
@@ -43,8 +49,15 @@ export async function newPair(request: object = {}): Promise<Pair> {
   return seat(sessions as [LobbySession, LobbySession], request);
 }
 
-export async function seat(sessions: [LobbySession, LobbySession], request: object = {}): Promise<Pair> {
-  const matched = await Promise.all(sessions.map((session) => askForMatch(session, undefined, request)));
+/** `ghost`: a user nobody may be matched with (one whose lobby is out of reach). */
+export async function seat(sessions: [LobbySession, LobbySession], request: object = {}, ghost?: string): Promise<Pair> {
+  const matched = await Promise.all(
+    sessions.map(async (session) => {
+      const match = await askForMatch(session, undefined, request);
+      assert.notEqual(match.matchedUser.id, ghost, `${session.user.username} was matched with a user whose lobby is out of reach`);
+      return match;
+    }),
+  );
   const sides = (await Promise.all(sessions.map((session, i) => takeSeat(session, matched[i]!)))) as [ChatSide, ChatSide];
   for (const side of sides) side.room.reconnection.enabled = false;
   return { sides, app: appOf(matched[0]!.reservation.publicAddress) };
