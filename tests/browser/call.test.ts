@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { demoSuite, guestName, matchedPair, saveScreenshot, type PageUser } from "../helpers/browser.ts";
 import { Scrape } from "../helpers/metrics.ts";
-import { eventually } from "../helpers/uploads.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 function waitForCallState(page: Page, state: string) {
   return page.waitForFunction((expected) => (globalThis as any).pairline.call?.connectionState === expected, state, { timeout: 15_000 });

@@ -5,7 +5,8 @@ import path from "node:path";
 import { registerGuest } from "../helpers/http.ts";
 import { spawnServer, type ServerProcess } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
-import { eventually, filesUnder } from "../helpers/uploads.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { filesUnder } from "../helpers/uploads.ts";
 
 /** Starts an upload and stops sending halfway, so the server holds a staged file for it. */
 async function stalledUpload(baseUrl: string, token: string): Promise<net.Socket> {

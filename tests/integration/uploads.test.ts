@@ -5,6 +5,7 @@ import path from "node:path";
 import { ChatClientMessage, ChatServerMessage } from "../../rooms/protocol.ts";
 import { registerGuest } from "../helpers/http.ts";
 import { chattingPair, type ChatSide } from "../helpers/realtime.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
 import {
   CHROMIUM_VOICE_FIXTURE,
@@ -12,7 +13,6 @@ import {
   VOICE_WEBM_FIXTURE,
   download,
   elf,
-  eventually,
   filesUnder,
   mp3,
   png,

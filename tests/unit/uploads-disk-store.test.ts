@@ -6,7 +6,8 @@ import { createLogger } from "../../src/logger/index.ts";
 import { DiskUploadStore } from "../../src/uploads/disk-store.ts";
 import { startSweeper } from "../../src/uploads/sweeper.ts";
 import { tempDir } from "../helpers/server.ts";
-import { eventually, filesUnder } from "../helpers/uploads.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { filesUnder } from "../helpers/uploads.ts";
 
 const quota = { maxFiles: 10, maxBytes: 1_000_000 };
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: tempDir("pairline-logs-"), console: false } });

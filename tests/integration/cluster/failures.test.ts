@@ -14,7 +14,7 @@ import {
   type LobbySession,
   type TestUser,
 } from "../../helpers/realtime.ts";
-import { eventually } from "../../helpers/uploads.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { startCluster, type Cluster, type Member } from "./cluster.ts";
 
 /** Two users, registered through two processes, matched, and seated in their chat (on whichever process hosts it). */

@@ -3,7 +3,8 @@ import { ChatServerMessage, type SeatReservation } from "../../../rooms/protocol
 import { newAccount, registerGuest, registerUser, request } from "../../helpers/http.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
 import { askForMatch, enterLobby, Inbox, newUser, say, takeSeat, type ChatSide, type LobbySession, type TestUser } from "../../helpers/realtime.ts";
-import { download, eventually, png, uploadFile } from "../../helpers/uploads.ts";
+import { eventually } from "../../helpers/eventually.ts";
+import { download, png, uploadFile } from "../../helpers/uploads.ts";
 import { startCluster, type Cluster, type Member } from "./cluster.ts";
 
 const ADMIN_PASSWORD = "admin-password-for-cluster-tests";

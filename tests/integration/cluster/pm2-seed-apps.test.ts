@@ -8,7 +8,7 @@ import { request } from "../../helpers/http.ts";
 import { ROOT } from "../../helpers/process.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../../helpers/redis.ts";
 import { tempDir } from "../../helpers/server.ts";
-import { eventually } from "../../helpers/uploads.ts";
+import { eventually } from "../../helpers/eventually.ts";
 
 const run = promisify(execFile);
 const PM2 = path.join(ROOT, "node_modules/pm2/bin/pm2");

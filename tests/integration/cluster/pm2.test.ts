@@ -9,7 +9,7 @@ import { freePort, ROOT } from "../../helpers/process.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../../helpers/redis.ts";
 import { askForMatch, enterLobby, newUser, say, takeSeat } from "../../helpers/realtime.ts";
 import { tempDir } from "../../helpers/server.ts";
-import { eventually } from "../../helpers/uploads.ts";
+import { eventually } from "../../helpers/eventually.ts";
 
 const run = promisify(execFile);
 const PM2 = path.join(ROOT, "node_modules/pm2/bin/pm2");

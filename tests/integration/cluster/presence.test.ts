@@ -3,7 +3,7 @@ import { ChatServerMessage, LobbyServerMessage, type SeatReservation } from "../
 import { request } from "../../helpers/http.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
 import { askForMatch, Inbox, newUser, say, takeSeat, type ChatSide, type LobbySession, type TestUser } from "../../helpers/realtime.ts";
-import { eventually } from "../../helpers/uploads.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { startCluster, type Cluster, type Member } from "./cluster.ts";
 
 const LEASE_SECONDS = 4;

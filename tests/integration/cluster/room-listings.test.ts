@@ -6,7 +6,7 @@ import { costBetween, readRedisCost, WHOLE_COLLECTION_COMMANDS } from "../../hel
 import { requireRedisServer } from "../../helpers/redis.ts";
 import { LobbyClientMessage, LobbyServerMessage, type LobbyServerPayloads } from "../../../rooms/protocol.ts";
 import { enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
-import { eventually } from "../../helpers/uploads.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { startCluster, type Cluster } from "./cluster.ts";
 
 type Matched = LobbyServerPayloads[typeof LobbyServerMessage.Matched];

@@ -1,3 +1,4 @@
+import { eventually } from "../../helpers/eventually.ts";
 import assert from "node:assert/strict";
 import { getMessageBytes, Protocol } from "@colyseus/core";
 import WebSocket from "ws";
@@ -7,14 +8,6 @@ import { askForMatch, enterLobby, newUser, takeSeat, whenClosed, type TestUser }
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
 const ids = (body: { data: { users: Array<{ id: string }> } }) => body.data.users.map((u) => u.id);
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A lobby connection on a bare socket, so the test can kill it without a close frame. */
 async function rawLobby(server: TestServer, user: TestUser): Promise<WebSocket> {
@@ -63,7 +56,7 @@ describe("users: who is online and who is waiting", () => {
     const [chatA, chatB] = await Promise.all([takeSeat(lobbyA, ma), takeSeat(lobbyB, mb)]);
     assert.deepEqual((await online()).sort(), [a.id, b.id].sort(), "still online while in the chat room");
     // Chat counts are shared totals each process updates at most once a second.
-    await eventually(async () => (await stats()).inChat === 2, "both are counted in the chat");
+    await eventually(async () => (await stats()).inChat === 2, 5000, "both are counted in the chat");
     const during = await stats();
     assert.equal(during.inChat, 2);
     assert.equal(during.activeChats, 1);
@@ -71,24 +64,24 @@ describe("users: who is online and who is waiting", () => {
     assert.ok(during.registered >= 3);
 
     await Promise.all([chatA.room.leave(), chatB.room.leave()]);
-    await eventually(async () => (await online()).length === 0, "both offline after leaving");
+    await eventually(async () => (await online()).length === 0, 5000, "both offline after leaving");
     const stored = await server.services.users.findById(a.id);
     assert.equal(stored?.isOnline, false);
     assert.ok(stored?.lastSeen, "lastSeen is kept");
-    await eventually(async () => (await stats()).activeChats === 0, "the chat room is gone");
+    await eventually(async () => (await stats()).activeChats === 0, 5000, "the chat room is gone");
   });
 
   it("a client killed without a close frame leaves the online list and the queue", async () => {
     const user = await newUser(server.baseUrl);
     const ws = await rawLobby(server, user);
     ws.send(getMessageBytes.raw(Protocol.ROOM_DATA, LobbyClientMessage.Match, {}));
-    await eventually(async () => (await available()).includes(user.id), "queued");
+    await eventually(async () => (await available()).includes(user.id), 5000, "queued");
     assert.ok((await online()).includes(user.id));
     const closed = whenClosed(ws);
     (ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
     await closed;
-    await eventually(async () => !(await available()).includes(user.id), "out of the queue", 2000);
-    await eventually(async () => !(await online()).includes(user.id), "offline once the grace is over", 4000);
+    await eventually(async () => !(await available()).includes(user.id), 2000, "out of the queue");
+    await eventually(async () => !(await online()).includes(user.id), 4000, "offline once the grace is over");
   });
 
   it("pages are bounded and validated", async () => {
@@ -127,7 +120,7 @@ describe("users: a lone process starts with nobody online", () => {
     try {
       const user = await newUser(first.baseUrl);
       await enterLobby(user);
-      await eventually(async () => (await first.services.users.findById(user.id))?.isOnline === true, "stored online");
+      await eventually(async () => (await first.services.users.findById(user.id))?.isOnline === true, 5000, "stored online");
       await first.stop(); // within the grace: nobody declared the user offline
       second = await bootServer({ DATA_DIR: first.dataDir });
       const stored = await second.services.users.findById(user.id);
