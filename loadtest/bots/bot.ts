@@ -159,6 +159,18 @@ export class Bot {
     return this.#rematching && this.state !== "closed";
   }
 
+  /** The chat this bot sits in, while it chats. */
+  get chatRoomId(): string | undefined {
+    return this.state === "chatting" ? this.#chat?.roomId : undefined;
+  }
+
+  /** Shows the partner a file or voice note this bot has uploaded to its chat. */
+  sendAttachment(kind: typeof MessageKind.File | typeof MessageKind.Voice, fileId: string): boolean {
+    if (this.state !== "chatting" || !this.#chat) return false;
+    this.#chat.send(ChatClientMessage.Message, { type: kind, fileId });
+    return true;
+  }
+
   get calling(): boolean {
     return this.#callStartedAt > 0;
   }

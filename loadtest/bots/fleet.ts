@@ -57,6 +57,11 @@ export class BotFleet {
     }
   }
 
+  /** The bots themselves, for a coordinator that runs the fleet in its own process. */
+  get bots(): readonly Bot[] {
+    return this.#bots;
+  }
+
   status(): FleetStatus {
     const status: FleetStatus = { bots: this.#bots.length, lobby: 0, waiting: 0, chatting: 0, closed: 0 };
     for (const bot of this.#bots) if (bot.state !== "new") status[bot.state] += 1;

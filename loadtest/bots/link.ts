@@ -22,6 +22,8 @@ export interface RoomLink {
 }
 
 export interface ChatLink extends RoomLink {
+  /** The chat's room id, which uploads to this chat name. */
+  readonly roomId: string;
   /** Cuts the connection the way a network loss does; the link then reconnects by itself. */
   drop(): void;
   onReconnect(handler: () => void): void;

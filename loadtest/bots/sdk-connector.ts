@@ -7,6 +7,7 @@ import { solveGuestChallenge } from "../../src/auth/guest-challenge-solver.ts";
 /** A room of the official SDK, seen as a link. */
 function roomLink(room: Room): ChatLink {
   return {
+    roomId: room.roomId,
     send: (type, payload) => room.send(type, payload),
     onMessage: (handler) => void room.onMessage("*", (type, payload) => handler(String(type), payload)),
     onClose: (handler) => void room.onLeave((code) => handler(code)),

@@ -17,7 +17,7 @@ function opened(url: string): Promise<WebSocket> {
 }
 
 /** A socket of the bare baseline as a link; with `reconnectUrl`, a dropped socket is replaced by a new one. */
-function socketLink(first: WebSocket, reconnectUrl?: string): ChatLink {
+function socketLink(first: WebSocket, reconnectUrl?: string, roomId = ""): ChatLink {
   let socket = first;
   let leaving = false;
   const handlers: MessageHandler[] = [];
@@ -49,6 +49,7 @@ function socketLink(first: WebSocket, reconnectUrl?: string): ChatLink {
   };
   attach(first);
   return {
+    roomId,
     send: (type, payload) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(encodeFrame(type, payload));
     },
@@ -76,7 +77,7 @@ export function wsConnector(endpoint: string): Connector {
     },
     async takeSeat(_identity, matched): Promise<ChatLink> {
       const url = `${wsBase}/chat?ticket=${encodeURIComponent(matched.reservation.sessionId)}`;
-      return socketLink(await opened(url), url);
+      return socketLink(await opened(url), url, matched.roomId);
     },
     close() {},
   };

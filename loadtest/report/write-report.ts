@@ -11,6 +11,7 @@ import type { Machine } from "./machine.ts";
 import { redisCostSection } from "./redis-cost-section.ts";
 import { safetySection } from "./safety-section.ts";
 import type { SafetyResults } from "../run/safety.ts";
+import { soakSection } from "./soak-section.ts";
 
 export interface BenchResults {
   plan: Plan;
@@ -432,6 +433,7 @@ export function writeReport(results: BenchResults, reportPath: string, assetsDir
     churnSection(results),
     ...(of(results.runs, "redis-cost").length > 0 ? [redisCostSection(of(results.runs, "redis-cost"), results.plan)] : []),
     ...(results.safety ? [safetySection(results.safety)] : []),
+    ...soakSection(assetsDir, link),
     limitsSection(results),
     ...(findings ? [findings] : []),
     problemsSection(results),

@@ -24,12 +24,16 @@ export interface LaunchOptions {
   pairlineRoot: string;
   /** Write a CPU profile of each server process into this folder when it stops. */
   profileDir?: string;
+  /** Settings added to every server process's environment (Pairline only). */
+  env?: Record<string, string>;
 }
 
 export interface RunningTarget {
   name: TargetName;
   address: TargetAddress;
   servers: Supervised[];
+  /** The folder the processes share (SQLite file, uploads, logs); removed by `stop()`. */
+  dataDir: string;
   /** The command line of each server process, environment included, as a reader would type it. */
   commands: string[];
   stop(): Promise<void>;
@@ -107,7 +111,7 @@ export async function launchTarget(options: LaunchOptions): Promise<RunningTarge
 }
 
 async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
-  const { name, processes, redisUrl, pairlineRoot, profileDir } = options;
+  const { name, processes, redisUrl, pairlineRoot, profileDir, env: extraEnv = {} } = options;
   if (processes > 1 && !redisUrl) throw new Error("several processes need Redis");
   if (name === "bare-ws" && processes > 1) throw new Error("the bare ws baseline is one process");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pairline-bench-"));
@@ -119,7 +123,7 @@ async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
     const ports = await distinctFreePorts(processes);
     for (const [i, port] of ports.entries()) {
       const env = isPairline(name)
-        ? pairlineEnv(port, shared, i, redisUrl, processes > 1)
+        ? { ...pairlineEnv(port, shared, i, redisUrl, processes > 1), ...extraEnv }
         : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) };
       const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${processes}p-${i}-${Date.now()}.cpuprofile`] : [];
       const args = [...profile, "--import", EXIT_WITH_PARENT, entryOf(name, pairlineRoot)];
@@ -139,6 +143,7 @@ async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
     name,
     address: { client: name === "bare-ws" ? "ws" : "sdk", endpoints, auth: "guest" },
     servers,
+    dataDir,
     commands,
     async stop() {
       await Promise.all(servers.map((server) => server.stop()));

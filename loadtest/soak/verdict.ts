@@ -1,0 +1,58 @@
+import type { SoakResult } from "./soak.ts";
+import { theilSenSlope } from "./trend.ts";
+
+/**
+ * How fast a process may grow after warm-up and still count as flat. A leak of one
+ * kilobyte per chat, at 500 users skipping every 10 s (1,500 chats a minute), would
+ * grow the heap by about 1.5 MB a minute.
+ */
+export const FLAT = { rssMbPerMinute: 2, heapMbPerMinute: 1, fdsPerMinute: 1 } as const;
+
+export interface Trend {
+  rssMbPerMinute: number;
+  heapMbPerMinute: number;
+  fdsPerMinute: number;
+}
+
+export interface Check {
+  what: string;
+  ok: boolean;
+  seen: string;
+}
+
+export interface Verdict {
+  /** Per process, fitted over the samples after warm-up. */
+  trends: Trend[];
+  checks: Check[];
+  ok: boolean;
+}
+
+export function judge(result: Omit<SoakResult, "verdict">): Verdict {
+  const steady = result.samples.filter((s) => s.phase === "churn");
+  const processes = result.final.processes.length;
+  const slope = (value: (s: (typeof steady)[number], i: number) => number, i: number) =>
+    theilSenSlope(steady.map((s) => [s.t / 60, value(s, i)]));
+  const trends = Array.from({ length: processes }, (_, i) => ({
+    rssMbPerMinute: slope((s) => s.processes[i]!.rssMb, i),
+    heapMbPerMinute: slope((s) => s.processes[i]!.heapUsedMb, i),
+    fdsPerMinute: slope((s) => s.processes[i]!.fds, i),
+  }));
+  const per = (f: (t: Trend) => number, unit: string) => trends.map((t) => `${f(t).toFixed(2)}${unit}`).join(", ");
+  const { final, baseline } = result;
+  const checks: Check[] = [
+    { what: `enough samples after warm-up to fit a trend (≥ 10)`, ok: steady.length >= 10, seen: `${steady.length}` },
+    { what: `RSS flat (< ${FLAT.rssMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.rssMbPerMinute < FLAT.rssMbPerMinute), seen: per((t) => t.rssMbPerMinute, " MB/min") },
+    { what: `heap used flat (< ${FLAT.heapMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.heapMbPerMinute < FLAT.heapMbPerMinute), seen: per((t) => t.heapMbPerMinute, " MB/min") },
+    { what: `file descriptors flat (< ${FLAT.fdsPerMinute}/min per process)`, ok: trends.every((t) => t.fdsPerMinute < FLAT.fdsPerMinute), seen: per((t) => t.fdsPerMinute, "/min") },
+    {
+      what: "Redis keys back to the baseline once the users left (time buckets aside: minute statistics, period locks, which expire by themselves)",
+      ok: final.untimedKeys <= baseline.untimedKeys,
+      seen: `${final.untimedKeys} (baseline ${baseline.untimedKeys}; ${final.redisKeys} and ${baseline.redisKeys} with time buckets)`,
+    },
+    { what: "no Redis key the baseline does not explain", ok: final.leftoverKeys.length === 0, seen: final.leftoverKeys.length ? final.leftoverKeys.slice(0, 5).join(", ") : "none" },
+    { what: "no room left", ok: final.processes.every((p) => p.chatRooms === 0 && p.lobbyRooms === 0), seen: final.processes.map((p) => `${p.chatRooms} chat + ${p.lobbyRooms} lobby`).join(", ") },
+    { what: "no client left", ok: final.processes.every((p) => p.clients === 0), seen: final.processes.map((p) => p.clients).join(", ") },
+    { what: "no upload left on disk", ok: final.uploadsOnDisk === 0, seen: `${final.uploadsOnDisk}` },
+  ];
+  return { trends, checks, ok: checks.every((c) => c.ok) };
+}

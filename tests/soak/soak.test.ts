@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { runSoak, type SoakResult } from "../../loadtest/soak/soak.ts";
+import { requireRedisServer } from "../helpers/redis.ts";
+
+/**
+ * Three minutes of the hour-long soak (`SOAK_MINUTES=60 npm run soak`): 100 users
+ * rather than 500, so that the suite stays within its time on a CI machine, skipping
+ * every 10 s, chatting and uploading on two processes and a private Redis.
+ */
+describe("a short soak: churn on two processes, then everyone leaves", function () {
+  let result: SoakResult;
+
+  before(async function () {
+    requireRedisServer(this);
+    this.timeout(6 * 60_000);
+    result = await runSoak({
+      users: 100,
+      minutes: 2.5,
+      warmupMinutes: 1,
+      sampleSeconds: 3,
+      skipSeconds: 10,
+      messageSeconds: 5,
+      uploadsPerMinute: 20,
+      drainSeconds: 60,
+      // The crowd's "don't pair us again" marks last this long; shorter than the default minute so that they are gone within the drain.
+      env: { REMATCH_COOLDOWN: "15" },
+    });
+  });
+
+  const check = (what: string) => {
+    const found = result.verdict.checks.find((c) => c.what.startsWith(what));
+    assert.ok(found, `no check "${what}"`);
+    assert.ok(found.ok, `${found.what}: ${found.seen}`);
+  };
+
+  it("kept the users chatting, skipping and sharing files", () => {
+    const { traffic } = result;
+    assert.equal(traffic.connected, 100);
+    assert.ok(traffic.skips >= 100, `only ${traffic.skips} skips`);
+    assert.ok(traffic.delivered > traffic.sent * 0.9, `${traffic.delivered} of ${traffic.sent} messages delivered`);
+    assert.ok(traffic.uploads.shared > 0, JSON.stringify(traffic.uploads));
+  });
+
+  it("kept RSS, heap and file descriptors flat after warm-up", () => {
+    check("enough samples");
+    check("RSS flat");
+    check("heap used flat");
+    check("file descriptors flat");
+  });
+
+  it("left no room, client, upload or Redis key behind once the users left", () => {
+    check("Redis keys back");
+    check("no Redis key");
+    check("no room left");
+    check("no client left");
+    check("no upload left");
+  });
+});
