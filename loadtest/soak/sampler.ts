@@ -29,11 +29,23 @@ export interface ClusterSample {
   uploadsOnDisk: number;
 }
 
+/** A scrape of /metrics, tried three times: on a busy machine one can fail now and then. */
+async function scrapeOf(endpoint: string): Promise<Scrape> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Scrape.of(endpoint);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /** Reads the cluster's gauges from outside, the way an operator would: /metrics, /proc and Redis. */
 export async function sampleCluster(target: RunningTarget, redis: Redis): Promise<ClusterSample> {
   const processes = await Promise.all(
     target.servers.map(async (server, i) => {
-      const scrape = await Scrape.of(target.address.endpoints[i]!);
+      const scrape = await scrapeOf(target.address.endpoints[i]!);
       return {
         rssMb: scrape.value("process_resident_memory_bytes") / MB,
         heapUsedMb: scrape.value("nodejs_heap_size_used_bytes") / MB,
