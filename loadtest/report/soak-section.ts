@@ -43,7 +43,7 @@ export function soakSection(assetsDir: string, link: (file: string) => string): 
   const timing = (name: string) => (t.timings[name] ? `${ms(t.timings[name].p50)} / ${ms(t.timings[name].p99)} ms` : "–");
   return [
     [
-      "## Soak: an hour of churn on two processes",
+      `## Soak: ${o.minutes} minutes of churn on two processes`,
       "",
       `Started ${result.startedAt.slice(0, 16).replace("T", " ")} UTC with \`SOAK_MINUTES=${o.minutes} npm run soak\` (\`loadtest/soak/\`), samples in [\`${link(SOAK_FILE)}\`](${link(SOAK_FILE)}). ` +
         `Two Pairline processes and a private Redis; ${int(o.users)} users on \`@colyseus/sdk\` bots, in the same process as the run, each pair skipping to the next stranger after ${o.skipSeconds} s, each user sending a message every ${o.messageSeconds} s, ` +
