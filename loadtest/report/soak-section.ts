@@ -37,6 +37,7 @@ export function soakSection(assetsDir: string, link: (file: string) => string): 
   const result = JSON.parse(fs.readFileSync(file, "utf8")) as SoakResult;
   fs.writeFileSync(path.join(assetsDir, SOAK_CHART), soakChart(result));
   const { options: o, traffic: t, verdict: v, final, baseline } = result;
+  const flat = o.flat ?? FLAT;
   const churnMinutes = o.minutes - o.warmupMinutes;
   const uploadsRefused = Object.entries(t.uploads.refused).map(([status, n]) => `${int(n)} × ${status}`).join(", ") || "none";
   const problems = Object.entries(t.counts).filter(([name]) => !name.startsWith("calls") && !name.startsWith("ice")).map(([name, n]) => `${name}: ${int(n)}`).join("; ") || "none";
@@ -75,7 +76,7 @@ export function soakSection(assetsDir: string, link: (file: string) => string): 
       "",
       `After the users left, the cluster was empty within ${final.drainSeconds.toFixed(0)} s: Redis held ${int(final.redisKeys)} keys (baseline ${int(baseline.redisKeys)}, taken after four first users came and went, so that per-address rate-limit counters and statistics are in it), ` +
         `${final.processes.reduce((n, p) => n + p.chatRooms + p.lobbyRooms, 0)} rooms and ${final.uploadsOnDisk} uploads on disk. ` +
-        `Flat means under ${FLAT.rssMbPerMinute} MB/min of RSS, ${FLAT.heapMbPerMinute} MB/min of heap and ${FLAT.fdsPerMinute} descriptor/min per process.`,
+        `Flat means under ${flat.rssMbPerMinute} MB/min of RSS, ${flat.heapMbPerMinute} MB/min of heap and ${flat.fdsPerMinute} descriptor/min per process.`,
     ].join("\n"),
   ];
 }

@@ -9,7 +9,7 @@ import { ROOT } from "../../tests/helpers/process.ts";
 import { Redis } from "ioredis";
 import { familiesOf, keyNames, sampleCluster, unexplainedKeys, untimedCount, type ClusterSample } from "./sampler.ts";
 import { startUploads, type UploadCounts } from "./uploader.ts";
-import { judge, type Verdict } from "./verdict.ts";
+import { judge, type Flat, type Verdict } from "./verdict.ts";
 
 export interface SoakOptions {
   users: number;
@@ -26,6 +26,8 @@ export interface SoakOptions {
   uploadsPerMinute: number;
   /** How long the users get to leave and the servers to clean up after them. */
   drainSeconds: number;
+  /** How much growth per minute still counts as flat (default `FLAT`); a short run needs a wider margin than an hour. */
+  flat?: Flat;
   /** Settings for both server processes, beside those of a soak. */
   env?: Record<string, string>;
   log?: (line: string) => void;
@@ -225,8 +227,9 @@ async function firstVisitors(target: RunningTarget, redis: Redis, drainSeconds: 
   try {
     await fleet.run({ op: "connect", count: 4, perSecond: 4, match: true, keepLobby: false });
     await fleet.run({ op: "awaitPairs", timeoutMs: 15_000 });
+    // Several uploads, images through each process: the image screening model is loaded before the crowd comes, not during its trend.
     const uploads = startUploads(() => fleet.bots, target.address.endpoints, 250);
-    await fleet.run({ op: "chat", window: 0, perSecond: 2, durationMs: 1000, length: 64 });
+    await fleet.run({ op: "chat", window: 0, perSecond: 2, durationMs: 2500, length: 64 });
     await uploads.stop();
     await fleet.run({ op: "skip", fraction: 1, timeoutMs: 15_000 });
   } finally {

