@@ -93,10 +93,17 @@ export async function unexplainedKeys(redis: Redis, names: string[], baseline: s
   const unexplained: string[] = [];
   for (const name of names) {
     if (known.has(name)) continue;
-    if (shapeOf(name) !== name && (await redis.ttl(name)) > 0) continue;
+    if (shapeOf(name) !== name && (await expires(redis, name))) continue;
     unexplained.push(name);
   }
   return unexplained;
+}
+
+/** Whether the key has a time to live; a key just created gets it from a second command, so a missing one is looked at again a moment later. */
+async function expires(redis: Redis, name: string): Promise<boolean> {
+  if ((await redis.ttl(name)) !== -1) return true;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return (await redis.ttl(name)) !== -1;
 }
 
 /** How many of `names` are not time buckets (keys with a number in their name). */
