@@ -80,3 +80,23 @@ export function soakSection(assetsDir: string, link: (file: string) => string): 
     ].join("\n"),
   ];
 }
+
+const SECTION_AFTER_SOAK = "## What limits each figure";
+
+/** Puts the soak's section into an existing report in place of the one it has (before "What limits each figure" if none), leaving the rest as it is. */
+export function replaceSoakSection(reportPath: string, assetsDir: string): void {
+  const link = (file: string) => path.relative(path.dirname(reportPath), path.join(assetsDir, file)).split(path.sep).join("/");
+  const [section] = soakSection(assetsDir, link);
+  if (!section) throw new Error(`no ${SOAK_FILE} in ${assetsDir}`);
+  const report = fs.readFileSync(reportPath, "utf8");
+  const start = report.indexOf("\n## Soak:");
+  let updated: string;
+  if (start >= 0) {
+    const next = report.indexOf("\n## ", start + 1);
+    updated = `${report.slice(0, start + 1)}${section}\n${next >= 0 ? report.slice(next) : ""}`;
+  } else {
+    const at = report.indexOf(`\n${SECTION_AFTER_SOAK}`);
+    updated = at >= 0 ? `${report.slice(0, at + 1)}${section}\n\n${report.slice(at + 1)}` : `${report.trimEnd()}\n\n${section}\n`;
+  }
+  fs.writeFileSync(reportPath, updated);
+}

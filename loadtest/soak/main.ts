@@ -1,17 +1,24 @@
 /**
  * The long soak: `SOAK_MINUTES=60 npm run soak` (default 60). Writes its samples to
  * loadtest/benchmarks/soak.json, which `npm run bench` turns into a section and a
- * chart of BENCHMARKS.md.
+ * chart of BENCHMARKS.md. `npm run soak -- --report` only puts that section (from
+ * soak.json) into the current BENCHMARKS.md, leaving the rest as it is.
  */
 // First: it decides which WebSocket the SDK picks up when it loads.
 import "../bots/sdk-websocket.ts";
 import fs from "node:fs";
 import path from "node:path";
+import { replaceSoakSection } from "../report/soak-section.ts";
 import { killAllOnExit } from "../targets/child-process.ts";
 import { runSoak } from "./soak.ts";
 
 const OUT = path.join(import.meta.dirname, "../benchmarks/soak.json");
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+if (process.argv.includes("--report")) {
+  replaceSoakSection(path.join(import.meta.dirname, "../../BENCHMARKS.md"), path.dirname(OUT));
+  process.exit(0);
+}
 
 killAllOnExit();
 process.once("SIGINT", () => process.exit(130));
