@@ -47,7 +47,7 @@ export function judge(result: Omit<SoakResult, "verdict">): Verdict {
   const per = (f: (t: Trend) => number, unit: string) => trends.map((t) => `${f(t).toFixed(2)}${unit}`).join(", ");
   const { final, baseline } = result;
   const checks: Check[] = [
-    { what: `enough samples after warm-up to fit a trend (≥ 10)`, ok: steady.length >= 10, seen: `${steady.length}` },
+    { what: `enough samples after warm-up to fit a trend (≥ 5)`, ok: steady.length >= 5, seen: `${steady.length}` },
     { what: `RSS flat (< ${flat.rssMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.rssMbPerMinute < flat.rssMbPerMinute), seen: per((t) => t.rssMbPerMinute, " MB/min") },
     { what: `heap used flat (< ${flat.heapMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.heapMbPerMinute < flat.heapMbPerMinute), seen: per((t) => t.heapMbPerMinute, " MB/min") },
     { what: `file descriptors flat (< ${flat.fdsPerMinute}/min per process)`, ok: trends.every((t) => t.fdsPerMinute < flat.fdsPerMinute), seen: per((t) => t.fdsPerMinute, "/min") },
