@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Browser, BrowserContext } from "playwright-core";
 import { ChatClientMessage, ChatServerMessage } from "../../rooms/protocol.ts";
 import { launchChromium, openDemoPage, requireChromium, saveScreenshot, watchCspViolations, type PageUser } from "../helpers/browser.ts";
+import { Scrape } from "../helpers/metrics.ts";
 import { chattingPair, say, type ChatSide } from "../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
 
@@ -64,7 +65,13 @@ describe("moderators' console page", function () {
   });
 
   it("shows reports with their evidence marked verified or not, the shadow pool, and bans and unbans from the page into the audit log", async () => {
+    const before = await Scrape.of(server.baseUrl);
     const { target, reporter, reportId } = await reported();
+    const after = await Scrape.of(server.baseUrl);
+    const grew = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
+    assert.equal(grew("pairline_matches_total"), 1, "the chat is counted (reports per 1,000 chats divide by it)");
+    assert.equal(grew("pairline_reports_total", { evidence: "verified" }), 1, "the report with verified evidence is counted");
+    assert.equal(after.value("pairline_shadow_pool_users"), 1, "its target is in the shadow pool");
     const { page, problems, violations } = await openConsole();
 
     const reports = page.locator("#reports > li");
@@ -100,6 +107,7 @@ describe("moderators' console page", function () {
     assert.equal(ban.by, ADMIN.username);
     const hours = (ban.until.getTime() - Date.now()) / 3600_000;
     assert.ok(hours > 4.9 && hours <= 5, `for 5 hours (${hours})`);
+    assert.equal((await Scrape.of(server.baseUrl)).value("pairline_bans_total", { kind: "manual" }) - before.value("pairline_bans_total", { kind: "manual" }), 1);
 
     const banEntry = page.locator("#audit > li").filter({ hasText: "ban" }).filter({ hasText: target.user.id });
     await banEntry.first().waitFor();
