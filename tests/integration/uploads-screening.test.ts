@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ChatClientMessage, ChatServerMessage, RoomErrorCode } from "../../rooms/protocol.ts";
 import { checkerboard, twoDiscs } from "../helpers/images.ts";
+import { Scrape } from "../helpers/metrics.ts";
 import { chattingPairWith, type ChatSide } from "../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
 import { uploadFile } from "../helpers/uploads.ts";
@@ -25,6 +26,7 @@ describe("uploads: images are screened before the partner sees them", function (
     after(() => server.stop());
 
     it("an image scoring over the threshold arrives with sensitive: true; one under it arrives unmarked", async () => {
+      const before = await Scrape.of(server.baseUrl);
       const [a, b] = await chattingPairWith(server.baseUrl, ADULT);
       const flagged = await share(server, a, twoDiscs());
       assert.equal(flagged.status, 201, JSON.stringify(flagged.body));
@@ -40,6 +42,11 @@ describe("uploads: images are screened before the partner sees them", function (
       a.room.send(ChatClientMessage.Message, { type: "file", fileId: clean.body.data.fileId });
       assert.equal("sensitive" in (await b.inbox.next(ChatServerMessage.Message)), false);
       await Promise.all([a, b].map((side) => side.room.leave()));
+
+      const after = await Scrape.of(server.baseUrl);
+      const grew = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
+      assert.equal(grew("pairline_images_screened_total"), 2, "both images are counted as screened");
+      assert.equal(grew("pairline_images_flagged_total", { action: "flagged" }), 1, "one of them as flagged");
     });
 
     it("a moderated chat does not deliver a flagged image: the sender is told, the partner gets nothing", async () => {
@@ -74,6 +81,7 @@ describe("uploads: images are screened before the partner sees them", function (
     after(() => server.stop());
 
     it("a flagged image is refused with IMAGE_REFUSED and never stored; a clean one is shared", async () => {
+      const refusedBefore = (await Scrape.of(server.baseUrl)).value("pairline_images_flagged_total", { action: "refused" });
       const [a, b] = await chattingPairWith(server.baseUrl, ADULT);
       const refused = await share(server, a, twoDiscs());
       assert.equal(refused.status, 422);
@@ -81,6 +89,8 @@ describe("uploads: images are screened before the partner sees them", function (
       assert.equal((await server.services.uploads.usage(a.room.roomId)).files, 0);
       assert.equal((await share(server, a, checkerboard())).status, 201);
       await Promise.all([a, b].map((side) => side.room.leave()));
+      const refusedAfter = (await Scrape.of(server.baseUrl)).value("pairline_images_flagged_total", { action: "refused" });
+      assert.equal(refusedAfter - refusedBefore, 1, "the refusal is counted");
     });
   });
 

@@ -3,6 +3,7 @@ import { Client } from "@colyseus/sdk";
 import { ChatClientMessage, ChatServerMessage, LobbyServerMessage, RoomName, type ChatServerPayloads } from "../../../rooms/protocol.ts";
 import { guestBody, newAccount, request } from "../../helpers/http.ts";
 import { askForMatch, enterLobby, say, takeSeat, type ChatSide, type TestUser } from "../../helpers/realtime.ts";
+import { Scrape } from "../../helpers/metrics.ts";
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
 const ADMIN_PASSWORD = "admin-password-for-tests";
@@ -152,6 +153,8 @@ describe("reports: only evidence from independent people who really chatted can 
   });
 
   it("bans on verified evidence from three reporters on distinct addresses and devices, in the room and over REST", async () => {
+    const automaticBans = async () => (await Scrape.of(server.baseUrl)).value("pairline_bans_total", { kind: "automatic" });
+    const bansBefore = await automaticBans();
     const { person: villain } = await victimFrom("198.51.100.14");
     const reporters = await Promise.all(
       ["192.0.2.1", "192.0.2.2", "192.0.2.3"].map((address, i) => guestFrom(address, `phone-${i}-${Date.now()}`)),
@@ -176,6 +179,7 @@ describe("reports: only evidence from independent people who really chatted can 
     const me = await request(server.baseUrl, "GET", "/api/auth/me", { token: villain.token });
     assert.equal(me.status, 403);
     assert.equal(me.body.code, "BANNED");
+    assert.equal((await automaticBans()) - bansBefore, 1, "the ban is counted as automatic");
     const kept = await request(server.baseUrl, "GET", `/api/admin/users/${villain.id}/reports`, { headers: adminAuth });
     assert.equal(kept.body.data.ban.by, "reports");
     const reports = kept.body.data.reports as Array<{ roomId: string | null; reporterIp: string; reporterDeviceId: string }>;
