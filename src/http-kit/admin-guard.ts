@@ -13,9 +13,22 @@ function basicCredentials(header: string | undefined): { user: string; password:
   return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A browser that holds the admin login sends it with requests any other site makes it send,
+ * so a change asked for by another site's page (Fetch Metadata says so) is refused.
+ */
+function crossSiteWrite(method: string, fetchSite: string | undefined): boolean {
+  return !READS.has(method) && (fetchSite === "cross-site" || fetchSite === "same-site");
+}
+
 /** HTTP Basic auth against `ADMIN_USER` / `ADMIN_PASSWORD`, compared in constant time. */
 export function requireAdmin(admin: { user: string; password: string }): RequestHandler {
   return (req, res, next) => {
+    if (crossSiteWrite(req.method, req.get("sec-fetch-site"))) {
+      return sendAppError(res, Errors.forbidden("Admin changes are taken only from this server's own pages"));
+    }
     const presented = basicCredentials(req.get("authorization"));
     // Both halves are always compared, so the timing does not tell which one was wrong.
     const userMatches = secretsMatch(presented?.user ?? "", admin.user);

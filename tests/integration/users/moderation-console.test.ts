@@ -46,6 +46,23 @@ describe("moderators' console: reports with their evidence, history, bans, and a
     assert.deepEqual(audit.body.data.entries, [], "and nothing was done");
   });
 
+  it("refuses a change another site's page makes the admin's browser send with its saved login", async () => {
+    const someone = await newUser(server.baseUrl);
+    for (const site of ["cross-site", "same-site"]) {
+      const forged = await request(server.baseUrl, "POST", `/api/admin/users/${someone.id}/ban`, {
+        headers: { ...adminAuth, "sec-fetch-site": site },
+        body: { reason: "forged", hours: 1 },
+      });
+      assert.equal(forged.status, 403, site);
+      assert.equal(forged.body.code, "FORBIDDEN");
+    }
+    assert.equal((await request(server.baseUrl, "GET", "/api/auth/me", { token: someone.token })).status, 200, "not banned");
+    const own = await request(server.baseUrl, "GET", `/api/admin/users/${someone.id}`, { headers: { ...adminAuth, "sec-fetch-site": "same-origin" } });
+    assert.equal(own.status, 200, "the console's own requests are served");
+    const linked = await request(server.baseUrl, "GET", "/api/admin/reports", { headers: { ...adminAuth, "sec-fetch-site": "cross-site" } });
+    assert.equal(linked.status, 200, "a link from elsewhere may still open a page");
+  });
+
   it("shows reports with their evidence marked verified or not, and both users' history", async () => {
     const [a, b] = await chattingPair(server.baseUrl);
     const evidence = await receivedFrom(a, b, "something nasty");
