@@ -81,8 +81,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
       token: deps.meetings.issue(this.roomId, [pair[0].id, pair[1].id], startedAt),
       expiresAt: deps.meetings.expiresAt(startedAt),
     };
-    const chatLifetimeSeconds = Math.ceil(deps.config.uploads.maxAgeMs / 1000);
-    await publishChatMembers(this.presence, this.roomId, [pair[0].id, pair[1].id], chatLifetimeSeconds);
+    await publishChatMembers(this.presence, this.roomId, [pair[0].id, pair[1].id], deps.uploads.chatLifetimeSeconds);
     this.#relay = new Relay(
       { partnerOf: (id) => this.#partnerOf(id), connectionOf: (id) => this.#connectionOf(id), cutOff: (client) => this.#cutOff(client) },
       deps.config.limits,
@@ -164,7 +163,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   override async onDispose(): Promise<void> {
     if (!this.#deps) return;
     await forgetChatMembers(this.presence, this.roomId);
-    await this.#deps.uploads.deleteRoom(this.roomId);
+    await this.#deps.uploads.chatEnded(this.roomId);
   }
 
   /** Colyseus picks a serializer when the state is set; chats take the one that shares its handshake. */

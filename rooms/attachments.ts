@@ -1,6 +1,6 @@
 import { errorCatalogue } from "../src/errors/catalogue.ts";
 import { describeUpload, type UploadDescription } from "../src/uploads/describe.ts";
-import type { UploadStore } from "../src/uploads/store.ts";
+import type { ChatUploads } from "../src/uploads/lifetime.ts";
 import { MessageKind, RoomErrorCode, type ChatClientMessage, type ChatClientPayload, type ErrorPayload } from "./protocol.ts";
 
 type ChatMessage = ChatClientPayload<typeof ChatClientMessage.Message>;
@@ -13,7 +13,7 @@ export type AttachmentCheck = { attachment: UploadDescription } | { refusal: Omi
  * gets is described by the server, never taken from the message.
  */
 export async function checkAttachment(
-  uploads: UploadStore,
+  uploads: Pick<ChatUploads, "get">,
   message: ChatMessage,
   roomId: string,
   senderId: string,

@@ -3,7 +3,7 @@ import type { Config } from "../src/config/index.ts";
 import type { Matchmaker, PairHandoff, WaitingQueue } from "../src/matchmaking/index.ts";
 import type { MessageBudget, OnlineUsers } from "../src/presence/index.ts";
 import type { SeatAuth } from "../src/auth/seat.ts";
-import type { UploadStore } from "../src/uploads/store.ts";
+import type { ChatUploads } from "../src/uploads/lifetime.ts";
 import type { MessageSigner } from "../src/users/message-signature.ts";
 import type { MeetingSigner } from "../src/users/meetings.ts";
 import type { Moderation } from "../src/users/moderation.ts";
@@ -19,7 +19,7 @@ export interface RoomDeps {
   online: OnlineUsers;
   /** Room messages per user per minute, across their connections and processes. */
   budget: MessageBudget;
-  uploads: UploadStore;
+  uploads: ChatUploads;
   safety: SafetyStore;
   signer: MessageSigner;
   meetings: MeetingSigner;

@@ -21,7 +21,7 @@ export function createRoomDeps(services: Services, presence: Presence, users: Us
     handoff,
     online: users.online,
     budget: users.budget,
-    uploads: services.uploads,
+    uploads: services.chatUploads,
     safety: services.safety,
     signer: services.signer,
     meetings: services.meetings,

@@ -17,7 +17,7 @@ import type { UserStore } from "../users/store.ts";
 import { createImageScreener, type ImageScreener } from "../screening/index.ts";
 import { openUploadStore } from "../uploads/index.ts";
 import type { UploadStore } from "../uploads/store.ts";
-import { startSweeper } from "../uploads/sweeper.ts";
+import { manageUploadLifetime, type ChatUploads } from "../uploads/lifetime.ts";
 
 /** Everything a request handler or a room needs, built once at start from config. */
 export interface Services {
@@ -39,6 +39,8 @@ export interface Services {
   /** Proof of work asked of every would-be guest; null when GUEST_CHALLENGE is off. */
   guestChallenges: GuestChallenges | null;
   uploads: UploadStore;
+  /** The one owner of an upload's deletion: the chat ending. */
+  chatUploads: ChatUploads;
   /** Classifies uploaded images before the partner can see them. */
   screener: ImageScreener;
   close(): Promise<void>;
@@ -58,11 +60,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const tokens = createTokenService({ secret: jwtSecret, expiresIn: config.jwt.expiresIn });
   const signer = createMessageSigner(jwtSecret);
   const uploads = await openUploadStore(config, logger);
-  const uploadSweeper = startSweeper(
-    uploads,
-    { maxAgeMs: config.uploads.maxAgeMs, intervalMs: config.uploads.sweepIntervalMs },
-    logger,
-  );
+  const uploadLifetime = manageUploadLifetime(uploads, config, logger);
   const passwords = createPasswordHasher(config.bcryptCost, config.passwordHashing);
   const moderation = createModeration(stores.safety, signer, config.moderation);
   const entryLedger = config.guestChallenge.enabled ? openEntryLedger(config, logger) : null;
@@ -83,10 +81,11 @@ export async function createServices(config: Config, logger: Logger = createLogg
     authenticate: createAuthenticator(tokens, users, stores.safety),
     guestChallenges,
     uploads,
+    chatUploads: uploadLifetime,
     screener,
     async close() {
       await entryLedger?.close();
-      await uploadSweeper.stop();
+      await uploadLifetime.stop();
       await uploads.close();
       await stores.close();
       await passwords.close();

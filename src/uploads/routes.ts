@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
@@ -8,7 +7,6 @@ import { Errors } from "../errors/index.ts";
 import { metrics } from "../metrics/index.ts";
 import { sendData } from "../http-kit/respond.ts";
 import { validated } from "../http-kit/validate.ts";
-import type { Logger } from "../logger/index.ts";
 import type { ImageScreener } from "../screening/index.ts";
 import { contentDisposition } from "./content-disposition.ts";
 import { describeUpload } from "./describe.ts";
@@ -17,7 +15,8 @@ import { detectFileType, isAllowedType, isSafeInline } from "./file-type.ts";
 import { checkImageDimensions } from "./image-dimensions.ts";
 import { receiveOneFile } from "./incoming.ts";
 import type { ChatMembership } from "./membership.ts";
-import { ownStagingDir, sweepStaging } from "./staging.ts";
+import { stagingRoot } from "./lifetime.ts";
+import { ownStagingDir } from "./staging.ts";
 import type { ByteRange, UploadRecord, UploadStore } from "./store.ts";
 import { measureVoice } from "./voice.ts";
 
@@ -26,9 +25,6 @@ const uploadBody = z.object({ roomId: roomIdSchema }).strict();
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
 type UploadKind = "file" | "voice";
-
-/** Far longer than any request may take (the server cuts them at 60 s): staged files this old are leftovers, whoever staged them. */
-const STALE_STAGING_MS = 60 * 60 * 1000;
 
 function requestedRange(req: Request, size: number): ByteRange | "unsatisfiable" | undefined {
   const ranges = req.range(size, { combine: true });
@@ -45,7 +41,6 @@ export interface UploadRouteDeps {
   config: Pick<Config, "uploads" | "limits" | "screening">;
   /** Tells whether an image is sensitive, before it is stored. */
   screener: ImageScreener;
-  logger: Logger;
   uploads: UploadStore;
   /** Who is in which live chat. */
   membership: ChatMembership;
@@ -55,13 +50,9 @@ export interface UploadRouteDeps {
 
 /** `/api/uploads`: files and voice notes of a live chat, readable by its two members only. */
 export function uploadRoutes(deps: UploadRouteDeps): Router {
-  const { config, uploads, membership, logger } = deps;
+  const { config, uploads, membership } = deps;
   const router = Router();
   const auth = deps.requireUser;
-  const incomingDir = path.join(config.uploads.dir, "incoming");
-  sweepStaging(incomingDir, STALE_STAGING_MS).catch((error: unknown) => {
-    logger.warn("Could not clear stale staged uploads", { error: String(error) });
-  });
 
   const isMember = async (roomId: string, userId: string) =>
     (await membership.membersOf(roomId))?.includes(userId) ?? false;
@@ -103,7 +94,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
       sendData(res, describeUpload(record), { status: 201 });
     });
 
-  const limits = { dir: ownStagingDir(incomingDir), maxBytes: config.limits.maxFileSize };
+  const limits = { dir: ownStagingDir(stagingRoot(config)), maxBytes: config.limits.maxFileSize };
   router.post("/", auth, receiveOneFile({ ...limits, field: "file" }), accept("file"));
   router.post("/voice", auth, receiveOneFile({ ...limits, field: "voice" }), accept("voice"));
 
