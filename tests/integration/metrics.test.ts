@@ -85,10 +85,4 @@ describe("metrics of the realtime service", () => {
 
     assert.equal((await request(server.baseUrl, "GET", "/api/socket/stats", { token: "not-a-jwt" })).status, 401);
   });
-
-  it("readiness includes the presence", async () => {
-    const res = await request(server.baseUrl, "GET", "/ready");
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body.data.checks, { store: "ok", presence: "ok" });
-  });
 });

@@ -7,6 +7,20 @@ const ADMIN_PASSWORD = "correct horse battery staple";
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 describe("operations", () => {
+  describe("liveness", () => {
+    let server: TestServer;
+    before(async () => {
+      server = await bootServer();
+    });
+    after(() => server.stop());
+
+    it("answers liveness on /health", async () => {
+      const res = await request(server.baseUrl, "GET", "/health");
+      assert.equal(res.status, 200);
+      assert.equal(res.body.data.status, "ok");
+    });
+  });
+
   describe("readiness", () => {
     it("is ready while the store answers, and 503 naming the store once it is closed", async () => {
       const server = await bootServer();

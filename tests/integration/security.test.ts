@@ -83,6 +83,24 @@ describe("security at the edge", () => {
     });
   });
 
+  describe("with the default CORS_ORIGIN", () => {
+    let server: TestServer;
+    before(async () => {
+      server = await bootServer();
+    });
+    after(() => server.stop());
+
+    it("the chat preflight answers CORS per CORS_ORIGIN", async () => {
+      const res = await fetch(`${server.baseUrl}/matchmake/joinOrCreate/lobby`, {
+        method: "OPTIONS",
+        headers: { origin: "https://example.com" },
+      });
+      assert.ok(res.status < 300);
+      assert.equal(res.headers.get("access-control-allow-origin"), "*");
+      assert.equal(res.headers.get("access-control-allow-credentials"), null);
+    });
+  });
+
   describe("request heads", () => {
     it("refuses oversized request headers", async () => {
       const server = await bootServer({ MAX_HEADER_BYTES: "4096" });

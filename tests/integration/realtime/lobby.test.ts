@@ -55,16 +55,6 @@ describe("realtime: the lobby", () => {
     await say(a, "still just us");
   });
 
-  it("the chat preflight answers CORS per CORS_ORIGIN", async () => {
-    const res = await fetch(`${server.baseUrl}/matchmake/joinOrCreate/lobby`, {
-      method: "OPTIONS",
-      headers: { origin: "https://example.com" },
-    });
-    assert.ok(res.status < 300);
-    assert.equal(res.headers.get("access-control-allow-origin"), "*");
-    assert.equal(res.headers.get("access-control-allow-credentials"), null);
-  });
-
   it("chat:leave ends the chat for both, and the two are not paired with each other again at once", async () => {
     const [a, b] = await chattingPair(server.baseUrl);
     const aLeft = whenLeft(a.room);
