@@ -18,6 +18,7 @@ import {
   type ChatSide,
   type TestUser,
 } from "../../helpers/realtime.ts";
+import { chatAndReport } from "../../helpers/report.ts";
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
 const ADMIN = { user: "admin", password: "admin-password-for-tests" };
@@ -122,22 +123,7 @@ describe("safety: block, report, ban", () => {
     assert.equal((await api("POST", "/api/users/device", villain.token, { deviceId: "villain-phone-1" })).status, 200);
 
     for (let i = 0; i < 2; i++) {
-      const reporter = await newUser(server.baseUrl);
-      reporter.client = new Client(server.baseUrl, { headers: { "x-forwarded-for": `192.0.2.${10 + i}` } });
-      reporter.client.auth.token = reporter.token;
-      const [lv, lr] = await Promise.all([enterLobby(villain), enterLobby(reporter)]);
-      const [mv, mr] = await Promise.all([askForMatch(lv), askForMatch(lr)]);
-      assert.equal(mr.matchedUser.id, villain.id);
-      const [v, r] = await Promise.all([
-        villain.client.consumeSeatReservation(mv.reservation as any),
-        reporter.client.consumeSeatReservation(mr.reservation as any),
-      ]);
-      await Promise.all([lv.room.leave(), lr.room.leave()]);
-      const spam = new Promise((resolve) => r.onMessage(ChatServerMessage.Message, resolve));
-      v.send(ChatClientMessage.Message, { type: "text", content: "cheap pills" });
-      r.send(ChatClientMessage.Report, { category: "spam", messages: [await spam] });
-      await new Promise<void>((resolve) => r.onMessage(ChatServerMessage.ReportAccepted, () => resolve()));
-      await Promise.all([v.leave().catch(() => undefined), r.leave().catch(() => undefined)]);
+      await chatAndReport(server.baseUrl, villain, { address: `192.0.2.${10 + i}`, says: "cheap pills", category: "spam" });
     }
 
     const me = await api("GET", "/api/auth/me", villain.token);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
-import { ChatClientMessage, ChatServerMessage, LobbyServerMessage } from "../../../rooms/protocol.ts";
+import { LobbyServerMessage } from "../../../rooms/protocol.ts";
 import { askForMatch, enterLobby, newUser, waitingWith, type TestUser } from "../../helpers/realtime.ts";
 import { basicAuth, request } from "../../helpers/http.ts";
+import { chatAndReport } from "../../helpers/report.ts";
 import { bootServer, type TestServer } from "../../helpers/server.ts";
 
 const WIDEN_MS = 300;
@@ -20,31 +20,11 @@ describe("safety: the shadow pool", () => {
   });
   after(() => server.stop());
 
-  /** A reporter from its own address chats with `target`, who says something rude, and reports it with the signed message. */
-  async function reportedBy(target: TestUser, address: string): Promise<void> {
-    const reporter = await newUser(server.baseUrl);
-    reporter.client = new Client(server.baseUrl, { headers: { "x-forwarded-for": address } });
-    reporter.client.auth.token = reporter.token;
-    const [lt, lr] = await Promise.all([enterLobby(target), enterLobby(reporter)]);
-    const [mt, mr] = await Promise.all([askForMatch(lt), askForMatch(lr)]);
-    assert.equal(mr.matchedUser.id, target.id);
-    const [t, r] = await Promise.all([
-      target.client.consumeSeatReservation(mt.reservation as any),
-      reporter.client.consumeSeatReservation(mr.reservation as any),
-    ]);
-    await Promise.all([lt.room.leave(), lr.room.leave()]);
-    const rude = new Promise((resolve) => r.onMessage(ChatServerMessage.Message, resolve));
-    t.send(ChatClientMessage.Message, { type: "text", content: "go away loser" });
-    r.send(ChatClientMessage.Report, { category: "harassment", messages: [await rude] });
-    await new Promise<void>((resolve) => r.onMessage(ChatServerMessage.ReportAccepted, () => resolve()));
-    await Promise.all([t.leave().catch(() => undefined), r.leave().catch(() => undefined)]);
-  }
-
   it("a user reported with evidence by two independent users, under the ban threshold, is matched only inside the shadow pool, unaware", async () => {
     const target = await newUser(server.baseUrl);
-    await reportedBy(target, "192.0.2.10");
+    await chatAndReport(server.baseUrl, target, { address: "192.0.2.10", says: "go away loser", category: "harassment" });
     assert.equal(await server.services.moderation.inShadowPool(target.id), false, "one reporter is not enough");
-    await reportedBy(target, "192.0.2.11");
+    await chatAndReport(server.baseUrl, target, { address: "192.0.2.11", says: "go away loser", category: "harassment" });
     assert.equal(await server.services.moderation.inShadowPool(target.id), true);
     const pool = await server.services.moderation.shadowPool({ offset: 0, limit: 10 });
     assert.deepEqual(pool.users.map((user) => user.userId), [target.id]);
