@@ -21,6 +21,19 @@ export interface BotOptions {
    * chat, and comes back to it to look for the next stranger.
    */
   keepLobby: boolean;
+  /**
+   * When a way back to the next stranger fails (lobby re-join refused or timed out, seat
+   * expired, lobby closed while waiting), wait and try again, as a person would, instead
+   * of staying out for good. Each failure is still counted. Off by default (the bench
+   * measures what a single attempt does).
+   */
+  retry?: Backoff;
+}
+
+/** Waits before the n-th consecutive retry: up to `firstMs` × 2ⁿ⁻¹, capped at `maxMs`, with full jitter. */
+export interface Backoff {
+  firstMs: number;
+  maxMs: number;
 }
 
 /**
@@ -50,6 +63,9 @@ export class Bot {
   #callStartedAt = 0;
   /** Between a skip (or the partner's) and being seated with the next stranger. */
   #rematching = false;
+  /** Failed attempts in a row to get back to a chat; reset once seated. */
+  #failures = 0;
+  #retryTimer?: NodeJS.Timeout;
 
   constructor(connector: Connector, stats: BotStats, calls: CallScript, options: BotOptions) {
     this.#connector = connector;
@@ -69,10 +85,11 @@ export class Bot {
       this.state = "closed";
       return false;
     }
-    return this.#enterLobby();
+    return this.#enterLobby(false);
   }
 
-  async #enterLobby(): Promise<boolean> {
+  /** `again`: coming back for the next stranger (may be retried), not the first arrival. */
+  async #enterLobby(again: boolean): Promise<boolean> {
     try {
       const startedAt = epochMs();
       const lobby = await this.#connector.enterLobby(this.identity!);
@@ -88,12 +105,15 @@ export class Bot {
         this.#lobby = undefined;
         if (this.state === "closed") return;
         this.#stats.count(`lobby closed ${code}`);
-        if (this.state !== "chatting") this.state = "closed";
+        if (this.state === "chatting") return;
+        if (!this.#retryLater()) this.state = "closed";
       });
       if (this.state !== "waiting") this.state = "lobby";
       return true;
     } catch (error) {
       this.#stats.count(`lobby failed: ${describe(error)}`);
+      if (this.state === "closed") return false;
+      if (again && this.#retryLater()) return false;
       this.state = "closed";
       return false;
     }
@@ -105,7 +125,7 @@ export class Bot {
     this.state = "waiting";
     this.#matchRequestedAt = epochMs();
     if (this.#lobby) return this.#lobby.send(LobbyClientMessage.Match, {});
-    void this.#enterLobby().then((ok) => {
+    void this.#enterLobby(true).then((ok) => {
       if (ok && this.state === "waiting") this.#lobby?.send(LobbyClientMessage.Match, {});
     });
   }
@@ -178,9 +198,23 @@ export class Bot {
   async close(): Promise<void> {
     const links = [this.#chat, this.#lobby];
     this.state = "closed";
+    clearTimeout(this.#retryTimer);
     this.#chat = undefined;
     this.#lobby = undefined;
     await Promise.all(links.map((link) => link?.leave().catch(() => undefined)));
+  }
+
+  /** With `retry`, asks for a match again after a backoff; false when this bot does not retry. */
+  #retryLater(): boolean {
+    const retry = this.#options.retry;
+    if (!retry) return false;
+    this.#failures += 1;
+    this.#stats.count("retries after a failed re-join");
+    this.state = "lobby";
+    const delay = Math.random() * Math.min(retry.maxMs, retry.firstMs * 2 ** (this.#failures - 1));
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => this.requestMatch(), delay);
+    return true;
   }
 
   #onLobbyMessage(type: string, payload: any): void {
@@ -204,6 +238,7 @@ export class Bot {
       this.#rematchFrom = this.#skippedAt = 0;
       this.#rematchOnClose = false;
       this.#rematching = false;
+      this.#failures = 0;
       this.#chat = chat;
       this.partner = matched.matchedUser;
       this.state = "chatting";
@@ -216,7 +251,10 @@ export class Bot {
       if (!this.#options.keepLobby) await this.#leaveLobby();
     } catch (error) {
       this.#stats.count(`seat failed: ${describe(error)}`);
-      if (this.state !== "closed") this.state = "lobby";
+      if (this.state !== "closed") {
+        this.state = "lobby";
+        this.#retryLater();
+      }
     }
   }
 

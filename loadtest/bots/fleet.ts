@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BotStats } from "./bot-stats.ts";
-import { Bot } from "./bot.ts";
+import { Bot, type Backoff } from "./bot.ts";
 import { CallScript } from "./call-script.ts";
 import { epochMs } from "./clock.ts";
 import type { Command, FleetStatus, LoopLag, Reply } from "./commands.ts";
@@ -21,9 +21,12 @@ export class BotFleet {
   readonly #calls = new CallScript();
   readonly #bots: Bot[] = [];
   readonly #lag = monitorEventLoopDelay({ resolution: 10 });
+  readonly #retry?: Backoff;
 
-  constructor(connector: Connector) {
+  /** `retry`: bots whose way back to the next stranger fails try again after a backoff (see `BotOptions.retry`). */
+  constructor(connector: Connector, retry?: Backoff) {
     this.#connector = connector;
+    this.#retry = retry;
     this.#lag.enable();
   }
 
@@ -75,7 +78,7 @@ export class BotFleet {
       const due = startedAt + (i * 1000) / perSecond;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
-      const bot = new Bot(this.#connector, this.#stats, this.#calls, { keepLobby });
+      const bot = new Bot(this.#connector, this.#stats, this.#calls, { keepLobby, retry: this.#retry });
       this.#bots.push(bot);
       attempts.push(bot.connect().then((ok) => {
         if (ok && match) bot.requestMatch();

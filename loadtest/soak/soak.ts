@@ -76,6 +76,8 @@ export interface SoakResult {
   verdict: Verdict;
 }
 
+const REJOIN_BACKOFF = { firstMs: 500, maxMs: 10_000 };
+
 const UPLOAD_SETTINGS = {
   // All bots upload from one address; a per-address limit would refuse them after ten.
   RATE_LIMIT_UPLOAD_MAX: "1000000",
@@ -103,7 +105,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const baseline = { redisKeys: baselineNames.length, untimedKeys: untimedCount(baselineNames), keys: familiesOf(baselineNames) };
     log(`2 processes up, Redis keys at baseline: ${JSON.stringify(baseline.keys)}`);
 
-    fleet = new BotFleet(sdkConnector(running.address.endpoints, "guest"));
+    // A loaded machine refuses or times out some re-joins; users who met one come back a little later, so the crowd keeps its size.
+    fleet = new BotFleet(sdkConnector(running.address.endpoints, "guest"), REJOIN_BACKOFF);
     const bots = fleet;
     const samples: SoakSample[] = [];
     const startedAt = Date.now();

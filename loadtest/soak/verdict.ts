@@ -46,8 +46,16 @@ export function judge(result: Omit<SoakResult, "verdict">): Verdict {
   }));
   const per = (f: (t: Trend) => number, unit: string) => trends.map((t) => `${f(t).toFixed(2)}${unit}`).join(", ");
   const { final, baseline } = result;
+  const chatting = steady.map((s) => s.chatting);
+  const averageChatting = chatting.length ? chatting.reduce((a, b) => a + b, 0) / chatting.length : 0;
   const checks: Check[] = [
     { what: `enough samples after warm-up to fit a trend (≥ 5)`, ok: steady.length >= 5, seen: `${steady.length}` },
+    {
+      // Skips every few seconds keep some users between two chats; a crowd that dwindles (users who stayed out after a failed re-join) is what this catches.
+      what: `users chatting after warm-up, on average (≥ half of the ${result.options.users} users)`,
+      ok: averageChatting >= result.options.users / 2,
+      seen: `${averageChatting.toFixed(0)} (least ${chatting.length ? Math.min(...chatting) : 0}, most ${chatting.length ? Math.max(...chatting) : 0})`,
+    },
     { what: `RSS flat (< ${flat.rssMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.rssMbPerMinute < flat.rssMbPerMinute), seen: per((t) => t.rssMbPerMinute, " MB/min") },
     { what: `heap used flat (< ${flat.heapMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.heapMbPerMinute < flat.heapMbPerMinute), seen: per((t) => t.heapMbPerMinute, " MB/min") },
     { what: `file descriptors flat (< ${flat.fdsPerMinute}/min per process)`, ok: trends.every((t) => t.fdsPerMinute < flat.fdsPerMinute), seen: per((t) => t.fdsPerMinute, "/min") },
