@@ -33,10 +33,11 @@ export interface TestNginx {
   stop(): Promise<void>;
 }
 
-/** Runs a private nginx (own prefix, pid, logs and temp files) in front of the given Pairline ports. */
-export async function startNginx(listen: number, ports: number[]): Promise<TestNginx> {
-  const dir = tempDir("pairline-nginx-");
-  fs.writeFileSync(path.join(dir, "site.conf"), adaptShippedConfig(listen, ports, dir));
+/**
+ * Writes `dir`/nginx.conf for a private nginx (own pid, error log and temp files under `dir`) whose
+ * http block holds `http`; returns the arguments that run it in the foreground as one process.
+ */
+export function privateNginx(dir: string, http: string): string[] {
   fs.writeFileSync(
     path.join(dir, "nginx.conf"),
     `pid ${dir}/nginx.pid;
@@ -48,11 +49,18 @@ http {
     fastcgi_temp_path ${dir}/fastcgi;
     uwsgi_temp_path ${dir}/uwsgi;
     scgi_temp_path ${dir}/scgi;
-    include site.conf;
+${http}
 }
 `,
   );
-  const child: ChildProcess = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off; master_process off;"], {
+  return ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off; master_process off;"];
+}
+
+/** Runs a private nginx (own prefix, pid, logs and temp files) in front of the given Pairline ports. */
+export async function startNginx(listen: number, ports: number[]): Promise<TestNginx> {
+  const dir = tempDir("pairline-nginx-");
+  fs.writeFileSync(path.join(dir, "site.conf"), adaptShippedConfig(listen, ports, dir));
+  const child: ChildProcess = spawn(NGINX, privateNginx(dir, "    include site.conf;"), {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

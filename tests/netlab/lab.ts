@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
-import { NGINX } from "../helpers/nginx.ts";
+import { NGINX, privateNginx } from "../helpers/nginx.ts";
 import { killAndWait, TestNetwork } from "./network.ts";
 
 export const APP_PORT = 3001;
@@ -228,8 +228,7 @@ export class Lab {
   async #startNginx(apps: string[]): Promise<void> {
     const dir = path.join(this.dataDir, "nginx");
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "nginx.conf"), this.#nginxConfig(dir, apps));
-    const child = this.network.spawn("proxy", NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off; master_process off;"], {
+    const child = this.network.spawn("proxy", NGINX, privateNginx(dir, this.#nginxHttp(apps)), {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.#keep("proxy", child);
@@ -242,19 +241,10 @@ export class Lab {
    * A host that stops answering is given up after 2 s (connect) or 10 s of silence
    * (Colyseus pings every few seconds, so a live room is never that quiet).
    */
-  #nginxConfig(dir: string, apps: string[]): string {
+  #nginxHttp(apps: string[]): string {
     const proxyIp = this.network.host("proxy").ip;
     const backends = apps.map((name) => `${this.network.host(name).ip}:${APP_PORT}`);
-    return `pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events {}
-http {
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  access_log off;
+    return `  access_log off;
   map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
   map $app $app_backend {
 ${apps.map((name, i) => `    ${name} ${backends[i]};`).join("\n")}
@@ -282,9 +272,7 @@ ${backends.map((backend) => `    server ${backend} max_fails=1 fail_timeout=5s;`
       proxy_next_upstream error timeout http_502 http_503;
       proxy_next_upstream_tries ${apps.length};
     }
-  }
-}
-`;
+  }`;
   }
 
   async #untilAnswers(host: string, command: string[], expected: string): Promise<void> {
