@@ -22,13 +22,13 @@ describe("operations", () => {
   });
 
   describe("readiness", () => {
-    it("is ready while the store answers, and 503 naming the store once it is closed", async () => {
+    it("is ready while the store and the presence answer, and 503 naming the store once it is closed", async () => {
       const server = await bootServer();
       try {
         const ready = await request(server.baseUrl, "GET", "/ready");
         assert.equal(ready.status, 200);
         assert.equal(ready.body.data.status, "ready");
-        assert.equal(ready.body.data.checks.store, "ok");
+        assert.deepEqual(ready.body.data.checks, { store: "ok", presence: "ok" }, "the store and the presence are both checked");
 
         await server.services.close();
         const down = await request(server.baseUrl, "GET", "/ready");
