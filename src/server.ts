@@ -5,10 +5,12 @@ import { createApp } from "./http/app.ts";
 import { createCorsPolicy } from "./http/cors.ts";
 import { createRateLimits } from "./http/rate-limit.ts";
 import { createMatchmakingBridge } from "./http/matchmaking.ts";
+import { adminMonitor } from "./http/monitor.ts";
 import { developmentPlayground } from "./http/playground.ts";
 import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
 import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services/index.ts";
+import { collectProcessMetrics } from "./metrics/index.ts";
 import { definePairlineServer, type PairlineServer } from "./app.config.ts";
 
 export interface RunningServer {
@@ -22,6 +24,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
+  collectProcessMetrics();
   const services = await createServices(config);
   const httpServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes });
   httpServer.headersTimeout = 20_000;
@@ -44,6 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     matchmaking: matchmaking.handler,
     readiness: { presence: () => realtime.ping() },
     playground: config.env === "development" ? await developmentPlayground() : undefined,
+    monitor: await adminMonitor(config),
   });
   httpServer.on("request", app);
   watchUpgrades(httpServer, app.get("trust proxy fn"), services.logger);

@@ -19,7 +19,6 @@ import { apiDocsRoutes } from "./api-docs.ts";
 import { corsMiddleware, type CorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics.ts";
-import { adminMonitor } from "./monitor.ts";
 import { moderationPage } from "./moderation-page.ts";
 import { opsRouteDocs } from "./ops-docs.ts";
 import { matchmakingBody } from "./matchmaking.ts";
@@ -45,6 +44,8 @@ export interface AppOptions {
   directory?: PeopleDirectory;
   /** Colyseus's playground, mounted at `/playground` (development only, see `playground.ts`). */
   playground?: RequestHandler;
+  /** The Colyseus monitor behind admin credentials, mounted at `/colyseus` (see `monitor.ts`). */
+  monitor?: RequestHandler[];
   /** The realtime load of this process and of the service; without it `/api/socket/stats` is not mounted. */
   realtimeLoad?: SocketStatsDeps["realtimeLoad"];
 }
@@ -101,8 +102,7 @@ export function createApp(services: Services, options: AppOptions): Express {
   });
   app.get("/ready", readyEndpoint({ store: () => services.users.ping(), ...options.readiness }, logger));
   app.get("/metrics", metricsEndpoint(config));
-  const monitor = adminMonitor(config);
-  if (monitor) app.use("/colyseus", limits.admin, ...monitor);
+  if (options.monitor) app.use("/colyseus", limits.admin, ...options.monitor);
   if (options.playground) app.use("/playground", options.playground);
   app.use("/moderation", limits.admin, ...(moderationPage(config) ?? [notFound]));
   app.use(apiDocsRoutes(routeDocs, { textMaxLength: config.limits.textMaxLength }));

@@ -6,11 +6,22 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
  * matchmaker report through the small functions below and never touch prom-client.
  */
 export const registry = new Registry();
-// Unprefixed, under the names stock Node.js dashboards query (process_cpu_seconds_total, nodejs_eventloop_lag_seconds…).
-collectDefaultMetrics({ register: registry });
-// Gauges named like counters fail `promtool check metrics`; `sum(nodejs_active_handles)` etc. give the same totals.
-for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
-  registry.removeSingleMetric(name);
+
+let collectingProcessMetrics = false;
+
+/**
+ * The runtime's own metrics (CPU, memory, event-loop lag, GC), started by the server rather than
+ * at import: they watch the event loop and GC for as long as the process lives. Once per process.
+ */
+export function collectProcessMetrics(): void {
+  if (collectingProcessMetrics) return;
+  collectingProcessMetrics = true;
+  // Unprefixed, under the names stock Node.js dashboards query (process_cpu_seconds_total, nodejs_eventloop_lag_seconds…).
+  collectDefaultMetrics({ register: registry });
+  // Gauges named like counters fail `promtool check metrics`; `sum(nodejs_active_handles)` etc. give the same totals.
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(name);
+  }
 }
 
 export const ReconnectionOutcome = { Reconnected: "reconnected", TimedOut: "timed_out", Refused: "refused" } as const;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { loadConfig } from "../../src/config/index.ts";
 import { createApp } from "../../src/http/app.ts";
+import { adminMonitor } from "../../src/http/monitor.ts";
 import { createCorsPolicy } from "../../src/http/cors.ts";
 import { createRateLimits } from "../../src/http/rate-limit.ts";
 import { toOpenApiPath } from "../../src/http/openapi.ts";
@@ -35,6 +36,7 @@ describe("API documentation", () => {
         cors: createCorsPolicy(config),
         rateLimits: createRateLimits(config, services.logger),
         matchmaking: (_req, _res, next) => next(),
+        monitor: await adminMonitor(config),
       });
       const routes = listRoutes(app);
       assert.ok(routes.length >= 10, "the walk finds the routes");
