@@ -8,41 +8,82 @@ import type { ByteRange, NewUpload, UploadQuota, UploadRecord, UploadStore } fro
  * Uploads in Redis, so that any process serves any file:
  *   `pairline:upload:<id>`        the record (JSON)
  *   `pairline:upload:<id>:bytes`  the bytes
- *   `pairline:upload-room:<room>` hash of the room's upload ids and their sizes
+ *   `pairline:upload-chat:<room>` sorted set of the room's upload ids, scored by size
  *   `pairline:uploads:created`    sorted set of ids by creation time, for the sweep
  * Every key expires after the longest a chat can last, so nothing outlives it even
  * if no process is left to sweep. One script checks the room's quota and writes the
- * upload, so the quota holds however many processes save at once.
+ * upload, so the quota holds however many processes save at once. A room's set never
+ * holds more than its file quota (each save first drops the expired), so it is read in
+ * pages of that size: one bounded range, and a chat without uploads costs one EXISTS.
  */
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const RECORD_PREFIX = "pairline:upload:";
 const CREATED_KEY = "pairline:uploads:created";
 const recordKey = (id: string) => `${RECORD_PREFIX}${id}`;
 const bytesKey = (id: string) => `${RECORD_PREFIX}${id}:bytes`;
-const roomKey = (roomId: string) => `pairline:upload-room:${roomId}`;
+const roomKey = (roomId: string) => `pairline:upload-chat:${roomId}`;
 
 const QuotaRefusal = { None: 0, Files: 1, Bytes: 2 } as const;
 
-/** KEYS: room, record, bytes, created. ARGV: id, size, maxFiles, maxBytes, record, bytes, ttlMs, createdAt, record prefix. */
-const SAVE_SCRIPT = `
-local files, used = 0, 0
-local entries = redis.call('HGETALL', KEYS[1])
-for i = 1, #entries, 2 do
-  if redis.call('EXISTS', ARGV[9] .. entries[i]) == 1 then
-    files = files + 1
-    used = used + tonumber(entries[i + 1])
-  else
-    redis.call('HDEL', KEYS[1], entries[i])
-  end
+/** Calls `visit(id, size)` for each entry of the room's set (KEYS[1]), reading `page` entries per range. */
+const EACH_ENTRY = `
+local function eachEntry(page, visit)
+  local start = 0
+  repeat
+    local entries = redis.call('ZRANGE', KEYS[1], start, start + page - 1, 'WITHSCORES')
+    for i = 1, #entries, 2 do visit(entries[i], tonumber(entries[i + 1])) end
+    start = start + page
+  until #entries < 2 * page
 end
+`;
+
+/** KEYS: room, record, bytes, created. ARGV: id, size, maxFiles, maxBytes, record, bytes, ttlMs, createdAt, record prefix. */
+const SAVE_SCRIPT = `${EACH_ENTRY}
+local files, used, expired = 0, 0, {}
+eachEntry(math.max(1, tonumber(ARGV[3])), function(id, size)
+  if redis.call('EXISTS', ARGV[9] .. id) == 1 then
+    files = files + 1
+    used = used + size
+  else
+    expired[#expired + 1] = id
+  end
+end)
+if #expired > 0 then redis.call('ZREM', KEYS[1], unpack(expired)) end
 if files + 1 > tonumber(ARGV[3]) then return ${QuotaRefusal.Files} end
 if used + tonumber(ARGV[2]) > tonumber(ARGV[4]) then return ${QuotaRefusal.Bytes} end
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[7])
 redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[4], ARGV[8], ARGV[1])
 return ${QuotaRefusal.None}
+`;
+
+/** The room's live uploads, as { files, bytes }. KEYS: room. ARGV: page, record prefix. */
+const USAGE_SCRIPT = `${EACH_ENTRY}
+local files, used = 0, 0
+eachEntry(tonumber(ARGV[1]), function(id, size)
+  if redis.call('EXISTS', ARGV[2] .. id) == 1 then
+    files = files + 1
+    used = used + size
+  end
+end)
+return { files, used }
+`;
+
+/** Deletes every upload of a room; returns how many records existed. KEYS: room, created. ARGV: page, record prefix. */
+const DELETE_ROOM_SCRIPT = `${EACH_ENTRY}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local ids = {}
+eachEntry(tonumber(ARGV[1]), function(id) ids[#ids + 1] = id end)
+local deleted = 0
+for _, id in ipairs(ids) do
+  deleted = deleted + redis.call('DEL', ARGV[2] .. id)
+  redis.call('DEL', ARGV[2] .. id .. ':bytes')
+  redis.call('ZREM', KEYS[2], id)
+end
+redis.call('DEL', KEYS[1])
+return deleted
 `;
 
 type SaveUpload = (
@@ -50,6 +91,8 @@ type SaveUpload = (
   id: string, size: number, maxFiles: number, maxBytes: number,
   json: string, content: Buffer, ttlMs: number, createdAt: number, recordPrefix: string,
 ) => Promise<number>;
+type RoomUsage = (room: string, page: number, recordPrefix: string) => Promise<[number, number]>;
+type DeleteRoom = (room: string, created: string, page: number, recordPrefix: string) => Promise<number>;
 
 /** Redis not answering (a timeout, a lost connection) is the service being unavailable, not a bug: a 503. */
 function unavailableIfUnreachable(error: unknown): never {
@@ -84,6 +127,8 @@ export class RedisUploadStore implements UploadStore {
   readonly #quota: UploadQuota;
   readonly #maxAgeMs: number;
   readonly #saveUpload: SaveUpload;
+  readonly #roomUsage: RoomUsage;
+  readonly #deleteRoom: DeleteRoom;
   readonly #close: () => Promise<void>;
 
   /** `close` ends what the store owns (e.g. its connection). */
@@ -92,8 +137,15 @@ export class RedisUploadStore implements UploadStore {
     this.#quota = options.quota;
     this.#maxAgeMs = options.maxAgeMs;
     this.#close = options.close ?? (async () => undefined);
-    if (!("pairlineSaveUpload" in redis)) redis.defineCommand("pairlineSaveUpload", { numberOfKeys: 4, lua: SAVE_SCRIPT });
-    this.#saveUpload = (redis as unknown as { pairlineSaveUpload: SaveUpload }).pairlineSaveUpload.bind(redis);
+    if (!("pairlineSaveUpload" in redis)) {
+      redis.defineCommand("pairlineSaveUpload", { numberOfKeys: 4, lua: SAVE_SCRIPT });
+      redis.defineCommand("pairlineRoomUploadUsage", { numberOfKeys: 1, lua: USAGE_SCRIPT });
+      redis.defineCommand("pairlineDeleteRoomUploads", { numberOfKeys: 2, lua: DELETE_ROOM_SCRIPT });
+    }
+    const commands = redis as unknown as { pairlineSaveUpload: SaveUpload; pairlineRoomUploadUsage: RoomUsage; pairlineDeleteRoomUploads: DeleteRoom };
+    this.#saveUpload = commands.pairlineSaveUpload.bind(redis);
+    this.#roomUsage = commands.pairlineRoomUploadUsage.bind(redis);
+    this.#deleteRoom = commands.pairlineDeleteRoomUploads.bind(redis);
   }
 
   async save(upload: NewUpload, content: Readable): Promise<UploadRecord> {
@@ -134,10 +186,7 @@ export class RedisUploadStore implements UploadStore {
   }
 
   async deleteRoom(roomId: string): Promise<number> {
-    const ids = await this.#redis.hkeys(roomKey(roomId));
-    const deleted = await this.#remove(roomId, ids);
-    await this.#redis.del(roomKey(roomId));
-    return deleted;
+    return this.#deleteRoom(roomKey(roomId), CREATED_KEY, this.#page(), RECORD_PREFIX);
   }
 
   async deleteCreatedBefore(cutoff: Date): Promise<number> {
@@ -153,14 +202,17 @@ export class RedisUploadStore implements UploadStore {
 
   /** Counts the room's uploads whose record still exists (an expired one no longer counts). */
   async usage(roomId: string): Promise<{ files: number; bytes: number }> {
-    const entries = Object.entries(await this.#redis.hgetall(roomKey(roomId)));
-    const live = await Promise.all(entries.map(([id]) => this.#redis.exists(recordKey(id))));
-    const sizes = entries.filter((_, i) => live[i] === 1).map(([, size]) => Number(size));
-    return { files: sizes.length, bytes: sizes.reduce((sum, size) => sum + size, 0) };
+    const [files, bytes] = await this.#roomUsage(roomKey(roomId), this.#page(), RECORD_PREFIX);
+    return { files, bytes };
   }
 
   close(): Promise<void> {
     return this.#close();
+  }
+
+  /** Entries read per range of a room's set: its quota, so one range reads it all. */
+  #page(): number {
+    return Math.max(1, this.#quota.maxFiles);
   }
 
   /** Deletes the uploads' keys; returns how many records existed. */
@@ -170,7 +222,7 @@ export class RedisUploadStore implements UploadStore {
       .multi()
       .del(...ids.map(recordKey))
       .del(...ids.map(bytesKey))
-      .hdel(roomKey(roomId), ...ids)
+      .zrem(roomKey(roomId), ...ids)
       .zrem(CREATED_KEY, ...ids)
       .exec();
     return Number(results?.[0]?.[1] ?? 0);

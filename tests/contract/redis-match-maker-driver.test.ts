@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { generateId, initializeRoomCache, type IRoomCache } from "@colyseus/core";
 import type { Redis } from "ioredis";
 import { NameIndexedRedisDriver } from "../../src/matchmaking/driver/redis-driver.ts";
-import { redisCostOf, WHOLE_COLLECTION_COMMANDS, type RedisCost } from "../helpers/redis-cost.ts";
+import { assertNoWholeCollectionRead, redisCostOf } from "../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 
 const joinableLobby = { name: "lobby", locked: false, private: false };
@@ -15,10 +15,6 @@ async function listChats(driver: NameIndexedRedisDriver, count: number, processI
     );
     await Promise.all(batch);
   }
-}
-
-function assertNoWholeCollectionRead(cost: RedisCost): void {
-  for (const command of WHOLE_COLLECTION_COMMANDS) assert.equal(cost.commands[command], undefined, `${command} was called`);
 }
 
 describe("Redis match-maker driver: what a lookup costs", function () {

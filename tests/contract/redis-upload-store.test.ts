@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { AppError } from "../../src/errors/index.ts";
 import { RedisUploadStore } from "../../src/uploads/redis-store.ts";
 import { freePort } from "../helpers/process.ts";
+import { assertNoWholeCollectionRead, redisCostOf, totalCommands } from "../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 import { uploadStoreContract } from "./upload-store.contract.ts";
 
@@ -32,6 +33,26 @@ describe("UploadStore contract: Redis", function () {
       assert.deepEqual(await stores[0]!.usage(upload.roomId), { files: 4, bytes: 4 * bytes.length });
     } finally {
       for (const c of clients) c.disconnect();
+    }
+  });
+
+  it("ends a chat without reading a whole collection: one EXISTS without uploads, one bounded range with them", async () => {
+    const probe = redis.client();
+    try {
+      const store = new RedisUploadStore(client, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 3_600_000 });
+      const quiet = await redisCostOf(probe, () => store.deleteRoom("room-without-uploads"));
+      assertNoWholeCollectionRead(quiet);
+      assert.deepEqual(quiet.commands, { evalsha: 1, exists: 1 });
+      const bytes = Buffer.from("kept");
+      const upload = { roomId: "room-with-uploads", ownerId: "u1", name: "a.txt", mime: "text/plain", size: bytes.length, duration: null };
+      const saved = await Promise.all([1, 2, 3].map(() => store.save(upload, Readable.from([bytes]))));
+      const busy = await redisCostOf(probe, async () => assert.equal(await store.deleteRoom(upload.roomId), 3));
+      assertNoWholeCollectionRead(busy);
+      assert.ok(totalCommands(busy) <= 2 + 2 + 3 * 3 + 1, `deleting 3 uploads took ${totalCommands(busy)} commands`);
+      for (const { id } of saved) assert.equal(await store.get(id), null);
+      assert.deepEqual(await store.usage(upload.roomId), { files: 0, bytes: 0 });
+    } finally {
+      probe.disconnect();
     }
   });
 

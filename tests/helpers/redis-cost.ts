@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import type { Redis } from "ioredis";
 
 /** What Redis did between two readings: calls by command (as INFO commandstats names them) and bytes sent. */
@@ -8,6 +9,11 @@ export interface RedisCost {
 
 /** Commands that read a whole key however large it is: never wanted on a hot path. */
 export const WHOLE_COLLECTION_COMMANDS = ["hgetall", "hkeys", "hvals", "smembers", "keys", "scan", "hscan", "sscan", "zscan"];
+
+/** Fails if `cost` includes any command that reads a whole key. */
+export function assertNoWholeCollectionRead(cost: RedisCost): void {
+  for (const command of WHOLE_COLLECTION_COMMANDS) assert.equal(cost.commands[command], undefined, `${command} was called`);
+}
 
 /** Redis's running totals (the INFO calls that read them are left out of every difference). */
 export async function readRedisCost(client: Redis): Promise<RedisCost> {
