@@ -15,7 +15,7 @@ const socketStats = z.object({
   clients: z.number().meta({ description: "WebSocket clients connected to this process" }),
   service: z
     .object({ processes: z.number(), rooms: z.number(), clients: z.number() })
-    .meta({ description: "Totals over every process of the service" }),
+    .meta({ description: "Totals over every process of the service; other processes' figures may be up to a second old" }),
   processId: z.string().optional().meta(onlyWithToken("This process")),
   memory: z
     .object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number() })
@@ -29,7 +29,7 @@ export type ProcessLoad = z.infer<typeof processStats>;
 
 export interface SocketStatsDeps {
   authenticate: Authenticate;
-  /** This process's live figures, and every process's from the shared listing (this one's possibly stale). */
+  /** This process's live figures, and every process's from the shared listing (up to a second old, this one's included). */
   realtimeLoad(): Promise<{ here: ProcessLoad; all: ProcessLoad[] }>;
 }
 
@@ -47,7 +47,7 @@ export function socketStatsRoutes(deps: SocketStatsDeps): Router {
       if (detailed) await deps.authenticate(/^Bearer (\S+)$/i.exec(authorization)?.[1]);
       const { here, all } = await deps.realtimeLoad();
       const { processId } = here;
-      // The shared listing is refreshed at most once a second; this process reports its live figures.
+      // The shared listing is up to a second old (read at most once a second); this process reports its live figures.
       const processes = [here, ...all.filter((p) => p.processId !== processId)];
       const stats: SocketStats = {
         uptime: Math.round(process.uptime()),

@@ -20,6 +20,7 @@ import { LiveChats } from "../matchmaking/live-chats.ts";
 import { matchesInLastHour } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
 import { drainOrCut } from "./shutdown.ts";
+import { processLoads, type ProcessLoad } from "./process-loads.ts";
 
 export interface RealtimeOptions<S extends Server> {
   /** Defines the rooms on the engine chosen here (`definePairlineServer` in `app.config.ts`). */
@@ -30,12 +31,7 @@ export interface RealtimeOptions<S extends Server> {
   beforeUpgrade?: BeforeUpgradeHandler;
 }
 
-/** Rooms and clients in one process. */
-export interface ProcessLoad {
-  processId: string;
-  roomCount: number;
-  ccu: number;
-}
+export type { ProcessLoad } from "./process-loads.ts";
 
 export interface Realtime<S extends Server> {
   gameServer: S;
@@ -45,7 +41,7 @@ export interface Realtime<S extends Server> {
   chatMembership: ChatMembership;
   /** Online users, the queue and live chats, for the user endpoints. */
   directory: PeopleDirectory;
-  /** Rooms and clients of this process (live) and of every process (the shared listing). */
+  /** Rooms and clients of this process (live) and of every process (the shared listing, read at most once a second). */
   load(): Promise<{ here: ProcessLoad; all: ProcessLoad[] }>;
   /** Listens on the shared HTTP server (Colyseus calls `listen` on it). */
   listen(port: number, host?: string): Promise<void>;
@@ -122,11 +118,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
       chats: () => chats.count(),
       matchesInLastHour: () => matchesInLastHour(presence),
     },
-    async load() {
-      const { processId, stats } = matchMaker;
-      const here = { processId, roomCount: stats.local.roomCount, ccu: stats.local.ccu };
-      return { here, all: await stats.fetchAll() };
-    },
+    load: processLoads(),
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);

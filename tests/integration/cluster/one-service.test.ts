@@ -56,6 +56,31 @@ describe("cluster: three processes and one Redis are one service", function () {
     await Promise.all([sideA.room.leave(), sideB.room.leave()]);
   });
 
+  it("answers GET /api/socket/stats from Colyseus's process list read at most once a second, not once per request", async () => {
+    const member = cluster.members[0]!;
+    const connection = cluster.redis.client();
+    const monitor = await connection.monitor();
+    let listReads = 0;
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (String(args[0]).toLowerCase() === "hgetall" && args[1] === "roomcount") listReads++;
+    });
+    try {
+      const requests = 30;
+      const started = Date.now();
+      for (let i = 0; i < requests; i++) {
+        const { status, body } = await request(member.baseUrl, "GET", "/api/socket/stats");
+        assert.equal(status, 200);
+        assert.equal(body.data.service.processes, cluster.members.length);
+      }
+      const seconds = Math.ceil((Date.now() - started) / 1000);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the last commands reach the monitor
+      assert.ok(listReads <= seconds + 1, `${listReads} reads of the process list for ${requests} requests in ${seconds} s`);
+    } finally {
+      monitor.disconnect();
+      connection.disconnect();
+    }
+  });
+
   it("counts the same users online on every process", async () => {
     const users = await Promise.all(cluster.members.map((member) => userOf(member)));
     const sessions = await Promise.all(users.map((user) => user.client.joinOrCreate("lobby")));
