@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { generateId, initializeRoomCache, type IRoomCache } from "@colyseus/core";
 import type { Redis } from "ioredis";
-import { NameIndexedRedisDriver } from "../../src/matchmaking/driver/redis-driver.ts";
+import { DEFAULT_ROOMS_PREFIX, NameIndexedRedisDriver } from "../../src/matchmaking/driver/redis-driver.ts";
 import { assertNoWholeCollectionRead, redisCostOf } from "../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 
@@ -83,11 +83,22 @@ describe("Redis match-maker driver: what a lookup costs", function () {
     assert.deepEqual(await driver.query({ processId: "dead" }), []);
   });
 
-  it("writes a client joining or leaving as one HSET, as Colyseus's driver does", async () => {
-    const room = initializeRoomCache({ roomId: generateId(), name: "chat", processId: "p1", maxClients: 2, private: true });
+  it("writes the clients joining and leaving within a second as one HSET, and a change of joinability at once", async () => {
+    const room = initializeRoomCache({ roomId: generateId(), name: "lobby", processId: "p1", maxClients: 3 });
     await driver.persist(room, true);
-    const cost = await redisCostOf(probe, () => driver.update(room, { $inc: { clients: 1 }, $set: { locked: false } }));
-    assert.deepEqual(cost.commands, { hset: 1 });
+    const listed = async () => JSON.parse((await probe.hget(`${DEFAULT_ROOMS_PREFIX}:listing`, room.roomId))!) as IRoomCache;
+    const burst = await redisCostOf(probe, async () => {
+      await driver.update(room, { $inc: { clients: 1 }, $set: { locked: false } });
+      await driver.update(room, { $inc: { clients: 1 }, $set: { locked: false } });
+      await driver.update(room, { $inc: { clients: -1 }, $set: { locked: false } });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    });
+    assert.deepEqual(burst.commands, { hset: 1 });
+    assert.equal((await listed()).clients, 1);
+    const locking = await redisCostOf(probe, () => driver.update(room, { $inc: { clients: 2 }, $set: { locked: true } }));
+    assert.deepEqual([locking.commands.hset, locking.commands.zrem], [1, 1], "written at once, and out of the joinable index");
+    assert.equal(await driver.findOne(joinableLobby), undefined, "a full room is not offered a moment later");
+    assert.equal((await listed()).clients, 3);
   });
 
   it("removes a disposed room in one round trip, and answers Colyseus's second removal without Redis", async () => {

@@ -20,6 +20,11 @@ type Script = (...args: Array<string | number>) => Promise<unknown>;
 export const DEFAULT_ROOMS_PREFIX = "pairline:rooms";
 /** Listings read or removed per round trip, so no single command moves an unbounded reply. */
 const PAGE = 500;
+/**
+ * A rewrite that changes only a room's client count (what no lookup filters on: joinability is
+ * `locked` and `private`) waits this long, so that a burst of joins and leaves is one write.
+ */
+const COUNT_WRITE_DELAY_MS = 1000;
 /** Rooms this driver removed lately: Colyseus removes a disposed room twice, the second time is answered here. */
 const REMEMBERED_REMOVALS = 10_000;
 
@@ -44,6 +49,11 @@ function parse(json: string | null | undefined): IRoomCache | undefined {
   return room;
 }
 
+/** True if the operations change the client count at most: every field set keeps its value. */
+const changesCountOnly = (room: IRoomCache, { $set = {}, $inc = {} }: Operations): boolean =>
+  Object.keys($inc).every((field) => field === "clients") &&
+  Object.entries($set).every(([field, value]) => (room as unknown as Record<string, unknown>)[field] === value);
+
 const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", processId: room.processId ?? "", open: isJoinable(room) });
 
 /**
@@ -51,7 +61,8 @@ const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", process
  * `joinOrCreate("lobby")` reads the joinable lobby rooms only; a chat room is found by
  * its id and never scanned; the cleanup of a dead process reads that process's rooms
  * only. A change to where a room is indexed is one Lua script (atomic, one round trip);
- * a client joining or leaving is one HSET.
+ * a client joining or leaving is one HSET, within a second, for all the joins and leaves
+ * of that second that left the room's joinability as it was.
  *
  * `persist(room)` without `create` and `update` rewrite a room this process listed (as
  * Colyseus's LocalDriver, unlike its RedisDriver, which lists any room it is given).
@@ -62,6 +73,8 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #listingKey: string;
   readonly #indexed = new Map<string, Indexed>();
   readonly #removed = new Set<string>();
+  /** Client counts waiting to be written (`COUNT_WRITE_DELAY_MS`), by room id. */
+  readonly #countWrites = new Map<string, NodeJS.Timeout>();
   /** Reads of an index in flight: joins arriving together share one. */
   readonly #reading = new Map<string, Promise<IRoomCache[]>>();
   readonly #load: ProcessLoad;
@@ -124,8 +137,11 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   }
 
   async update(room: IRoomCache, operations: Operations): Promise<boolean> {
+    const countOnly = changesCountOnly(room, operations);
     applyOperations(room, operations);
-    return this.#rewrite(room);
+    if (!countOnly || !this.#indexed.has(room.roomId)) return this.#rewrite(room);
+    this.#writeCountLater(room);
+    return true;
   }
 
   async insert(room: IRoomCache): Promise<boolean> {
@@ -140,6 +156,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   async remove(roomId: string): Promise<boolean> {
     const known = this.#indexed.get(roomId);
     this.#indexed.delete(roomId);
+    this.#cancelCountWrite(roomId);
     if (!known && this.#removed.has(roomId)) return false;
     this.#rememberRemoval(roomId);
     const removed = known
@@ -158,6 +175,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
 
   /** Test support (Colyseus's `@colyseus/testing` calls it): forgets every listing under the prefix. */
   async clear(): Promise<void> {
+    this.#cancelCountWrites();
     this.#indexed.clear();
     this.#removed.clear();
     let cursor = "0";
@@ -169,6 +187,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   }
 
   async shutdown(): Promise<void> {
+    this.#cancelCountWrites();
     if (this.#client.status === "end") return;
     await this.#load.stop();
     await this.#client.quit().catch(() => this.#client.disconnect());
@@ -224,6 +243,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   async #write(room: IRoomCache, mode: "insert" | "create"): Promise<boolean> {
     const indexed = indexOf(room);
     this.#removed.delete(room.roomId);
+    this.#cancelCountWrite(room.roomId);
     if (mode === "create") this.#indexed.set(room.roomId, indexed);
     const written =
       (await this.#put(this.#prefix, mode, room.roomId, JSON.stringify(room), indexed.name, indexed.processId, indexed.open ? "1" : "0", createdAtScore(room))) === 1;
@@ -240,6 +260,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     if (!before) return false;
     const now = indexOf(room);
     if (now.name !== before.name || now.processId !== before.processId) return this.#write(room, "create");
+    this.#cancelCountWrite(room.roomId);
     const json = JSON.stringify(room);
     if (now.open === before.open) {
       await this.#client.hset(this.#listingKey, room.roomId, json);
@@ -248,6 +269,27 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
       await this.#updateJoinable(this.#prefix, room.roomId, json, now.name, now.open ? "open" : "closed", createdAtScore(room));
     }
     return true;
+  }
+
+  /** Writes the room as it will be in a moment (one HSET, as `#rewrite` would), unless it is written or removed meanwhile. */
+  #writeCountLater(room: IRoomCache): void {
+    if (this.#countWrites.has(room.roomId)) return;
+    const timer = setTimeout(() => {
+      this.#countWrites.delete(room.roomId);
+      if (this.#indexed.has(room.roomId)) this.#client.hset(this.#listingKey, room.roomId, JSON.stringify(room)).catch(() => undefined);
+    }, COUNT_WRITE_DELAY_MS);
+    timer.unref();
+    this.#countWrites.set(room.roomId, timer);
+  }
+
+  #cancelCountWrite(roomId: string): void {
+    clearTimeout(this.#countWrites.get(roomId));
+    this.#countWrites.delete(roomId);
+  }
+
+  #cancelCountWrites(): void {
+    for (const timer of this.#countWrites.values()) clearTimeout(timer);
+    this.#countWrites.clear();
   }
 
   #rememberRemoval(roomId: string): void {
