@@ -14,7 +14,9 @@
  */
 export interface OnlineTable {
   /**
-   * Records one more connection of `userId` held by `processId`. "online" when the
+   * Records one more connection of `userId` held by `processId` (`OnlineUsers` sends
+   * only a user's first connection in a process, and `disconnect` for their last: the
+   * Redis table keeps which processes hold a user, not how many connections each). "online" when the
    * user just came online, "same" when they already were (or were within their
    * grace), "lapsed" when the process's lease ran out or was never granted: nothing
    * was recorded, and the caller should `restore` its connections.

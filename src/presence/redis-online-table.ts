@@ -3,90 +3,104 @@ import type { ConnectOutcome, OnlineTable } from "./online-table.ts";
 import { defineScript, type Script } from "./redis-script.ts";
 
 /**
- * The online table in Redis, every change one Lua script:
- *   `pairline:online:leases`       sorted set: process id → lease end
- *   `pairline:online:held:<pid>`   sorted set: user id → that process's open connections
- *   `pairline:online:connections`  hash: user id → open connections, all processes
- *   `pairline:online:users`        sorted set: online user id → since (count and pages)
- *   `pairline:online:leaving`      sorted set: user id without connections → when offline
- * A sweep reads the leases and graces that ran out (ranges by score, with a limit),
- * never the whole table. Keys are derived inside the scripts (`held:<pid>`), which is
- * fine on one Redis, not on Redis Cluster.
+ * The online table in Redis, every change one Lua script that declares its keys (one
+ * hash tag, so the table lives in one Cluster slot):
+ *   `pairline:{online}:leases`       sorted set: process id → lease end
+ *   `pairline:{online}:held:<pid>`   sorted set: the users that process holds a connection of
+ *   `pairline:{online}:connections`  hash: user id → processes holding a connection of theirs
+ *   `pairline:{online}:users`        sorted set: online user id → since (count and pages)
+ *   `pairline:{online}:leaving`      sorted set: user id without connections → when offline
+ * A process tells the table only of a user's first connection in it and of their last
+ * (`OnlineUsers` counts the rest), and its changes of one event-loop turn go in one
+ * script call. A sweep reads the leases and graces that ran out (ranges by score, with
+ * a limit), and a dead process's users in pages, never the whole table.
  */
-const PREFIX = "pairline:online:";
+const PREFIX = "pairline:{online}:";
 const USERS_KEY = `${PREFIX}users`;
 const TABLE_KEYS = [`${PREFIX}leases`, `${PREFIX}connections`, USERS_KEY, `${PREFIX}leaving`];
-const HELD_PREFIX = `${PREFIX}held:`;
+const heldKey = (processId: string) => `${PREFIX}held:${processId}`;
+/** Changes sent in one script call at most, so that one call never holds Redis long. */
+const MAX_BATCH = 500;
 
-/** KEYS: leases, connections, users, leaving. ARGV[1]: the held-key prefix. */
+/** KEYS: leases, connections, users, leaving, then the held key(s) of the script. */
 const COMMON = `
 local leases, connections, users, leaving = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local heldPrefix = ARGV[1]
 local function alive(pid, now)
   local lease = redis.call('ZSCORE', leases, pid)
   return lease and tonumber(lease) > now
 end
--- adds connections of a user; true if they came online
-local function add(user, count, now)
-  local total = redis.call('HINCRBY', connections, user, count)
-  local wasLeaving = redis.call('ZREM', leaving, user)
-  if total > count or wasLeaving == 1 then return false end
-  return redis.call('ZADD', users, 'NX', now, user) == 1
+-- one more process holds the user; true if they came online
+local function add(user, now)
+  if redis.call('HINCRBY', connections, user, 1) > 1 then return false end
+  if redis.call('ZADD', users, 'NX', now, user) == 1 then return true end
+  redis.call('ZREM', leaving, user)
+  return false
 end
--- removes connections of a user; true if none is left (they then leave at offlineAt)
-local function remove(user, count, offlineAt)
-  if redis.call('HINCRBY', connections, user, -count) > 0 then return false end
+-- one process fewer holds the user; true if none is left (they then leave at offlineAt)
+local function remove(user, offlineAt)
+  if redis.call('HINCRBY', connections, user, -1) > 0 then return false end
   redis.call('HDEL', connections, user)
-  if redis.call('ZSCORE', users, user) then redis.call('ZADD', leaving, offlineAt, user) end
+  redis.call('ZADD', leaving, offlineAt, user)
   return true
 end
 `;
 
-/** ARGV: prefix, pid, user, now. */
-const CONNECT = `${COMMON}
-local pid, user, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
-if not alive(pid, now) then return 'lapsed' end
-redis.call('ZINCRBY', heldPrefix .. pid, 1, user)
-if add(user, 1, now) then return 'online' end
-return 'same'
-`;
-
-/** ARGV: prefix, pid, user, offlineAt. */
-const DISCONNECT = `${COMMON}
-local key, user = heldPrefix .. ARGV[2], ARGV[3]
-local mine = tonumber(redis.call('ZSCORE', key, user) or '0')
-if mine <= 0 then return 0 end
-if mine <= 1 then redis.call('ZREM', key, user) else redis.call('ZINCRBY', key, -1, user) end
-remove(user, 1, tonumber(ARGV[4]))
-return 1
-`;
-
-/** ARGV: prefix, pid, now, until. */
-const RENEW = `${COMMON}
-if not alive(ARGV[2], tonumber(ARGV[3])) then return 0 end
-redis.call('ZADD', leases, 'XX', ARGV[4], ARGV[2])
-return 1
-`;
-
-/** ARGV: prefix, pid, now, until, then user, count pairs. Reads only this process's own connections. */
-const RESTORE = `${COMMON}
-local pid, now = ARGV[2], tonumber(ARGV[3])
-local key = heldPrefix .. pid
-local came = {}
-for i = 5, #ARGV, 2 do
-  if add(ARGV[i], tonumber(ARGV[i + 1]), now) then came[#came + 1] = ARGV[i] end
+/**
+ * One process's connects and disconnects, in order. KEYS[5]: its held key.
+ * ARGV: pid, then triples of op ('c' or 'd'), user, time (now for 'c', offlineAt for 'd').
+ * Returns one outcome per op ('' for a disconnect).
+ */
+const CHANGES = `${COMMON}
+local held, pid = KEYS[5], ARGV[1]
+local live
+local out = {}
+for i = 2, #ARGV, 3 do
+  local op, user, at = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if op == 'c' then
+    if live == nil then live = alive(pid, at) or false end
+    if not live then out[#out + 1] = 'lapsed'
+    elseif redis.call('ZADD', held, 'NX', 1, user) == 1 and add(user, at) then out[#out + 1] = 'online'
+    else out[#out + 1] = 'same' end
+  else
+    if redis.call('ZREM', held, user) == 1 then remove(user, at) end
+    out[#out + 1] = ''
+  end
 end
-local old = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-for i = 1, #old, 2 do remove(old[i], tonumber(old[i + 1]), now) end
-redis.call('DEL', key)
-for i = 5, #ARGV, 2 do redis.call('ZADD', key, ARGV[i + 1], ARGV[i]) end
-redis.call('ZADD', leases, ARGV[4], pid)
+return out
+`;
+
+/** KEYS: leases. ARGV: pid, now, until. */
+const RENEW = `
+local lease = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not lease or tonumber(lease) <= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', ARGV[3], ARGV[1])
+return 1
+`;
+
+/**
+ * KEYS[5]: the process's held key, KEYS[6]: a fresh key its old connections move to.
+ * ARGV: pid, now, until, the old connections' id, then the users it holds. The old
+ * connections are not read here: under a lapsed lease, the sweep takes them back in pages.
+ */
+const RESTORE = `${COMMON}
+local held, old = KEYS[5], KEYS[6]
+local pid, now = ARGV[1], tonumber(ARGV[2])
+if redis.call('EXISTS', held) == 1 then
+  redis.call('RENAME', held, old)
+  redis.call('ZADD', leases, 0, ARGV[4])
+end
+local came = {}
+for i = 5, #ARGV do
+  redis.call('ZADD', held, 1, ARGV[i])
+  if add(ARGV[i], now) then came[#came + 1] = ARGV[i] end
+end
+redis.call('ZADD', leases, ARGV[3], pid)
 return came
 `;
 
-/** ARGV: prefix, now, limit. Returns { more (0/1), offline users }. */
+/** ARGV: now, limit. Returns { budget left, offline users, a process whose lease ran out (or false) }. */
 const EXPIRE = `${COMMON}
-local now, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, budget = tonumber(ARGV[1]), tonumber(ARGV[2])
 local offline = {}
 local due = redis.call('ZRANGEBYSCORE', leaving, '-inf', now, 'LIMIT', 0, budget)
 for _, user in ipairs(due) do
@@ -96,61 +110,74 @@ for _, user in ipairs(due) do
   end
 end
 budget = budget - #due
-while budget > 0 do
-  local dead = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, 1)[1]
-  if not dead then break end
-  local key = heldPrefix .. dead
-  local popped = redis.call('ZPOPMIN', key, budget)
-  for i = 1, #popped, 2 do
-    local user = popped[i]
-    if remove(user, tonumber(popped[i + 1]), now) then
-      redis.call('ZREM', leaving, user)
-      if redis.call('ZREM', users, user) == 1 then offline[#offline + 1] = user end
-    end
-  end
-  budget = budget - #popped / 2
-  if redis.call('EXISTS', key) == 0 then redis.call('ZREM', leases, dead) end
-end
-return { budget == 0 and 1 or 0, offline }
+local dead = false
+if budget > 0 then dead = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, 1)[1] or false end
+return { budget, offline, dead }
 `;
+
+/**
+ * Takes back a page of a dead process's connections, and its lease with the last page.
+ * KEYS[5]: its held key. ARGV: pid, now, limit. Returns { 1 if it did (0: the process is alive), offline users }.
+ */
+const EXPIRE_DEAD = `${COMMON}
+local held, pid, now = KEYS[5], ARGV[1], tonumber(ARGV[2])
+if alive(pid, now) then return { 0, {} } end
+local offline = {}
+local popped = redis.call('ZPOPMIN', held, tonumber(ARGV[3]))
+for i = 1, #popped, 2 do
+  local user = popped[i]
+  if remove(user, now) then
+    redis.call('ZREM', leaving, user)
+    if redis.call('ZREM', users, user) == 1 then offline[#offline + 1] = user end
+  end
+end
+if redis.call('EXISTS', held) == 0 then redis.call('ZREM', leases, pid) end
+return { 1, offline }
+`;
+
+type Change = { op: "c" | "d"; userId: string; at: number; done: (outcome: string) => void; failed: (error: unknown) => void };
 
 export class RedisOnlineTable implements OnlineTable {
   readonly #redis: Redis;
-  readonly #connect: Script<ConnectOutcome>;
-  readonly #disconnect: Script<number>;
+  readonly #changes: Script<string[]>;
   readonly #renew: Script<number>;
   readonly #restore: Script<string[]>;
-  readonly #expire: Script<[number, string[]]>;
+  readonly #expire: Script<[number, string[], string | false]>;
+  readonly #expireDead: Script<[number, string[]]>;
+  /** Changes of this turn, per process id, sent together when the turn ends. */
+  readonly #pending = new Map<string, Change[]>();
 
   constructor(redis: Redis) {
     this.#redis = redis;
-    this.#connect = defineScript(redis, "pairlineOnlineConnect", TABLE_KEYS.length, CONNECT);
-    this.#disconnect = defineScript(redis, "pairlineOnlineDisconnect", TABLE_KEYS.length, DISCONNECT);
-    this.#renew = defineScript(redis, "pairlineOnlineRenew", TABLE_KEYS.length, RENEW);
-    this.#restore = defineScript(redis, "pairlineOnlineRestore", TABLE_KEYS.length, RESTORE);
+    this.#changes = defineScript(redis, "pairlineOnlineChanges", TABLE_KEYS.length + 1, CHANGES);
+    this.#renew = defineScript(redis, "pairlineOnlineRenew", 1, RENEW);
+    this.#restore = defineScript(redis, "pairlineOnlineRestore", TABLE_KEYS.length + 2, RESTORE);
     this.#expire = defineScript(redis, "pairlineOnlineExpire", TABLE_KEYS.length, EXPIRE);
+    this.#expireDead = defineScript(redis, "pairlineOnlineExpireDead", TABLE_KEYS.length + 1, EXPIRE_DEAD);
   }
 
   connect(processId: string, userId: string, now: number): Promise<ConnectOutcome> {
-    return this.#connect(...TABLE_KEYS, HELD_PREFIX, processId, userId, now);
+    return this.#queue(processId, "c", userId, now) as Promise<ConnectOutcome>;
   }
 
   async disconnect(processId: string, userId: string, offlineAt: number): Promise<void> {
-    await this.#disconnect(...TABLE_KEYS, HELD_PREFIX, processId, userId, offlineAt);
+    await this.#queue(processId, "d", userId, offlineAt);
   }
 
   async renew(processId: string, now: number, until: number): Promise<boolean> {
-    return (await this.#renew(...TABLE_KEYS, HELD_PREFIX, processId, now, until)) === 1;
+    return (await this.#renew(TABLE_KEYS[0]!, processId, now, until)) === 1;
   }
 
   restore(processId: string, connections: ReadonlyMap<string, number>, now: number, until: number): Promise<string[]> {
-    const pairs = [...connections].flatMap(([userId, count]) => [userId, count]);
-    return this.#restore(...TABLE_KEYS, HELD_PREFIX, processId, now, until, ...pairs);
+    const oldId = `${processId}~${now}`;
+    return this.#restore(...TABLE_KEYS, heldKey(processId), heldKey(oldId), processId, now, until, oldId, ...connections.keys());
   }
 
   async expire(now: number, limit: number): Promise<{ offline: string[]; more: boolean }> {
-    const [more, offline] = await this.#expire(...TABLE_KEYS, HELD_PREFIX, now, limit);
-    return { offline, more: more === 1 };
+    const [budget, offline, dead] = await this.#expire(...TABLE_KEYS, now, limit);
+    if (!dead) return { offline, more: budget === 0 };
+    const [tookBack, gone] = await this.#expireDead(...TABLE_KEYS, heldKey(dead), dead, now, budget);
+    return { offline: [...offline, ...gone], more: tookBack === 1 };
   }
 
   count(): Promise<number> {
@@ -162,5 +189,28 @@ export class RedisOnlineTable implements OnlineTable {
     const [[rangeError, ids], [countError, total]] = replies as [[Error | null, string[]], [Error | null, number]];
     if (rangeError ?? countError) throw rangeError ?? countError;
     return { ids, total };
+  }
+
+  #queue(processId: string, op: Change["op"], userId: string, at: number): Promise<string> {
+    return new Promise((done, failed) => {
+      let changes = this.#pending.get(processId);
+      if (!changes) {
+        this.#pending.set(processId, (changes = []));
+        setImmediate(() => this.#flush(processId));
+      }
+      changes.push({ op, userId, at, done, failed });
+    });
+  }
+
+  #flush(processId: string): void {
+    const changes = this.#pending.get(processId)!;
+    this.#pending.delete(processId);
+    for (let start = 0; start < changes.length; start += MAX_BATCH) {
+      const batch = changes.slice(start, start + MAX_BATCH);
+      this.#changes(...TABLE_KEYS, heldKey(processId), processId, ...batch.flatMap((c) => [c.op, c.userId, c.at])).then(
+        (outcomes) => batch.forEach((change, i) => change.done(outcomes[i]!)),
+        (error: unknown) => batch.forEach((change) => change.failed(error)),
+      );
+    }
   }
 }

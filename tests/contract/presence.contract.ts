@@ -34,6 +34,17 @@ export function presenceContract(open: () => Promise<SharedTable>): void {
     Promise.all(Array.from({ length: count }, (_, i) => stores.users.create({ username: `u${i}-${Math.random()}`, email: null, passwordHash: null, isGuest: true })));
   const ids = async (online: OnlineUsers) => (await online.page(0, 100)).ids;
   const stored = async (userId: string) => (await stores.users.findById(userId))!;
+  /** `late` holds a user alone and one shared with `other`, then stops renewing until its lease ran out. */
+  const lateLapsed = async () => {
+    const [other, late] = [newProcess(), newProcess()];
+    const [user, shared] = await newUsers(2);
+    await late.connected(user!.id);
+    await late.connected(shared!.id);
+    await other.connected(shared!.id);
+    await wait(LEASE_MS + 50);
+    await other.renew();
+    return { other, late, user: user!, shared: shared! };
+  };
 
   beforeEach(async () => {
     stores = await openStores({ databaseFile: ":memory:" });
@@ -121,13 +132,7 @@ export function presenceContract(open: () => Promise<SharedTable>): void {
   });
 
   it("a process that comes back after its lease was taken puts its connections back, counting each once", async () => {
-    const [other, late] = [newProcess(), newProcess()];
-    const [user, shared] = await newUsers(2);
-    await late.connected(user!.id);
-    await late.connected(shared!.id);
-    await other.connected(shared!.id);
-    await wait(LEASE_MS + 50);
-    await other.renew();
+    const { other, late, user, shared } = await lateLapsed();
     assert.deepEqual(await other.expire(), [user!.id]);
     await late.disconnected(shared!.id); // taken back already: changes nothing
     await late.connected(shared!.id); // the lease lapsed: this puts everything back
@@ -142,6 +147,23 @@ export function presenceContract(open: () => Promise<SharedTable>): void {
     await wait(GRACE_MS + 50);
     assert.deepEqual((await other.expire()).sort(), [user!.id, shared!.id].sort());
     assert.equal(await other.count(), 0);
+  });
+
+  it("a process whose lease lapsed before any sweep puts its connections back, and the sweep that follows counts each once", async () => {
+    const { other, late, user, shared } = await lateLapsed();
+    await late.renew(); // lapsed, not yet taken back: this puts everything back
+    assert.deepEqual([...(await other.expire()), ...(await late.expire())], []);
+    assert.equal(await other.count(), 2);
+    await other.disconnected(shared!.id);
+    await wait(GRACE_MS + 50);
+    assert.deepEqual(await other.expire(), [], "late still holds both");
+    await late.disconnected(shared!.id);
+    await late.disconnected(user!.id);
+    await wait(GRACE_MS + 50);
+    assert.deepEqual((await other.expire()).sort(), [user!.id, shared!.id].sort());
+    assert.equal(await other.count(), 0);
+    await wait(20);
+    assert.deepEqual(writes.filter((w) => w.online).length, 2, "nobody came online twice");
   });
 
   it("pages cover every online user once, longest online first, with the total", async () => {
