@@ -45,6 +45,8 @@ export interface StoredEntry {
 
 export const ALL_BUCKET = "all";
 const NONE = "-";
+/** The bucket of entries that ask for no language and no interest: one bucket for them, not a `lang:-` and an `int:-`. */
+const PLAIN = "plain";
 /** The bucket holding every entry of one pool: what a widened entry of that pool reads. */
 export const poolBucket = (pool: string) => `${pool}|all`;
 
@@ -62,15 +64,15 @@ export function storedEntry(entry: QueueEntry): StoredEntry {
   const preferences = normalized(entry.preferences);
   const e = { ...rest, preferences, country: entry.country ?? null };
   const inPool = (name: string) => `${entry.pool}|${name}`;
-  const buckets = [
-    `lang:${preferences.language ?? NONE}`,
-    ...(preferences.interests ?? [NONE]).map((interest) => `int:${interest}`),
-  ];
+  const plain = !preferences.language && !preferences.interests;
+  const buckets = plain
+    ? [PLAIN]
+    : [`lang:${preferences.language ?? NONE}`, ...(preferences.interests ?? [NONE]).map((interest) => `int:${interest}`)];
   if (entry.country) buckets.push(`from:${entry.country}`);
   const sources: string[][] = [];
   if (preferences.country) sources.push([`from:${preferences.country}`]);
-  if (preferences.language) sources.push([`lang:${preferences.language}`, `lang:${NONE}`]);
-  if (preferences.interests) sources.push([...preferences.interests.map((i) => `int:${i}`), `int:${NONE}`]);
+  if (preferences.language) sources.push([`lang:${preferences.language}`, `lang:${NONE}`, PLAIN]);
+  if (preferences.interests) sources.push([...preferences.interests.map((i) => `int:${i}`), `int:${NONE}`, PLAIN]);
   return {
     e,
     b: [ALL_BUCKET, poolBucket(entry.pool), ...buckets.map(inPool)],

@@ -3,7 +3,8 @@
  * live under the prefix given as ARGV[1]:
  *   e            hash   userId → stored entry (JSON; `p` paused, `c` claimed)
  *   b:<bucket>   zset   userId by enqueue time, one per compatibility bucket ("all" holds every waiting entry,
- *                       "<pool>|all" every entry of one pool; the others are named "<pool>|<bucket>")
+ *                       "<pool>|all" every entry of one pool; the others are named "<pool>|<bucket>"; one
+ *                       who asks nothing of language and interests is in three: all, <pool>|all, <pool>|plain)
  *   exp          zset   userId by lease expiry (a sweep reads only what expired)
  *   claimed      zset   userId by hand-off deadline
  *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry; an entry
@@ -67,11 +68,14 @@ end
 -- already waiting (the longest-waiting, who is served first) before someone of the
 -- same batch; among equally good others, one at random.
 local function serve(id, rec, now, widen, window, claimMs, fresh)
-  local group, smallest = nil, nil
-  for _, g in ipairs(rec.s) do
-    local size = 0
-    for _, b in ipairs(g) do size = size + redis.call('ZCARD', bucket(b)) end
-    if smallest == nil or size < smallest then group, smallest = g, size end
+  -- The smallest group is looked for only when there is a choice (one who asks nothing has one group).
+  local group, smallest = rec.s[1], nil
+  if #rec.s > 1 then
+    for _, g in ipairs(rec.s) do
+      local size = 0
+      for _, b in ipairs(g) do size = size + redis.call('ZCARD', bucket(b)) end
+      if smallest == nil or size < smallest then group, smallest = g, size end
+    end
   end
   local widened = now - rec.e.since >= widen
   local seen = { [id] = true }

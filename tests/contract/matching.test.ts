@@ -3,6 +3,9 @@ import type { Redis } from "ioredis";
 import { localPairHandoff, redisPairHandoff } from "../../src/matchmaking/handoff.ts";
 import { LocalQueueData, LocalWaitingQueue } from "../../src/matchmaking/local-queue.ts";
 import { RedisWaitingQueue } from "../../src/matchmaking/redis-queue.ts";
+import assert from "node:assert/strict";
+import { queueEntry } from "../helpers/queue.ts";
+import { redisCostOf } from "../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 import { pairHandoffContract, testQueueOptions, waitingQueueContract } from "./matching.contract.ts";
 
@@ -40,6 +43,23 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
         },
       };
     });
+  });
+
+  it("pairs and hands off two users who ask nothing with 20 index writes (three buckets each) and no bucket count", async () => {
+    const client = redis.client();
+    const probe = redis.client();
+    clients.push(client, probe);
+    const queue = new RedisWaitingQueue(client, testQueueOptions(), { prefix: `test:${randomUUID()}:` });
+    await queue.matchWaiting(); // loads the scripts on the connection
+    const cost = await redisCostOf(probe, async () => {
+      await queue.enqueue([queueEntry("plain-a")]);
+      const { pairs } = await queue.enqueue([queueEntry("plain-b")]);
+      assert.equal(pairs.length, 1);
+      await queue.confirm(pairs[0]!);
+    });
+    // per user: a ZADD in each of 3 buckets and the lease, ZREM from them at the claim and the hand-off, a claim deadline added and removed
+    assert.equal((cost.commands.zadd ?? 0) + (cost.commands.zrem ?? 0), 20, JSON.stringify(cost.commands));
+    assert.equal(cost.commands.zcard, undefined, "one who asks nothing has one group of buckets to look in");
   });
 
   describe("PairHandoff", () => {

@@ -31,8 +31,14 @@ describe("matching: who may be paired with whom", () => {
   it("indexes an entry in the buckets its partners are looked for in, and looks in the narrowest of its own", () => {
     const stored = storedEntry(waiting("a", { country: "GB", preferences: { language: "en", interests: ["cats", "cats"], country: "FR" } }));
     assert.deepEqual(stored.b, ["all", "moderated|all", "moderated|lang:en", "moderated|int:cats", "moderated|from:GB"]);
-    assert.deepEqual(stored.s, [["moderated|from:FR"], ["moderated|lang:en", "moderated|lang:-"], ["moderated|int:cats", "moderated|int:-"]]);
+    assert.deepEqual(stored.s, [
+      ["moderated|from:FR"],
+      ["moderated|lang:en", "moderated|lang:-", "moderated|plain"],
+      ["moderated|int:cats", "moderated|int:-", "moderated|plain"],
+    ]);
     assert.deepEqual(storedEntry(waiting("b", { queue: "adult", pool: "adult" })).s, [["adult|all"]], "every bucket is the pool's own");
     assert.equal("avoidUserIds" in stored.e, false, "avoidances are kept apart, as a set");
+    assert.deepEqual(storedEntry(waiting("c")).b, ["all", "moderated|all", "moderated|plain"], "asking nothing: three buckets, not four");
+    assert.deepEqual(storedEntry(waiting("d", { preferences: { language: "en" } })).b, ["all", "moderated|all", "moderated|lang:en", "moderated|int:-"]);
   });
 });
