@@ -5,27 +5,29 @@ import { defineScript, type Script } from "./redis-script.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { TIMED_OUT, within } from "../timeouts/index.ts";
 
-const bucketKey = (userId: string) => `pairline:budget:${userId}`;
+const bucketKey = (userId: string) => `pairline:message-budget:${userId}`;
 
 /**
- * One token bucket per user in Redis (`pairline:budget:<user>`: tokens and when they
- * were counted, by Redis's clock; it expires once full again). Takes up to ARGV[3]
- * tokens and returns how many it took; a negative count gives tokens back.
- * KEYS: bucket. ARGV: capacity, tokens per ms, count.
+ * One token bucket per user in Redis (`pairline:message-budget:<user>`, one string
+ * "<tokens>:<when counted>", which expires once the bucket is full again): a read and a
+ * write. Times come from the callers' clocks, as the online table's leases do; clocks a
+ * few ms apart move a refill by as little. Takes up to ARGV[3] tokens and returns how
+ * many it took; a negative count gives tokens back.
+ * KEYS: bucket. ARGV: capacity, tokens per ms, count, now.
  */
 const TAKE = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local capacity, rate, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local stored = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(stored[1]) or capacity
-local at = tonumber(stored[2]) or now
+local capacity, rate, want, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local tokens, at = capacity, now
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local split = string.find(stored, ':', 1, true)
+  tokens, at = tonumber(string.sub(stored, 1, split - 1)), tonumber(string.sub(stored, split + 1))
+end
 tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 local taken = want
 if want > 0 then taken = math.min(want, math.floor(tokens)) end
 tokens = math.min(capacity, tokens - taken)
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1000)
+redis.call('SET', KEYS[1], tokens .. ':' .. now, 'PX', math.ceil((capacity - tokens) / rate) + 1000)
 return taken
 `;
 
@@ -106,7 +108,7 @@ export class RedisMessageBudget implements MessageBudget {
     if (allowance.pending || now < allowance.dryUntil) return;
     // A burst asks for what its waiting messages need at once, not a chunk per round trip.
     const wanted = Math.min(this.#perMinute, Math.max(this.#chunk, allowance.waiting));
-    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, wanted).catch((error: unknown) => {
+    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, wanted, Date.now()).catch((error: unknown) => {
       this.#logger.warn("Could not read a message budget from Redis", { error: String(error) });
       return null;
     });
