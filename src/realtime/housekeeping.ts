@@ -66,16 +66,18 @@ export function pairlineTasks(options: {
 }): PeriodicTask[] {
   const { queue, users, safety, config } = options;
   const leaseMs = config.limits.presenceLeaseMs;
+  const leaseTickMs = Math.max(500, Math.floor(leaseMs / 3));
   return [
     {
       name: "renew-leases",
-      everyMs: Math.max(500, Math.floor(leaseMs / 3)),
+      everyMs: leaseTickMs,
       once: false,
       run: () => queue.renew(),
     },
     {
+      // A user whose lobby's process is cut off can be matched until the sweep: soon after the lease ends, not a lease later.
       name: "sweep-leases",
-      everyMs: leaseMs,
+      everyMs: leaseTickMs,
       once: true,
       run: () => queue.sweep(),
     },

@@ -145,3 +145,50 @@ describe("Redis match-maker driver: what a lookup costs", function () {
     assert.equal(await driver.findOne(joinableLobby), undefined);
   });
 });
+
+describe("Redis match-maker driver: a process that stops reporting", function () {
+  requireRedisServer(this.ctx);
+  this.timeout(30_000);
+  let redis: TestRedis;
+  let probe: Redis;
+  before(async () => {
+    redis = await startRedis();
+    probe = redis.client();
+  });
+  after(async () => {
+    probe?.disconnect();
+    await redis?.stop();
+  });
+
+  it("gets no join nor new room until it reports again (a host cut off still looks subscribed to Redis)", async () => {
+    const reportEveryMs = 100;
+    const driver = new NameIndexedRedisDriver(redis.client(), { reportEveryMs });
+    const heard = `${DEFAULT_ROOMS_PREFIX}:heard`;
+    const lobbyOn = (processId: string, createdAt: Date) => initializeRoomCache({ roomId: generateId(), name: "lobby", processId, maxClients: 1000, createdAt });
+    const reportsLater = () => new Promise((resolve) => setTimeout(resolve, 3 * reportEveryMs));
+    try {
+      await driver.clear();
+      const cutLobby = lobbyOn("cut", new Date(Date.now() - 60_000)); // the oldest: the one a join is given
+      const otherLobby = lobbyOn("other", new Date());
+      await driver.persist(cutLobby, true);
+      await driver.persist(otherLobby, true);
+      await probe.hset("roomcount", "cut", "0,0", "other", "5,0");
+      await probe.zadd(`${DEFAULT_ROOMS_PREFIX}:load`, 0, "cut", 5, "other");
+      await probe.zadd(heard, Date.now() - 10 * reportEveryMs, "cut", Date.now() + 60_000, "other");
+      await driver.boot();
+      await reportsLater();
+
+      assert.equal((await driver.findOne(joinableLobby))?.roomId, otherLobby.roomId, "a join goes to the lobby of the process that reports");
+      assert.equal(await driver.selectProcessIdToCreateRoom(), "other", "a new room goes to the process that reports, though it has more rooms");
+      assert.equal((await driver.query({ name: "lobby" })).length, 2, "the lapsed process's lobby stays listed");
+
+      await probe.zadd(heard, Date.now() + 60_000, "cut"); // it reports again
+      await reportsLater();
+      assert.equal((await driver.findOne(joinableLobby))?.roomId, cutLobby.roomId);
+      assert.equal(await driver.selectProcessIdToCreateRoom(), "cut");
+    } finally {
+      await probe.del("roomcount");
+      await driver.shutdown();
+    }
+  });
+});

@@ -9,31 +9,43 @@ const CANDIDATES = 8;
 /**
  * Takes the least loaded live process and counts the room about to be placed there, in
  * one step: a burst of rooms is spread at once instead of waiting for each process to
- * publish its room count. A process found dead is dropped. KEYS load, live; returns the id or nil.
+ * publish its room count. A process found dead is dropped; one whose reports lapsed (cut
+ * off, or stalled) is passed over until it reports again. KEYS load, live, heard; ARGV
+ * lapsed-before; returns the id or nil.
  */
 const PICK = `
+local cutoff = tonumber(ARGV[1])
 for _, pid in ipairs(redis.call('ZRANGE', KEYS[1], 0, ${CANDIDATES - 1})) do
   if redis.call('HEXISTS', KEYS[2], pid) == 1 then
-    redis.call('ZINCRBY', KEYS[1], 1, pid)
-    return pid
+    local heard = redis.call('ZSCORE', KEYS[3], pid)
+    if not heard or tonumber(heard) >= cutoff then
+      redis.call('ZINCRBY', KEYS[1], 1, pid)
+      return pid
+    end
+  else
+    redis.call('ZREM', KEYS[1], pid)
   end
-  redis.call('ZREM', KEYS[1], pid)
 end
 return false
 `;
 
 /**
  * A process says it is running (heard at ARGV now) and, if live, states its true room count
- * (correcting picks that never became rooms). KEYS load, live, heard; ARGV pid, rooms, now.
+ * (correcting picks that never became rooms); the answer is the processes whose reports
+ * lapsed (a bounded range by score). KEYS load, live, heard; ARGV pid ('' for none), rooms,
+ * now, lapsed-before, count.
  */
 const REPORT = `
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-  return 1
+local pid = ARGV[1]
+if pid ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[3], pid)
+  if redis.call('HEXISTS', KEYS[2], pid) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[2], pid)
+  else
+    redis.call('ZREM', KEYS[1], pid)
+  end
 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-return 0
+return redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
 `;
 
 /** Colyseus's channel on which a process answers requests from the others. */
@@ -42,6 +54,15 @@ const processChannel = (id: string) => `p:${id}`;
 const SILENT_AFTER_REPORTS = 1.5;
 /** Processes looked at per call: the others wait for the next call. */
 const SILENT_PER_CALL = 8;
+/**
+ * Processes not heard of for this many report intervals take no new users: a process cut
+ * off from the network still looks subscribed to Redis (its connection is not closed) and
+ * cannot be found dead, but a join sent to it only times out. A live process passed over
+ * by mistake (its event loop stalled) costs a lobby opened elsewhere.
+ */
+const LAPSED_AFTER_REPORTS = 2;
+/** Lapsed processes remembered per report: enough for any deployment, bounded for the read. */
+const LAPSED_PER_REPORT = 64;
 
 /**
  * Where new rooms go across processes: the process with the fewest rooms, counted in
@@ -55,26 +76,48 @@ export class ProcessLoad {
   readonly #heardKey: string;
   readonly #reportEveryMs: number;
   #timer: NodeJS.Timeout | undefined;
+  /** Processes whose reports had lapsed at this process's last report. */
+  #lapsed = new Set<string>();
 
   constructor(client: Redis, prefix: string, reportEveryMs = 1000) {
     this.#client = client;
     this.#loadKey = `${prefix}:load`;
     this.#heardKey = `${prefix}:heard`;
     this.#reportEveryMs = reportEveryMs;
-    client.defineCommand("pairlinePickProcess", { numberOfKeys: 2, lua: PICK });
+    client.defineCommand("pairlinePickProcess", { numberOfKeys: 3, lua: PICK });
     client.defineCommand("pairlineReportLoad", { numberOfKeys: 3, lua: REPORT });
   }
 
   /** Colyseus's `selectProcessIdToCreateRoom`: the least loaded live process, else this one. */
   readonly pick = async (): Promise<string> => {
-    const picked = (await (this.#client as any).pairlinePickProcess(this.#loadKey, LIVE_PROCESSES_KEY)) as string | null;
+    const picked = (await (this.#client as any).pairlinePickProcess(this.#loadKey, LIVE_PROCESSES_KEY, this.#heardKey, this.#lapsedBefore(Date.now()))) as string | null;
     return picked ?? matchMaker.processId;
   };
 
-  /** This process's room count, if Colyseus lists it among the live processes. */
-  async report(): Promise<void> {
-    if (!matchMaker.processId) return;
-    await (this.#client as any).pairlineReportLoad(this.#loadKey, LIVE_PROCESSES_KEY, this.#heardKey, matchMaker.processId, matchMaker.stats.local.roomCount, Date.now());
+  /** This process's room count, if Colyseus lists it among the live processes; and which processes lapsed meanwhile. */
+  async report(now = Date.now()): Promise<void> {
+    const processId = matchMaker.processId ?? "";
+    const rooms = processId ? matchMaker.stats.local.roomCount : 0;
+    const lapsed = (await (this.#client as any).pairlineReportLoad(
+      this.#loadKey,
+      LIVE_PROCESSES_KEY,
+      this.#heardKey,
+      processId,
+      rooms,
+      now,
+      this.#lapsedBefore(now),
+      LAPSED_PER_REPORT,
+    )) as string[];
+    this.#lapsed = new Set(lapsed.filter((id) => id !== processId));
+  }
+
+  /** True if the process had not reported for a while at the last report: no join is sent there. */
+  hasLapsed(processId: string | undefined): boolean {
+    return processId !== undefined && this.#lapsed.has(processId);
+  }
+
+  #lapsedBefore(now: number): number {
+    return now - LAPSED_AFTER_REPORTS * this.#reportEveryMs;
   }
 
   /**

@@ -86,11 +86,11 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #removeKnown: Script;
   readonly #removeProcess: Script;
 
-  constructor(client: Redis, options: { prefix?: string } = {}) {
+  constructor(client: Redis, options: { prefix?: string; reportEveryMs?: number } = {}) {
     this.#client = client;
     this.#prefix = options.prefix ?? DEFAULT_ROOMS_PREFIX;
     this.#listingKey = `${this.#prefix}:listing`;
-    this.#load = new ProcessLoad(client, this.#prefix);
+    this.#load = new ProcessLoad(client, this.#prefix, options.reportEveryMs);
     this.#readIndex = defineScript(client, "pairlineRoomsRead", READ_INDEX, 2);
     this.#readIndexed = defineScript(client, "pairlineRoomsReadIndexed", READ_INDEXED_LISTINGS);
     this.#put = defineScript(client, "pairlineRoomsPut", PUT_LISTING);
@@ -114,9 +114,14 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     return (await this.#client.hexists(this.#listingKey, roomId)) === 1;
   }
 
+  /** A join's lookup (joinable rooms) leaves out the rooms of processes whose reports lapsed: the join would only time out. */
   async query(conditions: Conditions, sortOptions?: SortOptions): Promise<IRoomCache[]> {
     const rooms = await this.#candidates(conditions);
-    return sortRooms(rooms.filter((room) => matches(room, conditions)), sortOptions);
+    const joining = asksForJoinable(conditions);
+    return sortRooms(
+      rooms.filter((room) => matches(room, conditions) && !(joining && this.#load.hasLapsed(room.processId))),
+      sortOptions,
+    );
   }
 
   async findOne(conditions: Conditions, sortOptions?: SortOptions): Promise<IRoomCache> {

@@ -6,6 +6,16 @@ import { appOfConnection, lab, newPair, report, scenario, seat, setLink, sleep, 
 
 const CUT = "app1";
 const PARTITION_MS = Number(process.env.PARTITION_MS ?? 20_000);
+/**
+ * Newcomers arriving as the host is cut off, and a few seconds later. Until the cut host's
+ * reports have lapsed (2 s, noticed within a second more) its lobby is still offered, and a
+ * join sent there is refused once the matchmaking timeout (3 s) is over: the first newcomer
+ * retries. From then on a join goes elsewhere at the first try, while before a join went on
+ * being sent to the cut host until a failed one had made Colyseus check and drop it.
+ */
+const LATE_NEWCOMER_AFTER_MS = 4000;
+const NEWCOMER_IN_LOBBY_MS = Number(process.env.NEWCOMER_IN_LOBBY_MS ?? 8000);
+const LATE_NEWCOMER_IN_LOBBY_MS = Number(process.env.LATE_NEWCOMER_IN_LOBBY_MS ?? 2500);
 
 /** Chats until at least one is hosted by the app that will be cut off and one by another. */
 async function pairsOnEveryHost(): Promise<Pair[]> {
@@ -48,10 +58,19 @@ scenario(async () => {
   const waiting = await waitingOn(CUT);
   const ghost = waiting.user.id;
 
+  const [newcomer, lateNewcomer] = await Promise.all([newUser(lab.url), newUser(lab.url)]);
+
   const cutSides = cut.flatMap((p) => p.sides);
   const dropped = [...cutSides, waiting].map((side) => whenLeft(side.room).then(() => Date.now()));
   const cutAt = Date.now();
   await setLink(CUT, false);
+  // Newcomers arrive at that moment and a little later, and retry as a client does when refused.
+  const newcomerIn = until(() => enterLobby(newcomer), 30_000).then(() => Date.now() - cutAt);
+  const lateNewcomerIn = sleep(LATE_NEWCOMER_AFTER_MS).then(async () => {
+    const arrived = Date.now();
+    await until(() => enterLobby(lateNewcomer), 30_000);
+    return Date.now() - arrived;
+  });
 
   // Users of the cut host see their chat end; users chatting elsewhere lose nothing meanwhile.
   const keptTalk = (async () => {
@@ -63,16 +82,18 @@ scenario(async () => {
   const droppedAt = await Promise.all(dropped);
   report("drop_seen_ms", Math.max(...droppedAt) - cutAt);
 
+  const [newcomerMs, lateNewcomerMs] = await Promise.all([newcomerIn, lateNewcomerIn]);
+  report("newcomer_lobby_join_ms", newcomerMs);
+  report("late_newcomer_lobby_join_ms", `${lateNewcomerMs} (arrived ${LATE_NEWCOMER_AFTER_MS} ms after the cut)`);
+  assert.ok(newcomerMs <= NEWCOMER_IN_LOBBY_MS, `a newcomer arriving at the cut was in a lobby after ${newcomerMs} ms (bound ${NEWCOMER_IN_LOBBY_MS} ms)`);
+  assert.ok(lateNewcomerMs <= LATE_NEWCOMER_IN_LOBBY_MS, `a newcomer arriving later was in a lobby after ${lateNewcomerMs} ms (bound ${LATE_NEWCOMER_IN_LOBBY_MS} ms)`);
+
   // Everyone who was cut off finds a new partner, on the hosts that remain, and nobody the one left waiting there.
-  // While the cut-off process's lobby is still listed, a lobby join sent to it is refused (503): users retry.
   const rematched = await Promise.all(
     cutSides.map(async (side) => {
       const sessions = (await Promise.all([
         until(() => enterLobby({ ...side.user }), 30_000).then((r) => r.value),
-        newUser(lab.url).then((user) => until(() => enterLobby(user), 30_000)).then((r) => {
-          report("newcomer_lobby_join_ms", Date.now() - cutAt);
-          return r.value;
-        }),
+        newUser(lab.url).then((user) => until(() => enterLobby(user), 30_000)).then((r) => r.value),
       ])) as [LobbySession, LobbySession];
       return seat(sessions, {}, ghost);
     }),
