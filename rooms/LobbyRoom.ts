@@ -1,6 +1,5 @@
 import { CloseCode, ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { lobbyChannel, notifyLobby, type LobbyNotice } from "./lobby-channel.ts";
-import { claimLobbySession, releaseLobbySession } from "./lobby-sessions.ts";
 import type { QueueEntry } from "../src/matchmaking/index.ts";
 import { PresenceEpoch } from "./presence-epoch.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
@@ -93,7 +92,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   override async onLeave(client: RoomClient): Promise<void> {
     const timedOut = this.#away.delete(client.sessionId);
     await this.#dequeue(client);
-    await releaseLobbySession(this.presence, client.auth!.id, client.sessionId);
+    await this.#deps.lobbySessions.release(client.auth!.id, client.sessionId);
     if (!timedOut) await this.#deps.online.disconnected(client.auth!.id);
   }
 
@@ -112,7 +111,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   /** One lobby connection per user: a newer one (another tab, another device) replaces the older, wherever it is. */
   async #replacePreviousSession(client: RoomClient): Promise<void> {
     const userId = client.auth!.id;
-    const previous = await claimLobbySession(this.presence, userId, { lobbyId: this.roomId, sessionId: client.sessionId });
+    const previous = await this.#deps.lobbySessions.claim(userId, { lobbyId: this.roomId, sessionId: client.sessionId });
     if (!previous) return;
     await this.#deps.matchmaker.cancel(userId, previous.sessionId);
     notifyLobby(this.presence, previous.lobbyId, { kind: "replaced", sessionId: previous.sessionId });

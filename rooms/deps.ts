@@ -1,7 +1,7 @@
 import type { Logger } from "../src/logger/index.ts";
 import type { Config } from "../src/config/index.ts";
 import type { Matchmaker, PairHandoff, WaitingQueue } from "../src/matchmaking/index.ts";
-import type { MessageBudget, OnlineUsers } from "../src/presence/index.ts";
+import type { LobbySessions, MessageBudget, OnlineUsers } from "../src/presence/index.ts";
 import type { SeatAuth } from "../src/auth/seat.ts";
 import type { ChatUploads } from "../src/uploads/lifetime.ts";
 import type { MessageSigner } from "../src/users/message-signature.ts";
@@ -19,6 +19,8 @@ export interface RoomDeps {
   online: OnlineUsers;
   /** Room messages per user per minute, across their connections and processes. */
   budget: MessageBudget;
+  /** Each user's one lobby connection, across processes. */
+  lobbySessions: LobbySessions;
   uploads: ChatUploads;
   safety: SafetyStore;
   signer: MessageSigner;

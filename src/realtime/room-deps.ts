@@ -21,6 +21,7 @@ export function createRoomDeps(services: Services, presence: Presence, users: Us
     handoff,
     online: users.online,
     budget: users.budget,
+    lobbySessions: users.lobbySessions,
     uploads: services.chatUploads,
     safety: services.safety,
     signer: services.signer,

@@ -150,4 +150,20 @@ describe("cluster: who is online, across processes", function () {
     assert.ok(passed <= refilled + 1, `${passed} of 10 got past the budget on the other process (${refilled} came back meanwhile)`);
     await second.room.leave();
   });
+
+  it("a lobby window on another process replaces the user's previous one, which is told and closed, again and again", async () => {
+    const [p0, p1] = cluster.members as [Member, Member];
+    const user = await newUser(p0.baseUrl);
+    const closed = (session: LobbySession) => new Promise<number>((resolve) => session.room.onLeave((code) => resolve(code)));
+    const first = await lobbyOn(p0, user);
+    const firstClosed = closed(first);
+    const second = await lobbyOn(p1, user);
+    await first.inbox.next(LobbyServerMessage.SessionReplaced);
+    assert.equal(await firstClosed, 4000);
+    const secondClosed = closed(second);
+    const third = await lobbyOn(p0, user);
+    await second.inbox.next(LobbyServerMessage.SessionReplaced);
+    assert.equal(await secondClosed, 4000);
+    await third.room.leave();
+  });
 });
