@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { demoSuite, openDemoPage, watchCspViolations } from "../helpers/browser.ts";
+import { developmentDemoSuite, openDemoPage, watchCspViolations } from "../helpers/browser.ts";
 
 describe("Colyseus playground in development, in a real browser", function () {
   this.timeout(120_000);
-  const demo = demoSuite({ NODE_ENV: "development" });
+  const demo = developmentDemoSuite();
 
   it("lists the lobby and chat rooms under the site's CSP, with no violation", async () => {
     const developer = await openDemoPage(demo.browser, `${demo.server.baseUrl}/playground/`);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { ROOT } from "./process.ts";
-import { bootServer, type TestServer } from "./server.ts";
+import { bootServer, bootServerProcess, type TestServer, type TestServerProcess } from "./server.ts";
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -96,8 +96,8 @@ export async function matchedPair(browser: Browser, baseUrl: string, names: [str
 }
 
 /** What a suite of browser tests shares: one server, one Chromium, and the users of the running test. */
-export interface DemoSuite {
-  server: TestServer;
+export interface DemoSuite<Server = TestServer> {
+  server: Server;
   browser: Browser;
   /** Checked for errors in their pages, then closed, after each test. */
   users: PageUser[];
@@ -105,10 +105,19 @@ export interface DemoSuite {
 
 /** Registers the suite's hooks; the server gets `env`, and no STUN server (calls stay on this machine). */
 export function demoSuite(env: Record<string, string> = {}): DemoSuite {
-  const suite = { users: [] as PageUser[] } as DemoSuite;
+  return browserSuite(() => bootServer({ STUN_URLS: "", ...env }));
+}
+
+/** The same, on a development server: in a process of its own, since its playground patches Colyseus for the whole process. */
+export function developmentDemoSuite(): DemoSuite<TestServerProcess> {
+  return browserSuite(() => bootServerProcess({ STUN_URLS: "", NODE_ENV: "development" }));
+}
+
+function browserSuite<Server extends { stop(): Promise<void> }>(boot: () => Promise<Server>): DemoSuite<Server> {
+  const suite = { users: [] as PageUser[] } as unknown as DemoSuite<Server>;
   before(async function () {
     requireChromium(this);
-    suite.server = await bootServer({ STUN_URLS: "", ...env });
+    suite.server = await boot();
     suite.browser = await launchChromium();
   });
   afterEach(async () => {

@@ -27,7 +27,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, "src/server.ts")], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", GUEST_CHALLENGE_MAX_NUMBER: "200", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...process.env, LOG_LEVEL: "info", GUEST_CHALLENGE_MAX_NUMBER: "200", HOST: "127.0.0.1", ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

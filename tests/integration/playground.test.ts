@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import os from "node:os";
-import { bootServer, type TestServer } from "../helpers/server.ts";
+import { bootServer, bootServerProcess, type TestServerProcess } from "../helpers/server.ts";
 
 /** An address of this machine that is not loopback, if it has one. */
 function lanAddress(): string | undefined {
@@ -10,7 +10,7 @@ function lanAddress(): string | undefined {
 }
 
 describe("Colyseus playground", function () {
-  let server: TestServer | undefined;
+  let server: TestServerProcess | undefined;
   afterEach(async () => {
     await server?.stop();
     server = undefined;
@@ -18,12 +18,12 @@ describe("Colyseus playground", function () {
 
   it("is served in development, to this machine only (it can profile the process)", async function () {
     const address = lanAddress();
-    server = await bootServer({ NODE_ENV: "development", HOST: "0.0.0.0" });
-    const local = await fetch(`http://127.0.0.1:${server.port}/playground/rooms`);
+    server = await bootServerProcess({ NODE_ENV: "development", HOST: "0.0.0.0" });
+    const local = await fetch(`${server.baseUrl}/playground/rooms`);
     assert.equal(local.status, 200);
     assert.deepEqual(((await local.json()) as { rooms: string[] }).rooms.sort(), ["chat", "lobby"]);
     if (!address) return this.skip();
-    const remote = await fetch(`http://${address}:${server.port}/playground/rooms`);
+    const remote = await fetch(`http://${address}:${new URL(server.baseUrl).port}/playground/rooms`);
     assert.equal(remote.status, 404);
   });
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { bootServer, type TestServer } from "../helpers/server.ts";
+import { bootServer, bootServerProcess, type TestServerProcess } from "../helpers/server.ts";
 
 const STRONG_SECRET = "k3N9vQ2xL7pR4tW8yZ1cF6hJ0mB5nD2s";
 
 /** The two headers that send a browser to HTTPS: harmful on a page served over plain HTTP. */
-async function httpsHeaders(server: TestServer, forwardedProto?: string): Promise<{ hsts: boolean; upgrade: boolean }> {
+async function httpsHeaders(server: TestServerProcess, forwardedProto?: string): Promise<{ hsts: boolean; upgrade: boolean }> {
   const res = await fetch(`${server.baseUrl}/`, { headers: forwardedProto ? { "x-forwarded-proto": forwardedProto } : {} });
   assert.equal(res.status, 200);
   const csp = res.headers.get("content-security-policy") ?? "";
@@ -13,9 +13,9 @@ async function httpsHeaders(server: TestServer, forwardedProto?: string): Promis
 }
 
 describe("HTTPS-only headers (HSTS, upgrade-insecure-requests)", () => {
-  const servers: TestServer[] = [];
+  const servers: TestServerProcess[] = [];
   const boot = async (env: Record<string, string>) => {
-    const server = await bootServer(env);
+    const server = await (env.NODE_ENV === "development" ? bootServerProcess : bootServer)(env);
     servers.push(server);
     return server;
   };
