@@ -17,6 +17,8 @@ local P = ARGV[1]
 local READ_AHEAD = 4
 -- Users claimed by this run of the script: a record in hand may predate its claim.
 local taken = {}
+-- Newcomers of this run not in their buckets yet (a lone newcomer is served first, see enqueue).
+local unindexed = {}
 local E, EXP, CLAIMED = P .. 'e', P .. 'exp', P .. 'claimed'
 local function bucket(name) return P .. 'b:' .. name end
 local function avoidKey(id) return P .. 'avoid:' .. id end
@@ -139,7 +141,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   end
   if not best then return nil end
   for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do
-    unindex(pair[1], pair[2])
+    if not unindexed[pair[1]] then unindex(pair[1], pair[2]) end
     pair[2].c = 1
     save(pair[1], pair[2])
     taken[pair[1]] = true
@@ -170,6 +172,10 @@ end
 const enqueue = `
 local now, widen, lease, claimMs, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 math.randomseed(tonumber(ARGV[7]))
+-- One entry alone is served before it is stored and indexed: paired at once (the usual case
+-- with a partner waiting), it is stored once, claimed, and never enters its buckets. Entries
+-- of a batch are all indexed first, so that each can be paired with the others.
+local lone = tonumber(ARGV[8]) == 1
 local statuses, fresh, isFresh, records, i = {}, {}, {}, {}, 9
 for n = 1, tonumber(ARGV[8]) do
   local id, raw, avoidCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
@@ -181,8 +187,12 @@ for n = 1, tonumber(ARGV[8]) do
     for k = 1, avoidCount do redis.call('SADD', avoidKey(id), ARGV[i + 2 + k]) end
     if avoidCount > 0 then keepAvoid(id, 2 * lease) end
     if avoidCount > 0 or redis.call('EXISTS', avoidKey(id)) == 1 then rec.a = 1 end
-    save(id, rec)
-    index(id, rec)
+    if lone then
+      unindexed[id] = true
+    else
+      save(id, rec)
+      index(id, rec)
+    end
     redis.call('ZADD', EXP, now + lease, id)
     statuses[n] = 'queued'
     table.insert(fresh, id)
@@ -192,6 +202,12 @@ for n = 1, tonumber(ARGV[8]) do
   i = i + 3 + avoidCount
 end
 local found = serveAll(fresh, now, widen, window, claimMs, isFresh, records)
+for id in pairs(unindexed) do
+  if not taken[id] then
+    save(id, records[id])
+    index(id, records[id])
+  end
+end
 return { statuses, found, redis.call('HLEN', E) }
 `;
 
