@@ -39,7 +39,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # SIGTERM drains the process (rooms told, chats ended, requests finished); give it twice SHUTDOWN_TIMEOUT_MS
 # and a margin: `docker stop -t 25` (compose: stop_grace_period).
 STOPSIGNAL SIGTERM
-CMD ["node", "src/server.ts"]
+CMD ["node", "src/main.js"]
 
 # --- the same image on Bun (`--target bun`): the same sources, run by Bun ---
 FROM app AS bun

@@ -23,5 +23,5 @@ if (instances > 1 && !process.env.REDIS_URL) {
   console.warn(`Pairline instance ${instance}: ${instances} instances without REDIS_URL do not form one service (users on different instances are never matched); set REDIS_URL`);
 }
 
-const { main } = await import("../src/server.ts");
-await main();
+// src/main.js: the start that turns on Node's compile cache first.
+await import("../src/main.js");

@@ -75,6 +75,9 @@ function pairlineEnv(port: number, shared: { dataDir: string; jwtSecret: string 
 }
 
 function entryOf(name: TargetName, pairlineRoot: string): string {
+  // src/main.js is what `npm start` runs (on Node); a checkout from before it existed starts src/server.ts.
+  const start = path.join(pairlineRoot, "src/main.js");
+  if (name === "pairline" && fs.existsSync(start)) return start;
   if (isPairline(name)) return path.join(pairlineRoot, "src/server.ts");
   return path.join(HERE, name === "bare-ws" ? "bare-ws-server.ts" : "bare-colyseus-server.ts");
 }

@@ -22,10 +22,10 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `src/server.ts` as a real process (what `npm start` runs) and waits until /health answers. */
+/** Runs `src/main.js` as a real process (what `npm start` runs) and waits until /health answers. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "src/server.ts")], {
+  const child = spawn(process.execPath, [path.join(ROOT, "src/main.js")], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info", GUEST_CHALLENGE_MAX_NUMBER: "200", HOST: "127.0.0.1", ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
