@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { ErrorCode as ColyseusErrorCode, type Server } from "@colyseus/core";
+import { ErrorCode as ColyseusErrorCode, ServerError, createAuthContext, matchMaker, type Server, type Transport } from "@colyseus/core";
 import express, { type RequestHandler, type Response as ExpressResponse } from "express";
 import { AppErrorCode, Errors, errorCatalogue, type HttpErrorCode } from "../errors/index.ts";
 import { pinClientIp } from "./client-ip.ts";
@@ -8,10 +8,9 @@ import { pinClientIp } from "./client-ip.ts";
 export interface MatchmakingBridge {
   handler: RequestHandler;
   /**
-   * Once Colyseus listens: connects the route to its router (until then it answers
-   * 503) and hands the HTTP `request` event, which Colyseus took over, back to Express.
+   * Once Colyseus listens: opens the route (until then it answers 503) and hands the HTTP `request` event, which Colyseus took over, back to Express.
    */
-  attach(gameServer: Pick<Server, "router">, httpServer: http.Server, app: http.RequestListener): void;
+  attach(gameServer: Pick<Server, "transport">, httpServer: http.Server, app: http.RequestListener): void;
 }
 
 /**
@@ -71,54 +70,44 @@ export function matchmakingBody(limitBytes: number): RequestHandler[] {
   return [guard, express.json({ limit: limitBytes, strict: true })];
 }
 
-function headersOf(req: http.IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name === "content-length" || name === "transfer-encoding" || name === "connection") continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  return headers;
+/**
+ * What Colyseus's own route (`postMatchmakeMethod` in `router/default_routes`) does, called
+ * directly: that route wants a fetch `Request` (URL, `Headers`, a body to parse again) and
+ * answers a `Response` to read back, which cost more than the seat itself.
+ */
+async function reserveSeat(req: Parameters<RequestHandler>[0], transport: Transport): Promise<string> {
+  if (matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) throw Errors.unavailable("The server is shutting down");
+  const { method, roomName } = req.params as { method: string; roomName: string };
+  const seat = await matchMaker.controller.invokeMethod(method, roomName, req.body, createAuthContext({ headers: req.headers as Record<string, string | undefined>, req }));
+  if (transport.protocol !== undefined) seat.protocol = transport.protocol;
+  if (transport.fingerprint !== undefined) seat.fingerprint = transport.fingerprint;
+  return JSON.stringify(seat);
 }
 
-/** Colyseus's router, fed the body Express already parsed and bounded. */
-function toColyseusRequest(req: Parameters<RequestHandler>[0]): Request {
-  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, { method: "POST", headers: headersOf(req), body });
-}
-
-/** Colyseus's answer: a seat as is; a refusal in Pairline's error envelope, client mistakes as 4xx. */
-async function answer(res: ExpressResponse, response: Response): Promise<void> {
-  const text = await response.text();
-  if (response.ok) {
-    res.status(response.status).type("application/json").send(text);
-    return;
-  }
-  let refusal: { code?: unknown; error?: unknown; message?: unknown } = {};
-  try {
-    refusal = JSON.parse(text);
-  } catch {
-    // a refusal without a JSON body keeps its status only
-  }
-  const colyseusCode = typeof refusal.code === "number" ? refusal.code : response.status;
+/** A refusal in Pairline's error envelope, client mistakes as 4xx; the status Colyseus's route would have answered decides the rest. */
+function refuse(res: ExpressResponse, error: unknown): void {
+  if (!(error instanceof ServerError)) throw error;
+  const colyseusCode = error.code;
   const mistake = CLIENT_MISTAKES[colyseusCode];
-  const message = String(refusal.error ?? refusal.message ?? response.statusText ?? "Matchmaking failed").slice(0, 300);
-  if (response.status === 503) throw Errors.unavailable(message);
-  if (!mistake && response.status >= 500) throw new Error(`Matchmaking failed (${colyseusCode}): ${message}`);
+  const message = String(error.message || "Matchmaking failed").slice(0, 300);
+  const status = colyseusCode >= 200 && colyseusCode <= 599 ? colyseusCode : 500;
+  if (status === 503) throw Errors.unavailable(message);
+  if (!mistake && status >= 500) throw new Error(`Matchmaking failed (${colyseusCode}): ${message}`);
   const code = mistake ?? AppErrorCode.BAD_REQUEST;
-  const status = mistake ? errorCatalogue[mistake].status : response.status;
-  res.status(status).json({ success: false, message, code, colyseusCode });
+  res.status(mistake ? errorCatalogue[mistake].status : status).json({ success: false, message, code, colyseusCode });
 }
 
 /**
  * Express, not Colyseus, owns the HTTP side: matchmaking requests then pass the
  * same CORS policy, rate limit, body limit, access log and metrics as the REST API,
- * and reach Colyseus's router with the client address Express trusts.
+ * and reach Colyseus's matchmaker with the body Express parsed and bounded and the
+ * client address Express trusts.
  */
 export function createMatchmakingBridge(timeoutMs = MATCHMAKING_TIMEOUT_MS): MatchmakingBridge {
-  let route: ((request: Request) => Promise<Response>) | undefined;
+  let transport: Transport | undefined;
   return {
     handler: (req, res, next) => {
-      if (!route) return next(Errors.unavailable("Matchmaking is not available yet"));
+      if (!transport) return next(Errors.unavailable("Matchmaking is not available yet"));
       pinClientIp(req, req.app.get("trust proxy fn"));
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -126,15 +115,19 @@ export function createMatchmakingBridge(timeoutMs = MATCHMAKING_TIMEOUT_MS): Mat
         timedOut = true;
         next(Errors.unavailable("Matchmaking is not answering right now; try again shortly"));
       }, timeoutMs);
-      route(toColyseusRequest(req))
-        .then((response) => (timedOut ? undefined : answer(res, response)))
+      reserveSeat(req, transport)
+        .then((seat) => {
+          if (!timedOut) res.status(200).set("content-type", "application/json; charset=utf-8").end(seat);
+        }, (error: unknown) => {
+          if (!timedOut) refuse(res, error);
+        })
         .catch((error: unknown) => {
           if (!timedOut) next(error);
         })
         .finally(() => clearTimeout(timer));
     },
     attach(gameServer, httpServer, app) {
-      route = (request) => gameServer.router.handler(request);
+      transport = gameServer.transport;
       httpServer.removeAllListeners("request");
       httpServer.on("request", app);
     },
