@@ -57,12 +57,8 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     closeOnForeignFrames(client);
     const { id, username } = client.auth!;
     await this.#replacePreviousSession(client);
-    await this.#deps.online.connected(id);
-    this.#send(client, LobbyServerMessage.ConnectionEstablished, {
-      userId: id,
-      username,
-      online: await this.#deps.online.count(),
-    });
+    const online = await this.#deps.online.connectedAndCounted(id);
+    this.#send(client, LobbyServerMessage.ConnectionEstablished, { userId: id, username, online });
   }
 
   override async onDrop(client: RoomClient, code?: number): Promise<void> {

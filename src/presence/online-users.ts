@@ -49,13 +49,25 @@ export class OnlineUsers {
    * their last: a lobby → chat hand-off inside one process costs Redis nothing.
    */
   async connected(userId: string): Promise<void> {
+    await this.#connect(userId);
+  }
+
+  /** `connected`, then how many users are online with them: the count goes with the connect when the table batches them. */
+  async connectedAndCounted(userId: string): Promise<number> {
+    const [restored, counted] = await Promise.all([this.#connect(userId), this.#table.count()]);
+    return restored ? this.#table.count() : counted;
+  }
+
+  /** True if the process's lease had lapsed and its connections were put back (a count taken alongside is then stale). */
+  async #connect(userId: string): Promise<boolean> {
     const held = (this.#local.get(userId) ?? 0) + 1;
     this.#local.set(userId, held);
-    if (held > 1) return;
+    if (held > 1) return false;
     const now = Date.now();
     const outcome = await this.#table.connect(this.processId, userId, now);
     if (outcome === "online") this.#record(userId, true, now);
     else if (outcome === "lapsed") await this.#restore();
+    return outcome === "lapsed";
   }
 
   async disconnected(userId: string): Promise<void> {

@@ -47,13 +47,13 @@ end
 
 /**
  * One process's connects and disconnects, in order. KEYS[5]: its held key.
- * ARGV: pid, then triples of op ('c' or 'd'), user, time (now for 'c', offlineAt for 'd').
- * Returns one outcome per op ('' for a disconnect).
+ * ARGV: pid, then triples of op ('c', 'd' or 'n'), user, time (now for 'c', offlineAt for 'd').
+ * Returns one outcome per op ('' for a disconnect; for 'n', the users online once all ops are done).
  */
 const CHANGES = `${COMMON}
 local held, pid = KEYS[5], ARGV[1]
 local live
-local out = {}
+local out, counts = {}, {}
 for i = 2, #ARGV, 3 do
   local op, user, at = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   if op == 'c' then
@@ -61,10 +61,17 @@ for i = 2, #ARGV, 3 do
     if not live then out[#out + 1] = 'lapsed'
     elseif redis.call('ZADD', held, 'NX', 1, user) == 1 and add(user, at) then out[#out + 1] = 'online'
     else out[#out + 1] = 'same' end
-  else
+  elseif op == 'd' then
     if redis.call('ZREM', held, user) == 1 then remove(user, at) end
     out[#out + 1] = ''
+  else
+    counts[#counts + 1] = #out + 1
+    out[#out + 1] = 0
   end
+end
+if #counts > 0 then
+  local online = redis.call('ZCARD', users)
+  for _, i in ipairs(counts) do out[i] = online end
 end
 return out
 `;
@@ -135,11 +142,11 @@ if redis.call('EXISTS', held) == 0 then redis.call('ZREM', leases, pid) end
 return { 1, offline }
 `;
 
-type Change = { op: "c" | "d"; userId: string; at: number; done: (outcome: string) => void; failed: (error: unknown) => void };
+type Change = { op: "c" | "d" | "n"; userId: string; at: number; done: (outcome: string | number) => void; failed: (error: unknown) => void };
 
 export class RedisOnlineTable implements OnlineTable {
   readonly #redis: Redis;
-  readonly #changes: Script<string[]>;
+  readonly #changes: Script<Array<string | number>>;
   readonly #renew: Script<number>;
   readonly #restore: Script<string[]>;
   readonly #expire: Script<[number, string[], string | false]>;
@@ -180,8 +187,11 @@ export class RedisOnlineTable implements OnlineTable {
     return { offline: [...offline, ...gone], more: tookBack === 1 };
   }
 
+  /** Read after the changes of this turn when some are waiting to be sent, in the same script call. */
   count(): Promise<number> {
-    return this.#redis.zcard(USERS_KEY);
+    const pending = this.#pending.keys().next();
+    if (pending.done) return this.#redis.zcard(USERS_KEY);
+    return this.#queue(pending.value, "n", "", 0) as Promise<unknown> as Promise<number>;
   }
 
   async page(offset: number, limit: number): Promise<{ ids: string[]; total: number }> {
@@ -191,7 +201,7 @@ export class RedisOnlineTable implements OnlineTable {
     return { ids, total };
   }
 
-  #queue(processId: string, op: Change["op"], userId: string, at: number): Promise<string> {
+  #queue(processId: string, op: Change["op"], userId: string, at: number): Promise<string | number> {
     return new Promise((done, failed) => {
       let changes = this.#pending.get(processId);
       if (!changes) {

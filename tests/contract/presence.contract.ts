@@ -166,6 +166,16 @@ export function presenceContract(open: () => Promise<SharedTable>): void {
     assert.deepEqual(writes.filter((w) => w.online).length, 2, "nobody came online twice");
   });
 
+  it("a user told how many are online on connecting is counted, with everyone who came before", async () => {
+    const [a, b] = [newProcess(), newProcess()];
+    const users = await newUsers(4);
+    assert.equal(await a.connectedAndCounted(users[0]!.id), 1);
+    assert.equal(await b.connectedAndCounted(users[0]!.id), 1, "the same user on another process");
+    const together = await Promise.all(users.slice(1).map((u) => a.connectedAndCounted(u.id)));
+    assert.ok(together.every((n, i) => n >= i + 2 && n <= 4), `counts ${together} for three joining at once`);
+    assert.equal(await b.connectedAndCounted(users[3]!.id), 4);
+  });
+
   it("pages cover every online user once, longest online first, with the total", async () => {
     const [a, b] = [newProcess(), newProcess()];
     const users = await newUsers(25);
