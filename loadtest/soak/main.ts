@@ -32,6 +32,7 @@ const result = await runSoak({
   minutes,
   warmupMinutes: num("SOAK_WARMUP_MINUTES", Math.min(10, minutes / 3)),
   sampleSeconds: num("SOAK_SAMPLE_SECONDS", 5),
+  gcSeconds: num("SOAK_GC_SECONDS", 60),
   skipSeconds: 10,
   messageSeconds: 5,
   uploadsPerMinute: num("SOAK_UPLOADS_PER_MINUTE", 30),

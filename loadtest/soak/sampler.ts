@@ -13,6 +13,8 @@ export interface ProcessSample {
   rssMb: number;
   /** `nodejs_heap_size_used_bytes`, in MB. */
   heapUsedMb: number;
+  /** The heap left right after a forced full garbage collection, in MB, on the samples that take one (see `heapAfterGcMb`). */
+  heapAfterGcMb?: number;
   /** Entries of /proc/<pid>/fd. */
   fds: number;
   chatRooms: number;

@@ -7,6 +7,7 @@ import { launchTarget, type RunningTarget } from "../targets/launch.ts";
 import { startRedis } from "../targets/redis.ts";
 import { ROOT } from "../../tests/helpers/process.ts";
 import { Redis } from "ioredis";
+import { heapAfterGcMb } from "./heap-after-gc.ts";
 import { familiesOf, keyNames, sampleCluster, unexplainedKeys, untimedCount, type ClusterSample } from "./sampler.ts";
 import { startUploads, type UploadCounts } from "./uploader.ts";
 import { judge, type Flat, type Verdict } from "./verdict.ts";
@@ -18,6 +19,11 @@ export interface SoakOptions {
   /** The first part of the churn, left out of the fitted trends (caches, JIT, the screening model). */
   warmupMinutes: number;
   sampleSeconds: number;
+  /**
+   * At most this often, a sample also forces a full garbage collection in each process
+   * (through its inspector) and reads the heap left: the trend memory is judged on.
+   */
+  gcSeconds: number;
   /** Each pair lasts this long before one of them skips to the next stranger. */
   skipSeconds: number;
   /** Each user sends one message every this many seconds. */
@@ -98,7 +104,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let target: RunningTarget | undefined;
   let fleet: BotFleet | undefined;
   try {
-    target = await launchTarget({ name: "pairline", processes: 2, redisUrl: redisServer.url, pairlineRoot: ROOT, env: { ...UPLOAD_SETTINGS, ...options.env } });
+    target = await launchTarget({ name: "pairline", processes: 2, redisUrl: redisServer.url, pairlineRoot: ROOT, env: { ...UPLOAD_SETTINGS, ...options.env }, inspect: true });
     const running = target;
     await firstVisitors(running, redis, options.drainSeconds);
     const baselineNames = await keyNames(redis);
@@ -114,6 +120,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let phase: Phase = "warmup";
     const latency = new LatencyHistogram();
     let delivered = 0;
+    let collectedAt = 0;
 
     const takeSample = async () => {
       const taken = mergeStats([((await bots.run({ op: "take" })) as { stats: Parameters<typeof mergeStats>[0][number] }).stats]);
@@ -122,6 +129,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       latency.merge(interval);
       delivered += interval.toJSON().count;
       const cluster = await sampleCluster(running, redis);
+      if (Date.now() - collectedAt >= options.gcSeconds * 1000) {
+        collectedAt = Date.now();
+        const afterGc = await Promise.all(running.inspectPorts!.map((port) => heapAfterGcMb(port)));
+        afterGc.forEach((mb, i) => (cluster.processes[i]!.heapAfterGcMb = mb));
+      }
       const sample: SoakSample = {
         t: Math.round((Date.now() - startedAt) / 100) / 10,
         phase,
@@ -247,6 +259,6 @@ function isClean(sample: ClusterSample): boolean {
 }
 
 function describeSample(s: SoakSample): string {
-  const processes = s.processes.map((p) => `rss ${p.rssMb.toFixed(0)} MB heap ${p.heapUsedMb.toFixed(0)} MB fds ${p.fds} chats ${p.chatRooms}`).join(" | ");
+  const processes = s.processes.map((p) => `rss ${p.rssMb.toFixed(0)} MB heap ${p.heapUsedMb.toFixed(0)} MB${p.heapAfterGcMb === undefined ? "" : ` (${p.heapAfterGcMb.toFixed(1)} after GC)`} fds ${p.fds} chats ${p.chatRooms}`).join(" | ");
   return `${s.t.toFixed(0)} s ${s.phase}: ${s.chatting} chatting, ${processes}, redis keys ${s.redisKeys}, uploads ${s.uploadsOnDisk}, p99 ${s.latencyP99.toFixed(0)} ms`;
 }

@@ -2,21 +2,27 @@ import type { SoakResult } from "./soak.ts";
 import { theilSenSlope } from "./trend.ts";
 
 /**
- * How fast a process may grow after warm-up and still count as flat. A leak of one
- * kilobyte per chat, at 500 users skipping every 10 s (1,500 chats a minute), would
- * grow the heap by about 1.5 MB a minute.
+ * How fast a process may grow after warm-up and still count as flat. At 500 users
+ * skipping every 10 s (1,500 chats a minute over two processes), a leak of 1.5 KB per
+ * chat grows each process's heap after a full collection by about 1.1 MB a minute.
  */
-export const FLAT: Flat = { rssMbPerMinute: 2, heapMbPerMinute: 1, fdsPerMinute: 1 };
+export const FLAT: Flat = { rssMbPerMinute: 2, heapAfterGcMbPerMinute: 1, fdsPerMinute: 1 };
+
+/** The least number of forced collections after warm-up a heap trend is fitted on. */
+const MIN_COLLECTIONS = 4;
 
 export interface Flat {
   rssMbPerMinute: number;
-  heapMbPerMinute: number;
+  /** Of the heap left by a forced full collection: heap used at random instants is the collector's sawtooth. */
+  heapAfterGcMbPerMinute: number;
   fdsPerMinute: number;
 }
 
 export interface Trend {
   rssMbPerMinute: number;
+  /** Heap used as sampled (reported: a collection's sawtooth dominates it over minutes). */
   heapMbPerMinute: number;
+  heapAfterGcMbPerMinute: number;
   fdsPerMinute: number;
 }
 
@@ -39,11 +45,15 @@ export function judge(result: Omit<SoakResult, "verdict">): Verdict {
   const processes = result.final.processes.length;
   const slope = (value: (s: (typeof steady)[number], i: number) => number, i: number) =>
     theilSenSlope(steady.map((s) => [s.t / 60, value(s, i)]));
+  const afterGc = (i: number): Array<[number, number]> =>
+    steady.flatMap((s) => (s.processes[i]!.heapAfterGcMb === undefined ? [] : [[s.t / 60, s.processes[i]!.heapAfterGcMb!] as [number, number]]));
   const trends = Array.from({ length: processes }, (_, i) => ({
     rssMbPerMinute: slope((s) => s.processes[i]!.rssMb, i),
     heapMbPerMinute: slope((s) => s.processes[i]!.heapUsedMb, i),
+    heapAfterGcMbPerMinute: theilSenSlope(afterGc(i)),
     fdsPerMinute: slope((s) => s.processes[i]!.fds, i),
   }));
+  const collections = Math.min(...Array.from({ length: processes }, (_, i) => afterGc(i).length));
   const per = (f: (t: Trend) => number, unit: string) => trends.map((t) => `${f(t).toFixed(2)}${unit}`).join(", ");
   const { final, baseline } = result;
   const chatting = steady.map((s) => s.chatting);
@@ -51,13 +61,22 @@ export function judge(result: Omit<SoakResult, "verdict">): Verdict {
   const checks: Check[] = [
     { what: `enough samples after warm-up to fit a trend (≥ 5)`, ok: steady.length >= 5, seen: `${steady.length}` },
     {
+      what: `enough forced full collections after warm-up to fit the heap's trend (≥ ${MIN_COLLECTIONS} per process)`,
+      ok: collections >= MIN_COLLECTIONS,
+      seen: `${collections}`,
+    },
+    {
       // Skips every few seconds keep some users between two chats; a crowd that dwindles (users who stayed out after a failed re-join) is what this catches.
       what: `users chatting after warm-up, on average (≥ half of the ${result.options.users} users)`,
       ok: averageChatting >= result.options.users / 2,
       seen: `${averageChatting.toFixed(0)} (least ${chatting.length ? Math.min(...chatting) : 0}, most ${chatting.length ? Math.max(...chatting) : 0})`,
     },
     { what: `RSS flat (< ${flat.rssMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.rssMbPerMinute < flat.rssMbPerMinute), seen: per((t) => t.rssMbPerMinute, " MB/min") },
-    { what: `heap used flat (< ${flat.heapMbPerMinute} MB/min per process)`, ok: trends.every((t) => t.heapMbPerMinute < flat.heapMbPerMinute), seen: per((t) => t.heapMbPerMinute, " MB/min") },
+    {
+      what: `heap after a full collection flat (< ${flat.heapAfterGcMbPerMinute} MB/min per process)`,
+      ok: trends.every((t) => t.heapAfterGcMbPerMinute < flat.heapAfterGcMbPerMinute),
+      seen: `${per((t) => t.heapAfterGcMbPerMinute, " MB/min")} (heap used as sampled: ${per((t) => t.heapMbPerMinute, " MB/min")})`,
+    },
     { what: `file descriptors flat (< ${flat.fdsPerMinute}/min per process)`, ok: trends.every((t) => t.fdsPerMinute < flat.fdsPerMinute), seen: per((t) => t.fdsPerMinute, "/min") },
     {
       what: "Redis keys back to the baseline once the users left (time buckets aside: minute statistics, period locks, which expire by themselves)",
