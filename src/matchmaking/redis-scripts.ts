@@ -17,8 +17,8 @@ local P = ARGV[1]
 local READ_AHEAD = 4
 -- Users claimed by this run of the script: a record in hand may predate its claim.
 local taken = {}
--- Newcomers of this run not in their buckets yet (a lone newcomer is served first, see enqueue).
-local unindexed = {}
+-- Newcomers of this run not in their buckets yet (see enqueue), by id and in order.
+local unindexed, unindexedOrder = {}, {}
 local E, EXP, CLAIMED = P .. 'e', P .. 'exp', P .. 'claimed'
 local function bucket(name) return P .. 'b:' .. name end
 local function avoidKey(id) return P .. 'avoid:' .. id end
@@ -90,9 +90,8 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
     return not (rec.a and redis.call('SISMEMBER', avoidKey(id), cid) == 1)
       and not (c.a and redis.call('SISMEMBER', avoidKey(cid), id) == 1)
   end
-  local function consider(cid, raw)
-    if not raw then return end
-    local c = cjson.decode(raw)
+  local function consider(cid, c)
+    if not c then return end
     if c.c or c.p or c.e.pool ~= rec.e.pool then return end
     local rank
     if preferencesMatch(rec.e, c.e) then rank = 2
@@ -130,7 +129,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
         local raws = redis.call('HMGET', E, unpack(chunk))
         for j = 1, #chunk do
           if newcomer and bestRank == 2 and scores[j] >= bestRec.e.since then return end
-          consider(chunk[j], raws[j])
+          consider(chunk[j], raws[j] and cjson.decode(raws[j]))
         end
       end
     end
@@ -138,6 +137,13 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   for _, b in ipairs(group) do scan(redis.call('ZRANGE', bucket(b), 0, window - 1, 'WITHSCORES')) end
   if widened then
     scan(redis.call('ZRANGEBYSCORE', bucket(rec.e.pool .. '|all'), '-inf', now - widen, 'WITHSCORES', 'LIMIT', 0, window))
+  end
+  -- Newcomers of this run are in no bucket yet: each is looked at in hand, as one of the same batch.
+  for _, cid in ipairs(unindexedOrder) do
+    if not seen[cid] and not taken[cid] then
+      seen[cid] = true
+      consider(cid, unindexed[cid])
+    end
   end
   if not best then return nil end
   for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do
@@ -172,40 +178,33 @@ end
 const enqueue = `
 local now, widen, lease, claimMs, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 math.randomseed(tonumber(ARGV[7]))
--- One entry alone is served before it is stored and indexed: paired at once (the usual case
--- with a partner waiting), it is stored once, claimed, and never enters its buckets. Entries
--- of a batch are all indexed first, so that each can be paired with the others.
-local lone = tonumber(ARGV[8]) == 1
-local statuses, fresh, isFresh, records, i = {}, {}, {}, {}, 9
+-- Newcomers are served before they are stored and indexed, each one looking at those
+-- waiting and at the others of its batch (in hand): one paired at once is stored once,
+-- claimed, and never enters its buckets; the others are stored and indexed at the end.
+local statuses, isFresh, i = {}, {}, 9
 for n = 1, tonumber(ARGV[8]) do
   local id, raw, avoidCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local rec = cjson.decode(raw)
-  local held = load(id)
+  local held = unindexed[id] or load(id)
   if held then
     statuses[n] = (held.e.sessionId == rec.e.sessionId) and 'queued' or 'busy'
   else
     for k = 1, avoidCount do redis.call('SADD', avoidKey(id), ARGV[i + 2 + k]) end
     if avoidCount > 0 then keepAvoid(id, 2 * lease) end
     if avoidCount > 0 or redis.call('EXISTS', avoidKey(id)) == 1 then rec.a = 1 end
-    if lone then
-      unindexed[id] = true
-    else
-      save(id, rec)
-      index(id, rec)
-    end
+    unindexed[id] = rec
+    table.insert(unindexedOrder, id)
     redis.call('ZADD', EXP, now + lease, id)
     statuses[n] = 'queued'
-    table.insert(fresh, id)
     isFresh[id] = true
-    records[id] = rec
   end
   i = i + 3 + avoidCount
 end
-local found = serveAll(fresh, now, widen, window, claimMs, isFresh, records)
-for id in pairs(unindexed) do
+local found = serveAll(unindexedOrder, now, widen, window, claimMs, isFresh, unindexed)
+for _, id in ipairs(unindexedOrder) do
   if not taken[id] then
-    save(id, records[id])
-    index(id, records[id])
+    save(id, unindexed[id])
+    index(id, unindexed[id])
   end
 end
 return { statuses, found, redis.call('HLEN', E) }

@@ -64,6 +64,20 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
     assert.equal(cost.commands.zcard, undefined, "one who asks nothing has one group of buckets to look in");
   });
 
+  it("pairs two newcomers of one batch without either entering a bucket", async () => {
+    const client = redis.client();
+    const probe = redis.client();
+    clients.push(client, probe);
+    const queue = new RedisWaitingQueue(client, testQueueOptions(), { prefix: `test:${randomUUID()}:` });
+    await queue.matchWaiting(); // loads the scripts on the connection
+    const cost = await redisCostOf(probe, async () => {
+      const { pairs } = await queue.enqueue([queueEntry("batch-a"), queueEntry("batch-b")]);
+      assert.equal(pairs.length, 1);
+    });
+    // a lease each and a claim deadline each; no bucket entered or left, each record written once (claimed)
+    assert.deepEqual([cost.commands.zadd, cost.commands.zrem, cost.commands.hset], [4, undefined, 2], JSON.stringify(cost.commands));
+  });
+
   describe("PairHandoff", () => {
     pairHandoffContract(() => {
       const client = redis.client();
