@@ -45,13 +45,18 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
     });
   });
 
-  it("pairs and hands off two users who ask nothing with 14 index writes and no bucket count", async () => {
+  /** The Redis commands `work` makes on a fresh queue whose scripts are loaded already. */
+  async function queueCostOf(work: (queue: RedisWaitingQueue) => Promise<void>) {
     const client = redis.client();
     const probe = redis.client();
     clients.push(client, probe);
     const queue = new RedisWaitingQueue(client, testQueueOptions(), { prefix: `test:${randomUUID()}:` });
-    await queue.matchWaiting(); // loads the scripts on the connection
-    const cost = await redisCostOf(probe, async () => {
+    await queue.matchWaiting();
+    return redisCostOf(probe, () => work(queue));
+  }
+
+  it("pairs and hands off two users who ask nothing with 14 index writes and no bucket count", async () => {
+    const cost = await queueCostOf(async (queue) => {
       await queue.enqueue([queueEntry("plain-a")]);
       const { pairs } = await queue.enqueue([queueEntry("plain-b")]);
       assert.equal(pairs.length, 1);
@@ -65,12 +70,7 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
   });
 
   it("pairs two newcomers of one batch without either entering a bucket", async () => {
-    const client = redis.client();
-    const probe = redis.client();
-    clients.push(client, probe);
-    const queue = new RedisWaitingQueue(client, testQueueOptions(), { prefix: `test:${randomUUID()}:` });
-    await queue.matchWaiting(); // loads the scripts on the connection
-    const cost = await redisCostOf(probe, async () => {
+    const cost = await queueCostOf(async (queue) => {
       const { pairs } = await queue.enqueue([queueEntry("batch-a"), queueEntry("batch-b")]);
       assert.equal(pairs.length, 1);
     });
