@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { customAlphabet } from "nanoid";
 import { Router, type RequestHandler } from "express";
 import { AppError, AppErrorCode, Errors } from "../errors/index.ts";
 import { sendData } from "../http-kit/respond.ts";
@@ -14,6 +14,8 @@ import type { TokenService } from "./tokens.ts";
 import { challengeQuery, guestBody, loginBody, registerBody } from "./schemas.ts";
 
 const GUEST_NAME_ATTEMPTS = 5;
+/** A guest's generated name: 8 hex characters (32 random bits), from a pool of entropy. */
+const guestSuffix = customAlphabet("0123456789abcdef", 8);
 
 export interface AuthRouteDeps {
   users: UserStore;
@@ -102,7 +104,7 @@ async function createGuest(users: UserStore, username: string | undefined): Prom
   if (username) return create(username);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await create(`guest_${randomBytes(4).toString("hex")}`);
+      return await create(`guest_${guestSuffix()}`);
     } catch (error) {
       const collided = error instanceof AppError && error.code === AppErrorCode.USER_EXISTS;
       if (!collided || attempt >= GUEST_NAME_ATTEMPTS) throw error;
