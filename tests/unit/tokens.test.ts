@@ -20,3 +20,36 @@ describe("session tokens", () => {
     assert.throws(() => tokens.verify(other.sign(user)), /Invalid token/);
   });
 });
+
+describe("session tokens verified again (the per-process cache)", () => {
+  const secret = "a secret of thirty-two bytes or more!";
+
+  it("a token verified once is refused once it has expired", async () => {
+    const tokens = createTokenService({ secret, expiresIn: "1h" });
+    const token = tokens.sign(user, 1);
+    assert.equal(tokens.verify(token).sub, "u1");
+    const { exp } = jwt.decode(token) as jwt.JwtPayload;
+    await new Promise((resolve) => setTimeout(resolve, exp! * 1000 - Date.now() + 20));
+    assert.throws(() => tokens.verify(token), /Token expired/);
+  });
+
+  it("a verified token with its signature changed is refused", () => {
+    const tokens = createTokenService({ secret, expiresIn: "1h" });
+    const token = tokens.sign(user);
+    assert.equal(tokens.verify(token).sub, "u1");
+    const [header, payload, signature] = token.split(".");
+    const forged = `${header}.${payload}.${signature!.startsWith("A") ? "B" : "A"}${signature!.slice(1)}`;
+    assert.throws(() => tokens.verify(forged), /Invalid token/);
+    const otherSecret = jwt.sign({ username: "ann", guest: true }, "another secret of thirty-two bytes!!", { algorithm: "HS256", subject: "u1", expiresIn: "1h" });
+    assert.throws(() => tokens.verify(otherSecret), /Invalid token/);
+  });
+
+  it("answers the same claims as the first verify, and they cannot be changed by a caller", () => {
+    const tokens = createTokenService({ secret, expiresIn: "1h" });
+    const token = tokens.sign(user);
+    const first = tokens.verify(token);
+    assert.throws(() => Object.assign(tokens.verify(token), { sub: "someone-else" }));
+    assert.deepEqual(tokens.verify(token), first);
+    assert.equal(tokens.verify(token).sub, "u1");
+  });
+});
