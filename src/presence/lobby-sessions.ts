@@ -34,7 +34,11 @@ export class MemoryLobbySessions implements LobbySessions {
 const sessionKey = (userId: string) => `pairline:lobby-session:${userId}`;
 const parse = (stored: string | null) => (stored === null ? null : (JSON.parse(stored) as LobbySession));
 
-/** One string per user in Redis: a claim is one `SET … GET` (one round trip on the lobby join), a release a read and a delete. */
+/**
+ * One string per user in Redis: a claim is one `SET … GET` (one round trip on the lobby
+ * join), a release one `GETDEL`, followed by `SET … NX` to put back a newer session
+ * it took away (one that replaced this one, whose notice is on its way).
+ */
 export class RedisLobbySessions implements LobbySessions {
   readonly #redis: Redis;
 
@@ -47,6 +51,7 @@ export class RedisLobbySessions implements LobbySessions {
   }
 
   async release(userId: string, sessionId: string): Promise<void> {
-    if (parse(await this.#redis.get(sessionKey(userId)))?.sessionId === sessionId) await this.#redis.del(sessionKey(userId));
+    const current = await this.#redis.getdel(sessionKey(userId));
+    if (current !== null && parse(current)!.sessionId !== sessionId) await this.#redis.set(sessionKey(userId), current, "NX");
   }
 }
