@@ -79,8 +79,11 @@ export function redisPairHandoff(redis: Redis, prefix = "pairline:"): PairHandof
       const raw = await redis.getdel(pairKey(key));
       return raw === null ? undefined : (JSON.parse(raw) as [SeatAuth, SeatAuth]);
     },
+    /** Two independent SETs in one round trip (a pipeline: no MULTI/EXEC, two commands fewer; nothing reads both at once). */
     async rememberPartners(a, b, seconds) {
-      await redis.multi().set(partnerKey(a), b, "EX", seconds).set(partnerKey(b), a, "EX", seconds).exec();
+      const replies = await redis.pipeline().set(partnerKey(a), b, "EX", seconds).set(partnerKey(b), a, "EX", seconds).exec();
+      const failed = replies?.find(([error]) => error)?.[0];
+      if (!replies || failed) throw failed ?? new Error("recent partners not recorded");
     },
     async recentPartner(userId) {
       return (await redis.get(partnerKey(userId))) ?? undefined;
