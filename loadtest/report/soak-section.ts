@@ -50,7 +50,7 @@ export function soakSection(assetsDir: string, link: (file: string) => string): 
         `Two Pairline processes and a private Redis; ${int(o.users)} users on \`@colyseus/sdk\` bots, in the same process as the run, each pair skipping to the next stranger after ${o.skipSeconds} s, each user sending a message every ${o.messageSeconds} s, ` +
         `the crowd uploading ${o.uploadsPerMinute} files a minute (a PNG, an MP3 and a WebM voice note in turn) and showing them to the partner. ` +
         `Every ${o.sampleSeconds} s the run reads each process's \`/metrics\` (RSS, heap used, rooms, clients), \`/proc/<pid>/fd\`, Redis \`DBSIZE\` and the files in the uploads folder. ` +
-        (o.gcSeconds ? `Every ${o.gcSeconds} s it also forces a full garbage collection in each process, through its inspector on loopback, and reads the heap left: memory is judged on that, not on heap used at random instants (the collector's sawtooth). ` : "") +
+        (o.gcSeconds ? `Every ${o.gcSeconds} s it also forces a full garbage collection in each process and reads the heap left (on Node the inspector's \`HeapProfiler.collectGarbage\`, then the V8 heap used; on Bun \`Bun.gc(true)\`, then the heap used): memory is judged on that, not on heap used at random instants (the collector's sawtooth). ` : "") +
         `The trends are Theil–Sen slopes (median of the pairwise slopes, which a garbage collection does not move) over the ${churnMinutes.toFixed(0)} minutes after a ${o.warmupMinutes} minute warm-up. ` +
         "The machine was shared with other work during the run: latency figures are reported, not judged; a leak shows as a slope whatever the load.",
       "",

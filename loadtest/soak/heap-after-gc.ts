@@ -1,48 +1,46 @@
-import WebSocket from "ws";
+import type { ChildProcess } from "node:child_process";
+import path from "node:path";
 
-const MB = 2 ** 20;
-const TIMEOUT_MS = 15_000;
+/** The module the soak preloads into its server processes (`launchTarget({ preload })`) to answer `heapAfterGcMb`. */
+export const HEAP_PROBE = path.join(import.meta.dirname, "heap-probe.ts");
 
-/** The inspector's WebSocket of the process listening on `port` (its `/json/list`). */
-async function debuggerUrl(port: number): Promise<string> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`, { signal: AbortSignal.timeout(TIMEOUT_MS) })).json()) as Array<{ webSocketDebuggerUrl?: string }>;
-  const url = targets[0]?.webSocketDebuggerUrl;
-  if (!url) throw new Error(`no inspector target on port ${port}`);
-  return url;
+/** The IPC message of a request (`{ type, id }`) and of its answer (`{ type, id, mb }` or `{ type, id, error }`). */
+export const HEAP_AFTER_GC = "pairline:heap-after-gc";
+
+export interface HeapAfterGcAnswer {
+  type: typeof HEAP_AFTER_GC;
+  id: number;
+  mb?: number;
+  error?: string;
 }
 
+const TIMEOUT_MS = 15_000;
+let nextId = 0;
+
 /**
- * The V8 heap a server process still holds right after a full garbage collection, in MB,
- * through its inspector (`launchTarget({ inspect: true })`): what is really kept, where
- * heap used at a random instant is mostly how far the collector has let garbage pile up.
+ * The heap a server process still holds right after a full garbage collection, in MB,
+ * asked over the IPC channel the soak holds to it (its `HEAP_PROBE` answers): what is
+ * really kept, where heap used at a random instant is mostly how far the collector has
+ * let garbage pile up. See `HEAP_PROBE` for what each runtime collects and measures.
  */
-export async function heapAfterGcMb(inspectPort: number): Promise<number> {
-  const socket = new WebSocket(await debuggerUrl(inspectPort));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once("open", () => resolve());
-      socket.once("error", reject);
-    });
-    let nextId = 0;
-    const call = (method: string) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const id = ++nextId;
-        const timer = setTimeout(() => reject(new Error(`${method} timed out`)), TIMEOUT_MS);
-        const onMessage = (data: WebSocket.RawData) => {
-          const reply = JSON.parse(String(data)) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
-          if (reply.id !== id) return;
-          clearTimeout(timer);
-          socket.off("message", onMessage);
-          if (reply.error) reject(new Error(`${method}: ${reply.error.message}`));
-          else resolve(reply.result ?? {});
-        };
-        socket.on("message", onMessage);
-        socket.send(JSON.stringify({ id, method }));
-      });
-    await call("HeapProfiler.collectGarbage");
-    const usage = await call("Runtime.getHeapUsage");
-    return Number(usage.usedSize) / MB;
-  } finally {
-    socket.close();
-  }
+export function heapAfterGcMb(server: ChildProcess): Promise<number> {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no heap after GC from process ${server.pid} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    const onMessage = (message: unknown) => {
+      const answer = message as Partial<HeapAfterGcAnswer> | null;
+      if (answer?.type !== HEAP_AFTER_GC || answer.id !== id) return;
+      if (typeof answer.mb === "number") done(undefined, answer.mb);
+      else done(new Error(`process ${server.pid} could not collect: ${answer.error ?? "no figure"}`));
+    };
+    const onExit = () => done(new Error(`process ${server.pid} exited before it answered`));
+    const done = (error?: Error, mb?: number) => {
+      clearTimeout(timer);
+      server.off("message", onMessage).off("exit", onExit);
+      if (error) reject(error);
+      else resolve(mb!);
+    };
+    server.on("message", onMessage).once("exit", onExit);
+    server.send({ type: HEAP_AFTER_GC, id }, (error) => error && done(error));
+  });
 }

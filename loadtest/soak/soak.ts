@@ -7,7 +7,7 @@ import { launchTarget, type RunningTarget } from "../targets/launch.ts";
 import { startRedis } from "../targets/redis.ts";
 import { ROOT } from "../../tests/helpers/process.ts";
 import { Redis } from "ioredis";
-import { heapAfterGcMb } from "./heap-after-gc.ts";
+import { HEAP_PROBE, heapAfterGcMb } from "./heap-after-gc.ts";
 import { familiesOf, keyNames, sampleCluster, unexplainedKeys, untimedCount, type ClusterSample } from "./sampler.ts";
 import { startUploads, type UploadCounts } from "./uploader.ts";
 import { judge, type Flat, type Verdict } from "./verdict.ts";
@@ -21,7 +21,7 @@ export interface SoakOptions {
   sampleSeconds: number;
   /**
    * At most this often, a sample also forces a full garbage collection in each process
-   * (through its inspector) and reads the heap left: the trend memory is judged on.
+   * (asking the heap probe the soak preloads into it) and reads the heap left: the trend memory is judged on.
    */
   gcSeconds: number;
   /** Each pair lasts this long before one of them skips to the next stranger. */
@@ -104,7 +104,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let target: RunningTarget | undefined;
   let fleet: BotFleet | undefined;
   try {
-    target = await launchTarget({ name: "pairline", processes: 2, redisUrl: redisServer.url, pairlineRoot: ROOT, env: { ...UPLOAD_SETTINGS, ...options.env }, inspect: true });
+    target = await launchTarget({ name: "pairline", processes: 2, redisUrl: redisServer.url, pairlineRoot: ROOT, env: { ...UPLOAD_SETTINGS, ...options.env }, preload: [HEAP_PROBE] });
     const running = target;
     await firstVisitors(running, redis, options.drainSeconds);
     const baselineNames = await keyNames(redis);
@@ -131,7 +131,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const cluster = await sampleCluster(running, redis);
       if (Date.now() - collectedAt >= options.gcSeconds * 1000) {
         collectedAt = Date.now();
-        const afterGc = await Promise.all(running.inspectPorts!.map((port) => heapAfterGcMb(port)));
+        const afterGc = await Promise.all(running.servers.map((server) => heapAfterGcMb(server.child)));
         afterGc.forEach((mb, i) => (cluster.processes[i]!.heapAfterGcMb = mb));
       }
       const sample: SoakSample = {

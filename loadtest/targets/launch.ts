@@ -26,11 +26,8 @@ export interface LaunchOptions {
   profileDir?: string;
   /** Settings added to every server process's environment (Pairline only). */
   env?: Record<string, string>;
-  /**
-   * Opens each process's inspector on a loopback port (`inspectPorts`), for a soak to force a
-   * full garbage collection and read the heap left (never in a deployment: it runs any code).
-   */
-  inspect?: boolean;
+  /** Modules each server process imports before its entry (`--import`, which Bun takes too): a soak's heap probe. */
+  preload?: string[];
 }
 
 export interface RunningTarget {
@@ -41,8 +38,6 @@ export interface RunningTarget {
   dataDir: string;
   /** The command line of each server process, environment included, as a reader would type it. */
   commands: string[];
-  /** The inspector's port of each process, when launched with `inspect`. */
-  inspectPorts?: number[];
   stop(): Promise<void>;
 }
 
@@ -121,7 +116,7 @@ export async function launchTarget(options: LaunchOptions): Promise<RunningTarge
 }
 
 async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
-  const { name, processes, redisUrl, pairlineRoot, profileDir, env: extraEnv = {}, inspect = false } = options;
+  const { name, processes, redisUrl, pairlineRoot, profileDir, env: extraEnv = {}, preload = [] } = options;
   if (processes > 1 && !redisUrl) throw new Error("several processes need Redis");
   if (name === "bare-ws" && processes > 1) throw new Error("the bare ws baseline is one process");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pairline-bench-"));
@@ -129,18 +124,14 @@ async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
   const servers: Supervised[] = [];
   const commands: string[] = [];
   const endpoints: string[] = [];
-  let inspectPorts: number[] | undefined;
   try {
-    const allPorts = await distinctFreePorts(inspect ? 2 * processes : processes);
-    const ports = allPorts.slice(0, processes);
-    inspectPorts = inspect ? allPorts.slice(processes) : undefined;
+    const ports = await distinctFreePorts(processes);
     for (const [i, port] of ports.entries()) {
       const env = isPairline(name)
         ? { ...pairlineEnv(port, shared, i, redisUrl, processes > 1), ...extraEnv }
         : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) };
       const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${processes}p-${i}-${Date.now()}.cpuprofile`] : [];
-      const inspector = inspectPorts ? [`--inspect=127.0.0.1:${inspectPorts[i]}`] : [];
-      const args = [...profile, ...inspector, "--import", EXIT_WITH_PARENT, entryOf(name, pairlineRoot)];
+      const args = [...profile, ...[EXIT_WITH_PARENT, ...preload].flatMap((module) => ["--import", module]), entryOf(name, pairlineRoot)];
       const runtime = runtimeOf(name);
       const server = supervise(runtime.command, args, { cwd: isPairline(name) ? pairlineRoot : process.cwd(), env: { ...process.env, ...env } });
       servers.push(server);
@@ -159,7 +150,6 @@ async function launchOnce(options: LaunchOptions): Promise<RunningTarget> {
     servers,
     dataDir,
     commands,
-    inspectPorts,
     async stop() {
       await Promise.all(servers.map((server) => server.stop()));
       fs.rmSync(dataDir, { recursive: true, force: true });
