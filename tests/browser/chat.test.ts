@@ -13,7 +13,7 @@ import {
   type PageUser,
 } from "../helpers/browser.ts";
 import { registerUser } from "../helpers/http.ts";
-import { png } from "../helpers/uploads.ts";
+import { FIRST_IMAGE_MS, png } from "../helpers/uploads.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -82,11 +82,13 @@ describe("demo page: signing in and chatting in real browsers", function () {
     console.log(`      screenshot: ${await saveScreenshot(alice.page, "chat")}`);
   });
 
-  it("a file one sends is downloaded intact by the other, and a voice note plays", async () => {
+  it("a file one sends is downloaded intact by the other, and a voice note plays", async function () {
+    // The suite's first image: the server loads its screening model before it is delivered.
+    this.timeout(FIRST_IMAGE_MS + 30_000);
     const [alice, bob] = (demo.users = await matchedPair(demo.browser, demo.server.baseUrl, [guestName("alice"), guestName("bob")]));
     const picture = png(96, 64);
     await alice.page.getByLabel("Attach a file").setInputFiles({ name: "gradient.png", mimeType: "image/png", buffer: picture });
-    await alice.page.locator(".mine", { hasText: "gradient.png" }).getByLabel("Delivered").waitFor();
+    await alice.page.locator(".mine", { hasText: "gradient.png" }).getByLabel("Delivered").waitFor({ timeout: FIRST_IMAGE_MS });
 
     const downloading = bob.page.waitForEvent("download");
     await bob.page.getByRole("button", { name: "Download gradient.png" }).click();

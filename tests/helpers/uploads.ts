@@ -93,6 +93,12 @@ export function elf(): Buffer {
   return bytes;
 }
 
+/**
+ * How long the first image a server screens may take: the screening model loads in its
+ * worker then (7.6 s on Node and 11 s on Bun at load 17-25), later images take under a second.
+ */
+export const FIRST_IMAGE_MS = 60_000;
+
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
 /** 7.3 s of Opus in WebM shaped like a MediaRecorder file (see tests/fixtures/README.md). */
 export const VOICE_WEBM_FIXTURE = path.join(FIXTURES, "voice-7.3s-opus.webm");

@@ -4,13 +4,11 @@ import { checkerboard, twoDiscs } from "../helpers/images.ts";
 import { Scrape } from "../helpers/metrics.ts";
 import { chattingPairWith, type ChatSide } from "../helpers/realtime.ts";
 import { bootServer, type TestServer } from "../helpers/server.ts";
-import { uploadFile } from "../helpers/uploads.ts";
+import { FIRST_IMAGE_MS, uploadFile } from "../helpers/uploads.ts";
 
 /** Between the two generated images' real scores (≈0.14 and ≈0.007): one is flagged, the other not. */
 const LOW_THRESHOLD = "0.05";
 const ADULT = { queue: "adult", ageConfirmed: true };
-/** The model loads in its worker on the first image: slow on a loaded machine. */
-const FIRST_IMAGE_MS = 60_000;
 
 const share = (server: TestServer, side: ChatSide, bytes: Buffer) =>
   uploadFile(server.baseUrl, side.user.token, { roomId: side.room.roomId, bytes, name: "picture.png", type: "image/png" });
