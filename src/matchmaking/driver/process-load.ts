@@ -7,22 +7,23 @@ const LIVE_PROCESSES_KEY = "roomcount";
 const CANDIDATES = 8;
 
 /**
- * Takes the least loaded process that reports and counts the room about to be placed
- * there, in one step: a burst of rooms is spread at once instead of waiting for each
- * process to publish its room count. One whose reports lapsed (cut off, stalled, or
- * dead) is passed over until it reports again. Whether a process is in Colyseus's live
- * registry is not read here (a command per pick): the load set holds only processes that
- * were in it at their last report (each takes itself out once it is not), and a dead one
- * is forgotten (`forget`) a few reports after it stopped. KEYS load, heard; ARGV
+ * Takes the least loaded live process and counts the room about to be placed there, in
+ * one step: a burst of rooms is spread at once instead of waiting for each process to
+ * publish its room count. A process found dead is dropped; one whose reports lapsed (cut
+ * off, or stalled) is passed over until it reports again. KEYS load, live, heard; ARGV
  * lapsed-before; returns the id or nil.
  */
 const PICK = `
 local cutoff = tonumber(ARGV[1])
 for _, pid in ipairs(redis.call('ZRANGE', KEYS[1], 0, ${CANDIDATES - 1})) do
-  local heard = redis.call('ZSCORE', KEYS[2], pid)
-  if not heard or tonumber(heard) >= cutoff then
-    redis.call('ZINCRBY', KEYS[1], 1, pid)
-    return pid
+  if redis.call('HEXISTS', KEYS[2], pid) == 1 then
+    local heard = redis.call('ZSCORE', KEYS[3], pid)
+    if not heard or tonumber(heard) >= cutoff then
+      redis.call('ZINCRBY', KEYS[1], 1, pid)
+      return pid
+    end
+  else
+    redis.call('ZREM', KEYS[1], pid)
   end
 end
 return false
@@ -83,13 +84,13 @@ export class ProcessLoad {
     this.#loadKey = `${prefix}:load`;
     this.#heardKey = `${prefix}:heard`;
     this.#reportEveryMs = reportEveryMs;
-    client.defineCommand("pairlinePickProcess", { numberOfKeys: 2, lua: PICK });
+    client.defineCommand("pairlinePickProcess", { numberOfKeys: 3, lua: PICK });
     client.defineCommand("pairlineReportLoad", { numberOfKeys: 3, lua: REPORT });
   }
 
-  /** Colyseus's `selectProcessIdToCreateRoom`: the least loaded process that reports, else this one. */
+  /** Colyseus's `selectProcessIdToCreateRoom`: the least loaded live process, else this one. */
   readonly pick = async (): Promise<string> => {
-    const picked = (await (this.#client as any).pairlinePickProcess(this.#loadKey, this.#heardKey, this.#lapsedBefore(Date.now()))) as string | null;
+    const picked = (await (this.#client as any).pairlinePickProcess(this.#loadKey, LIVE_PROCESSES_KEY, this.#heardKey, this.#lapsedBefore(Date.now()))) as string | null;
     return picked ?? matchMaker.processId;
   };
 
