@@ -83,7 +83,7 @@ export class RedisWaitingQueue implements WaitingQueue {
   }
 
   async release([a, b]: Pair): Promise<void> {
-    await this.#redis.mqRelease(this.#prefix, a.userId, b.userId);
+    await this.#redis.mqRelease(this.#prefix, this.#options.leaseMs, a.userId, b.userId);
   }
 
   async avoid(a: string, b: string): Promise<void> {
@@ -101,7 +101,7 @@ export class RedisWaitingQueue implements WaitingQueue {
   }
 
   async sweep(now = Date.now()): Promise<void> {
-    await this.#redis.mqSweep(this.#prefix, now, this.#options.passLimit * 4);
+    await this.#redis.mqSweep(this.#prefix, now, this.#options.passLimit * 4, this.#options.leaseMs);
   }
 
   hasLocalEntries(): boolean {

@@ -5,7 +5,10 @@
  *   b:<bucket>   zset   userId by enqueue time, one per compatibility bucket ("all" holds every waiting entry,
  *                       "<pool>|all" every entry of one pool; the others are named "<pool>|<bucket>"; one
  *                       who asks nothing of language and interests is in three: all, <pool>|all, <pool>|plain)
- *   exp          zset   userId by lease expiry (a sweep reads only what expired)
+ *   exp          zset   userId by lease expiry (a sweep reads only what expired); a newcomer claimed
+ *                       by its own enqueue is not written there (its record keeps the enqueue time as `x`):
+ *                       a renewal adds its lease, and so does a claim given back (the enqueue's, if it
+ *                       was not renewed; an entry whose lease ran out meanwhile leaves the queue then)
  *   claimed      zset   userId by hand-off deadline
  *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry; an entry
  *                       whose set may exist is stored with `a`, so the matcher reads only sets that exist
@@ -41,10 +44,21 @@ end
 local function keepAvoid(id, ttl)
   if redis.call('PTTL', avoidKey(id)) < ttl then redis.call('PEXPIRE', avoidKey(id), ttl) end
 end
-local function unclaim(id)
+-- Back in the queue; a newcomer claimed at once is given the lease of its enqueue unless it
+-- was renewed since, and (given \`now\`: a claim that ran out) leaves the queue if that lease
+-- ran out, as it would have with one.
+local function unclaim(id, lease, now)
   redis.call('ZREM', CLAIMED, id)
   local rec = load(id)
   if not rec or not rec.c then return end
+  if rec.x then
+    local leaseEnd = rec.x + lease
+    if redis.call('ZADD', EXP, 'NX', leaseEnd, id) == 1 and now and leaseEnd <= now then
+      drop(id, rec)
+      return
+    end
+    rec.x = nil
+  end
   rec.c = nil
   save(id, rec)
   if not rec.p then index(id, rec) end
@@ -147,7 +161,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   end
   if not best then return nil end
   for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do
-    if not unindexed[pair[1]] then unindex(pair[1], pair[2]) end
+    if unindexed[pair[1]] then pair[2].x = now else unindex(pair[1], pair[2]) end
     pair[2].c = 1
     save(pair[1], pair[2])
     taken[pair[1]] = true
@@ -194,7 +208,6 @@ for n = 1, tonumber(ARGV[8]) do
     if avoidCount > 0 or redis.call('EXISTS', avoidKey(id)) == 1 then rec.a = 1 end
     unindexed[id] = rec
     table.insert(unindexedOrder, id)
-    redis.call('ZADD', EXP, now + lease, id)
     statuses[n] = 'queued'
     isFresh[id] = true
   end
@@ -205,6 +218,7 @@ for _, id in ipairs(unindexedOrder) do
   if not taken[id] then
     save(id, unindexed[id])
     index(id, unindexed[id])
+    redis.call('ZADD', EXP, now + lease, id)
   end
 end
 return { statuses, found, redis.call('HLEN', E) }
@@ -262,9 +276,10 @@ end
 return 1
 `;
 
-/** ARGV: prefix, userIds… */
+/** ARGV: prefix, leaseMs, userIds… */
 const release = `
-for i = 2, #ARGV do unclaim(ARGV[i]) end
+local lease = tonumber(ARGV[2])
+for i = 3, #ARGV do unclaim(ARGV[i], lease) end
 return 1
 `;
 
@@ -304,13 +319,13 @@ end
 return gone
 `;
 
-/** ARGV: prefix, now, limit; returns how many entries expired and how many claims went back. */
+/** ARGV: prefix, now, limit, leaseMs; returns how many entries expired and how many claims went back. */
 const sweep = `
-local now, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, limit, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local expired = redis.call('ZRANGEBYSCORE', EXP, '-inf', now, 'LIMIT', 0, limit)
 for _, id in ipairs(expired) do drop(id, load(id)) end
 local late = redis.call('ZRANGEBYSCORE', CLAIMED, '-inf', now, 'LIMIT', 0, limit)
-for _, id in ipairs(late) do unclaim(id) end
+for _, id in ipairs(late) do unclaim(id, lease, now) end
 return { #expired, #late }
 `;
 

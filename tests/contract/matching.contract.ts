@@ -241,6 +241,22 @@ export function waitingQueueContract(open: QueueBackend): void {
     assert.equal(await queue.size(), 1);
   });
 
+  it("a pair claimed at once whose process dies before the hand-off leaves the queue with that process's lease", async () => {
+    const crashed = processQueue();
+    const { pairs } = await crashed.enqueue([at("p", T0), at("q", T0)], T0);
+    assert.equal(pairs.length, 1);
+    await queue.renew(T0 + 600);
+    await queue.sweep(T0 + 600);
+    assert.deepEqual(await queue.page(0, 10), { users: [], total: 0 }, "claimed: not listed as waiting");
+    await queue.enqueue([at("r", T0 + 700)], T0 + 700);
+    for (let t = T0 + 900; t <= T0 + 2100; t += 300) {
+      await queue.renew(t);
+      await queue.sweep(t);
+    }
+    assert.deepEqual((await queue.page(0, 10)).users.map((u) => u.id), ["r"], "neither came back once the claim ran out");
+    assert.deepEqual((await queue.enqueue([at("s", T0 + 2500)], T0 + 2500)).pairs.map(([a, b]) => [a.userId, b.userId]), [["s", "r"]]);
+  });
+
   it("a claimed pair whose hand-off never comes goes back to the queue, in its place; a released pair at once", async () => {
     await queue.enqueue([at("a", T0)], T0);
     const { pairs } = await queue.enqueue([at("b", T0 + 1)], T0 + 1);
