@@ -17,11 +17,18 @@ function withQueueScripts(redis: Redis): QueueCommands {
 
 const seed = () => randomInt(2 ** 31 - 1);
 
-/** Pairs come back from Lua as a flat list of JSON entries: served, partner, served, partner… */
-function pairsOf(flat: unknown): Pair[] {
-  const entries = (flat as string[]).map((raw) => asQueueEntry(JSON.parse(raw) as StoredEntry["e"]));
+/** Whether each user of a claimed pair may have an avoid set (its confirmation then deletes it). */
+type AvoidFlags = [boolean, boolean];
+
+/** Pairs come back from Lua as a flat list of JSON claims: served, partner, served, partner… */
+function pairsOf(flat: unknown, avoidFlags: WeakMap<Pair, AvoidFlags>): Pair[] {
+  const claims = (flat as string[]).map((raw) => JSON.parse(raw) as { e: StoredEntry["e"]; a?: number });
   const pairs: Pair[] = [];
-  for (let i = 0; i + 1 < entries.length; i += 2) pairs.push([entries[i]!, entries[i + 1]!]);
+  for (let i = 0; i + 1 < claims.length; i += 2) {
+    const pair: Pair = [asQueueEntry(claims[i]!.e), asQueueEntry(claims[i + 1]!.e)];
+    avoidFlags.set(pair, [claims[i]!.a === 1, claims[i + 1]!.a === 1]);
+    pairs.push(pair);
+  }
   return pairs;
 }
 
@@ -31,6 +38,8 @@ export class RedisWaitingQueue implements WaitingQueue {
   readonly #prefix: string;
   readonly #options: QueueOptions;
   readonly #local = new Set<string>();
+  /** The pairs this queue claimed, until confirmed: their confirmation need not read the two records. */
+  readonly #avoidFlags = new WeakMap<Pair, AvoidFlags>();
   readonly #onClose: () => Promise<void>;
 
   constructor(redis: Redis, options: QueueOptions, { prefix = "pairline:mq:", onClose = async () => {} } = {}) {
@@ -51,7 +60,7 @@ export class RedisWaitingQueue implements WaitingQueue {
     entries.forEach((entry, i) => statuses[i] === "queued" && this.#local.add(entry.userId));
     return {
       outcomes: statuses.map((status) => ({ status: status as EnqueueOutcome["status"], waiting })),
-      pairs: pairsOf(flat),
+      pairs: pairsOf(flat, this.#avoidFlags),
     };
   }
 
@@ -70,16 +79,18 @@ export class RedisWaitingQueue implements WaitingQueue {
     const [status, flat] = (await this.#redis.mqResume(
       this.#prefix, userId, sessionId, now, widenAfterMs, leaseMs, claimTimeoutMs, window, seed(),
     )) as ["queued" | "claimed" | "absent", string[]];
-    return { status, pairs: pairsOf(flat) };
+    return { status, pairs: pairsOf(flat, this.#avoidFlags) };
   }
 
   async matchWaiting(now = Date.now()): Promise<Pair[]> {
     const { widenAfterMs, claimTimeoutMs, window, passLimit } = this.#options;
-    return pairsOf(await this.#redis.mqMatchWaiting(this.#prefix, now, widenAfterMs, claimTimeoutMs, window, seed(), passLimit));
+    return pairsOf(await this.#redis.mqMatchWaiting(this.#prefix, now, widenAfterMs, claimTimeoutMs, window, seed(), passLimit), this.#avoidFlags);
   }
 
-  async confirm([a, b]: Pair): Promise<void> {
-    await this.#redis.mqConfirm(this.#prefix, a.userId, b.userId);
+  async confirm(pair: Pair): Promise<void> {
+    const flags = this.#avoidFlags.get(pair);
+    const avoids = (i: 0 | 1) => (flags ? (flags[i] ? "1" : "0") : "?");
+    await this.#redis.mqConfirm(this.#prefix, pair[0].userId, avoids(0), pair[1].userId, avoids(1));
   }
 
   async release([a, b]: Pair): Promise<void> {

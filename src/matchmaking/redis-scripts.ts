@@ -170,7 +170,7 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   return bestRec
 end
 
--- Serves each id in turn; returns the claimed pairs as JSON entries, flat.
+-- Serves each id in turn; returns the claimed pairs, flat, each as JSON { e = entry, a = 1 if its avoid set may exist }.
 -- \`known\` holds the records the caller has in hand (newcomers): they are not read again.
 local function serveAll(ids, now, widen, window, claimMs, fresh, known)
   local found = {}
@@ -179,8 +179,8 @@ local function serveAll(ids, now, widen, window, claimMs, fresh, known)
     if rec and not rec.c and not rec.p and not taken[id] then
       local partner = serve(id, rec, now, widen, window, claimMs, fresh or {})
       if partner then
-        table.insert(found, cjson.encode(rec.e))
-        table.insert(found, cjson.encode(partner.e))
+        table.insert(found, cjson.encode({ e = rec.e, a = rec.a }))
+        table.insert(found, cjson.encode({ e = partner.e, a = partner.a }))
       end
     end
   end
@@ -267,11 +267,21 @@ local heads = redis.call('ZRANGEBYSCORE', bucket('all'), '-inf', now - widen, 'L
 return serveAll(heads, now, widen, window, claimMs)
 `;
 
-/** ARGV: prefix, userIds… */
+/**
+ * ARGV: prefix, then per user: id, whether its avoid set may exist ('1', '0', or '?': not known).
+ * A user is claimed exactly while in the claimed set, so a known one's record is not read.
+ */
 const confirm = `
-for i = 2, #ARGV do
-  local rec = load(ARGV[i])
-  if rec and rec.c then drop(ARGV[i], rec) end
+for i = 2, #ARGV, 2 do
+  local id, avoids = ARGV[i], ARGV[i + 1]
+  if avoids == '?' then
+    local rec = load(id)
+    if rec and rec.c then drop(id, rec) end
+  elseif redis.call('ZREM', CLAIMED, id) == 1 then
+    redis.call('HDEL', E, id)
+    redis.call('ZREM', EXP, id)
+    if avoids == '1' then redis.call('DEL', avoidKey(id)) end
+  end
 end
 return 1
 `;

@@ -70,6 +70,20 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
     assert.equal(cost.commands.zcard, undefined, "one who asks nothing has one group of buckets to look in");
   });
 
+  it("confirms a pair it claimed without reading their records, and leaves nothing of theirs behind", async () => {
+    const client = redis.client();
+    const probe = redis.client();
+    clients.push(client, probe);
+    const prefix = `test:${randomUUID()}:`;
+    const queue = new RedisWaitingQueue(client, testQueueOptions(), { prefix });
+    await queue.enqueue([queueEntry("shy", { avoidUserIds: ["someone"] })]);
+    const { pairs } = await queue.enqueue([queueEntry("bold")]);
+    assert.equal(pairs.length, 1);
+    const cost = await redisCostOf(probe, () => queue.confirm(pairs[0]!));
+    assert.equal(cost.commands.hget, undefined, JSON.stringify(cost.commands));
+    assert.deepEqual(await probe.keys(`${prefix}*`), [], "no record, lease, claim nor avoid set left");
+  });
+
   it("pairs two newcomers of one batch without either entering a bucket", async () => {
     const cost = await queueCostOf(async (queue) => {
       const { pairs } = await queue.enqueue([queueEntry("batch-a"), queueEntry("batch-b")]);
