@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Redis } from "ioredis";
 import { MemoryLobbySessions, RedisLobbySessions, type LobbySessions } from "../../src/presence/lobby-sessions.ts";
-import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
+import { privateRedis } from "../helpers/redis.ts";
 
 function lobbySessionsContract(open: () => Promise<LobbySessions>): void {
   const session = (name: string) => ({ lobbyId: `lobby-${name}`, sessionId: name });
@@ -24,19 +23,9 @@ describe("Lobby sessions contract: in memory", () => {
 });
 
 describe("Lobby sessions contract: Redis", function () {
-  requireRedisServer(this.ctx);
-  let redis: TestRedis;
-  let client: Redis;
-  before(async () => {
-    redis = await startRedis();
-    client = redis.client();
-  });
-  after(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const redis = privateRedis(this.ctx);
   lobbySessionsContract(async () => {
-    await client.flushall();
-    return new RedisLobbySessions(client);
+    await redis.client.flushall();
+    return new RedisLobbySessions(redis.client);
   });
 });

@@ -3,7 +3,7 @@ import { generateId, initializeRoomCache, type IRoomCache } from "@colyseus/core
 import type { Redis } from "ioredis";
 import { DEFAULT_ROOMS_PREFIX, NameIndexedRedisDriver } from "../../src/matchmaking/driver/redis-driver.ts";
 import { assertNoWholeCollectionRead, redisCostOf } from "../helpers/redis-cost.ts";
-import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
+import { privateRedis, requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 
 const joinableLobby = { name: "lobby", locked: false, private: false };
 
@@ -147,22 +147,12 @@ describe("Redis match-maker driver: what a lookup costs", function () {
 });
 
 describe("Redis match-maker driver: a process that stops reporting", function () {
-  requireRedisServer(this.ctx);
   this.timeout(30_000);
-  let redis: TestRedis;
-  let probe: Redis;
-  before(async () => {
-    redis = await startRedis();
-    probe = redis.client();
-  });
-  after(async () => {
-    probe?.disconnect();
-    await redis?.stop();
-  });
+  const redis = privateRedis(this.ctx);
 
   it("gets no join nor new room until it reports again (a host cut off still looks subscribed to Redis)", async () => {
     const reportEveryMs = 100;
-    const driver = new NameIndexedRedisDriver(redis.client(), { reportEveryMs });
+    const driver = new NameIndexedRedisDriver(redis.server.client(), { reportEveryMs });
     const heard = `${DEFAULT_ROOMS_PREFIX}:heard`;
     const lobbyOn = (processId: string, createdAt: Date) => initializeRoomCache({ roomId: generateId(), name: "lobby", processId, maxClients: 1000, createdAt });
     const reportsLater = () => new Promise((resolve) => setTimeout(resolve, 3 * reportEveryMs));
@@ -172,9 +162,9 @@ describe("Redis match-maker driver: a process that stops reporting", function ()
       const otherLobby = lobbyOn("other", new Date());
       await driver.persist(cutLobby, true);
       await driver.persist(otherLobby, true);
-      await probe.hset("roomcount", "cut", "0,0", "other", "5,0");
-      await probe.zadd(`${DEFAULT_ROOMS_PREFIX}:load`, 0, "cut", 5, "other");
-      await probe.zadd(heard, Date.now() - 10 * reportEveryMs, "cut", Date.now() + 60_000, "other");
+      await redis.client.hset("roomcount", "cut", "0,0", "other", "5,0");
+      await redis.client.zadd(`${DEFAULT_ROOMS_PREFIX}:load`, 0, "cut", 5, "other");
+      await redis.client.zadd(heard, Date.now() - 10 * reportEveryMs, "cut", Date.now() + 60_000, "other");
       await driver.boot();
       await reportsLater();
 
@@ -182,12 +172,12 @@ describe("Redis match-maker driver: a process that stops reporting", function ()
       assert.equal(await driver.selectProcessIdToCreateRoom(), "other", "a new room goes to the process that reports, though it has more rooms");
       assert.equal((await driver.query({ name: "lobby" })).length, 2, "the lapsed process's lobby stays listed");
 
-      await probe.zadd(heard, Date.now() + 60_000, "cut"); // it reports again
+      await redis.client.zadd(heard, Date.now() + 60_000, "cut"); // it reports again
       await reportsLater();
       assert.equal((await driver.findOne(joinableLobby))?.roomId, cutLobby.roomId);
       assert.equal(await driver.selectProcessIdToCreateRoom(), "cut");
     } finally {
-      await probe.del("roomcount");
+      await redis.client.del("roomcount");
       await driver.shutdown();
     }
   });

@@ -5,25 +5,15 @@ import { AppError } from "../../src/errors/index.ts";
 import { RedisUploadStore } from "../../src/uploads/redis-store.ts";
 import { freePort } from "../helpers/process.ts";
 import { assertNoWholeCollectionRead, redisCostOf, totalCommands } from "../helpers/redis-cost.ts";
-import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
+import { privateRedis } from "../helpers/redis.ts";
 import { uploadStoreContract } from "./upload-store.contract.ts";
 
 describe("UploadStore contract: Redis", function () {
-  requireRedisServer(this.ctx);
-  let redis: TestRedis;
-  let client: Redis;
-  before(async () => {
-    redis = await startRedis();
-    client = redis.client();
-  });
-  after(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
-  uploadStoreContract(async (quota) => new RedisUploadStore(client, { quota, maxAgeMs: 3_600_000 }));
+  const redis = privateRedis(this.ctx);
+  uploadStoreContract(async (quota) => new RedisUploadStore(redis.client, { quota, maxAgeMs: 3_600_000 }));
 
   it("keeps a room's quota when stores of different processes (own connections) save at once", async () => {
-    const clients = [redis.client(), redis.client(), redis.client()];
+    const clients = [redis.server.client(), redis.server.client(), redis.server.client()];
     try {
       const stores = clients.map((c) => new RedisUploadStore(c, { quota: { maxFiles: 4, maxBytes: 1000 }, maxAgeMs: 3_600_000 }));
       const bytes = Buffer.from("shared");
@@ -37,9 +27,9 @@ describe("UploadStore contract: Redis", function () {
   });
 
   it("ends a chat without reading a whole collection: one EXISTS without uploads, one bounded range with them", async () => {
-    const probe = redis.client();
+    const probe = redis.server.client();
     try {
-      const store = new RedisUploadStore(client, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 3_600_000 });
+      const store = new RedisUploadStore(redis.client, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 3_600_000 });
       const quiet = await redisCostOf(probe, () => store.deleteRoom("room-without-uploads"));
       assertNoWholeCollectionRead(quiet);
       assert.deepEqual(quiet.commands, { evalsha: 1, exists: 1 });
@@ -57,7 +47,7 @@ describe("UploadStore contract: Redis", function () {
   });
 
   it("lets Redis expire an upload after the longest a chat can last", async () => {
-    const store = new RedisUploadStore(client, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 300 });
+    const store = new RedisUploadStore(redis.client, { quota: { maxFiles: 3, maxBytes: 1000 }, maxAgeMs: 300 });
     const bytes = Buffer.from("short-lived");
     const saved = await store.save({ roomId: "room-expiring", ownerId: "u1", name: "a.txt", mime: "text/plain", size: bytes.length, duration: null }, Readable.from([bytes]));
     assert.ok(await store.get(saved.id));

@@ -25,6 +25,32 @@ export function requireRedisServer(suite: Mocha.Context): void {
   suite.skip();
 }
 
+/**
+ * One private Redis and a client of it for the calling suite: started before its tests, stopped
+ * after them (the suite is skipped or failed as `requireRedisServer` says when redis-server is missing).
+ */
+export function privateRedis(suite: Mocha.Context): { readonly server: TestRedis; readonly client: Redis } {
+  requireRedisServer(suite);
+  let server: TestRedis | undefined;
+  let client: Redis | undefined;
+  before(async () => {
+    server = await startRedis();
+    client = server.client();
+  });
+  after(async () => {
+    client?.disconnect();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get client() {
+      return client!;
+    },
+  };
+}
+
 export async function startRedis(port?: number): Promise<TestRedis> {
   port ??= await freePort();
   const url = `redis://127.0.0.1:${port}`;
