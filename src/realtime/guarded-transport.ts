@@ -6,6 +6,7 @@ import type { Logger } from "../logger/index.ts";
 import { coalesceWrites } from "./coalesced-writes.ts";
 import type { ConnectionLogs } from "./connection-logs.ts";
 import { boundOutput } from "./output-bound.ts";
+import { StaggeredHeartbeat } from "./staggered-heartbeat.ts";
 
 export type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocketTransport>[0]> & {
   /** Unsent bytes past which a connection is cut off (`OUTPUT_BUFFER_BYTES`). */
@@ -18,6 +19,7 @@ export type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof W
  * The ws transport, with what every connection is held to: its unsent output is
  * bounded, and what its frames make the server log is budgeted. Also closes every
  * connection on demand (Colyseus closes a room's only after its leave handlers ran).
+ * Its heartbeat pings a slice of the connections at a time.
  */
 export class GuardedWebSocketTransport extends WebSocketTransport {
   constructor({ outputBufferBytes, logs, logger, ...options }: GuardedTransportOptions) {
@@ -33,6 +35,10 @@ export class GuardedWebSocketTransport extends WebSocketTransport {
       ws.once("close", () => logs.closed(ws));
     });
     rememberClientAddresses(this.wss);
+  }
+
+  protected override autoTerminateUnresponsiveClients(pingInterval: number, pingMaxRetries: number): void {
+    this.pingInterval = new StaggeredHeartbeat(this.wss.clients, pingInterval, pingMaxRetries).start();
   }
 
   closeEveryConnection(code: number): void {
