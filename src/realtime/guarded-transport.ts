@@ -6,7 +6,7 @@ import type { Logger } from "../logger/index.ts";
 import { coalesceWrites } from "./coalesced-writes.ts";
 import type { ConnectionLogs } from "./connection-logs.ts";
 import { boundOutput } from "./output-bound.ts";
-import { StaggeredHeartbeat } from "./staggered-heartbeat.ts";
+import { heardFrom, StaggeredHeartbeat } from "./staggered-heartbeat.ts";
 
 export type GuardedTransportOptions = NonNullable<ConstructorParameters<typeof WebSocketTransport>[0]> & {
   /** Unsent bytes past which a connection is cut off (`OUTPUT_BUFFER_BYTES`). */
@@ -30,8 +30,11 @@ export class GuardedWebSocketTransport extends WebSocketTransport {
         logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), ws),
       );
       const emit = ws.emit.bind(ws);
-      ws.emit = ((event: string, ...args: unknown[]) =>
-        event === "message" ? logs.during(ws, () => emit(event, ...args)) : emit(event, ...args)) as WebSocket["emit"];
+      ws.emit = ((event: string, ...args: unknown[]) => {
+        if (event !== "message") return emit(event, ...args);
+        heardFrom(ws);
+        return logs.during(ws, () => emit(event, ...args));
+      }) as WebSocket["emit"];
       ws.once("close", () => logs.closed(ws));
     });
     rememberClientAddresses(this.wss);

@@ -3,9 +3,14 @@ import type WebSocket from "ws";
 /** How often a slice of the connections is pinged. */
 export const HEARTBEAT_TICK_MS = 100;
 
-/** A connection as the ws transport keeps it: pings sent since its last pong. */
-type Pinged = WebSocket & { pingCount: number };
+/** A connection as the ws transport keeps it (pings sent since its last pong), and whether it sent a message since its last turn. */
+type Pinged = WebSocket & { pingCount: number; heardSincePing?: boolean };
 const noop = () => undefined;
+
+/** The client sent a message: it is alive, so its next turn needs no ping. */
+export function heardFrom(socket: WebSocket): void {
+  (socket as Pinged).heardSincePing = true;
+}
 
 /**
  * The ws transport's heartbeat, spread over its interval: every connection is still
@@ -13,7 +18,8 @@ const noop = () => undefined;
  * transport resets the count on each pong), but each tick pings only its share of the
  * connections there were when the round began. Pinging all of them in one turn is a
  * socket write each: with thousands of clients that turn held every message back for
- * tens of milliseconds, every interval.
+ * tens of milliseconds, every interval. A connection that sent a message since its
+ * last turn (`heardFrom`) answered as well as a pong would: it is not pinged this time.
  */
 export class StaggeredHeartbeat {
   readonly tickMs: number;
@@ -45,6 +51,11 @@ export class StaggeredHeartbeat {
     for (; this.#next < end; this.#next++) {
       const client = this.#round[this.#next] as Pinged;
       if (!this.#clients.has(client)) continue;
+      if (client.heardSincePing) {
+        client.heardSincePing = false;
+        client.pingCount = 0;
+        continue;
+      }
       if (client.pingCount >= this.#maxRetries) {
         client.terminate();
         continue;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
-import { StaggeredHeartbeat } from "../../src/realtime/staggered-heartbeat.ts";
+import { heardFrom, StaggeredHeartbeat } from "../../src/realtime/staggered-heartbeat.ts";
 
 type Pinged = WebSocket & { pingCount: number };
 
@@ -67,5 +67,24 @@ describe("the heartbeat spread over its interval", () => {
     assert.equal(silentSide!.readyState, WebSocket.CLOSED);
     assert.equal(answering!.readyState, WebSocket.OPEN);
     assert.equal(server.clients.size, 1);
+  });
+
+  it("does not ping a connection that sent a message since its last turn, and keeps it however long it does not pong", async () => {
+    const [talking, silent] = await connect(2, { autoPong: false });
+    const [talkingSide, silentSide] = [...server.clients] as Pinged[];
+    let pingsToTalking = 0;
+    talking!.on("ping", () => pingsToTalking++);
+    const heartbeat = new StaggeredHeartbeat(server.clients, 100, 2);
+    for (let round = 1; round <= 3; round++) {
+      heardFrom(talkingSide!);
+      heartbeat.tick();
+    }
+    await once(silent!, "close");
+    assert.equal(talking!.readyState, WebSocket.OPEN);
+    assert.equal(talkingSide!.pingCount, 0);
+    heartbeat.tick();
+    await once(talking!, "ping");
+    assert.equal(pingsToTalking, 1, "pinged only once it went quiet");
+    assert.equal(silentSide!.readyState, WebSocket.CLOSED);
   });
 });
