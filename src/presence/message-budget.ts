@@ -13,22 +13,31 @@ export interface MessageBudget {
 const IDLE_MS = 60_000;
 
 /**
- * Keeps one value per user, forgetting those unused for `IDLE_MS`. Least recently
- * used first, so forgetting reads only what went idle.
+ * Keeps one value per user, forgetting those unused for `IDLE_MS` (or up to twice
+ * that): values live in two generations, the one being filled and the one before
+ * it, and every `IDLE_MS` the older is dropped whole. A use is two lookups at most,
+ * whatever the number of users; an LRU order kept per use made each use skip the
+ * holes that users messaging in turn leave at the front of a reordered Map (1.8 µs
+ * at 7,500 users, growing with them).
  */
 export class IdleMap<V extends { usedAt: number }> {
-  readonly #entries = new Map<string, V>();
+  #current = new Map<string, V>();
+  #previous = new Map<string, V>();
+  #currentSince = -Infinity;
 
-  /** The user's value (made by `create` if absent), marked as used now. */
+  /** The user's value (made by `create` if absent or forgotten), marked as used now. */
   use(key: string, now: number, create: () => V): V {
-    const value = this.#entries.get(key) ?? create();
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
-    value.usedAt = now;
-    for (const [oldKey, old] of this.#entries) {
-      if (now - old.usedAt < IDLE_MS) break;
-      this.#entries.delete(oldKey);
+    if (now - this.#currentSince >= IDLE_MS) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+      this.#currentSince = now;
     }
+    let value = this.#current.get(key);
+    if (value === undefined) {
+      value = this.#previous.get(key) ?? create();
+      this.#current.set(key, value);
+    }
+    value.usedAt = now;
     return value;
   }
 }
