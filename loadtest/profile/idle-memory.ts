@@ -4,9 +4,13 @@
  * idle, and its memory read from /proc (no collection forced, as the bench reads it). With
  * `--clients N`, N bots (the bench's, in its worker processes) then join and are paired, and
  * RSS is read again after the bench's settling pause: KB per client above the idle reading.
+ * With `--heap` too, the heap the process keeps after a full collection (the soak's probe) is
+ * read idle and with the clients: what a client really keeps, young-generation growth and
+ * garbage left out (the idle collection also shrinks the young generation, so RSS per client
+ * is then not the bench's figure).
  *
  *   node loadtest/profile/idle-memory.ts [--rounds 3] [--idle 8] [--targets pairline,bare-colyseus]
- *     [--root <dir> ...] [--vary KEY=VALUE ...] [--clients 0] [--keep-lobby]
+ *     [--root <dir> ...] [--vary KEY=VALUE ...] [--clients 0] [--keep-lobby] [--heap]
  *
  * Each `--root` is another Pairline checkout (e.g. `git archive main | tar -x -C /tmp/base`
  * with a `node_modules` link) run as its own target, and so is this checkout with each
@@ -19,6 +23,7 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { FULL_PLAN } from "../run/plan.ts";
+import { HEAP_PROBE, heapAfterGcMb } from "../soak/heap-after-gc.ts";
 import { Session } from "../run/session.ts";
 import { killAllOnExit } from "../targets/child-process.ts";
 import { launchTarget } from "../targets/launch.ts";
@@ -33,6 +38,7 @@ const { values } = parseArgs({
     vary: { type: "string", multiple: true, default: [] },
     clients: { type: "string", default: "0" },
     "keep-lobby": { type: "boolean", default: false },
+    heap: { type: "boolean", default: false },
   },
 });
 
@@ -40,7 +46,7 @@ const runs = runsOf(values.targets, values.root, values.vary);
 
 const clients = Number(values.clients);
 const STATUS_FIELDS = ["VmRSS", "RssAnon", "RssFile", "Threads"] as const;
-const FIELDS = [...STATUS_FIELDS, ...(clients ? (["loadedRSS", "KBperClient"] as const) : [])];
+const FIELDS = [...STATUS_FIELDS, ...(clients ? (["loadedRSS", "KBperClient"] as const) : []), ...(clients && values.heap ? (["heapKBperClient"] as const) : [])];
 type Reading = Record<string, number>;
 
 /** MB (threads as a count) from /proc/<pid>/status. */
@@ -51,17 +57,21 @@ function readStatus(pid: number): Reading {
 }
 
 async function measure(run: Run): Promise<Reading> {
-  const session = await Session.open({ name: run.name, processes: 1, pairlineRoot: run.root, env: run.env, workers: FULL_PLAN.workers, keepLobby: values["keep-lobby"] });
+  const session = await Session.open({ name: run.name, processes: 1, pairlineRoot: run.root, env: run.env, preload: values.heap ? [HEAP_PROBE] : [], workers: FULL_PLAN.workers, keepLobby: values["keep-lobby"] });
   try {
     await sleep(Number(values.idle) * 1000);
     const pid = session.target.servers[0]!.pid;
     const idle = readStatus(pid);
     if (!clients) return idle;
+    const server = session.target.servers[0]!.child;
+    const idleHeapMb = values.heap ? await heapAfterGcMb(server) : 0;
     const ramp = await session.ramp(clients, FULL_PLAN.rampPerSecond, true);
     if (ramp.failed) console.log(`  ${ramp.failed} joins failed`);
     await sleep(FULL_PLAN.settleMs);
     const loadedRSS = readStatus(pid).VmRSS!;
-    return { ...idle, loadedRSS, KBperClient: ((loadedRSS - idle.VmRSS!) * 1024) / clients };
+    const KBperClient = ((loadedRSS - idle.VmRSS!) * 1024) / clients;
+    if (!values.heap) return { ...idle, loadedRSS, KBperClient };
+    return { ...idle, loadedRSS, KBperClient, heapKBperClient: (((await heapAfterGcMb(server)) - idleHeapMb) * 1024) / clients };
   } finally {
     await session.close();
   }
