@@ -17,7 +17,6 @@ import { asEvidence, signedContent } from "../src/users/report-schemas.ts";
 import { checkAttachment } from "./attachments.ts";
 import { ChatSerializer } from "./chat-serializer.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
-import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendRoomError, type Handlers, type RoomClient } from "./inbound.ts";
 import {
   CallStatus,
@@ -97,7 +96,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     }
     await this.#refuseIfBanned(participant.userId);
     initConnection(client, this.#deps.budget);
-    closeOnForeignFrames(client);
     participant.connected = true;
     this.#stateChanged();
     this.#send(client, ChatServerMessage.Meeting, { ...this.#meeting, partnerId: this.#partnerOf(participant.userId) });
@@ -120,7 +118,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     const userId = client.auth!.id;
     await this.#refuseIfBanned(userId);
     this.#dropped.delete(userId);
-    closeOnForeignFrames(client);
     this.state.participants.get(userId)!.connected = true;
     this.#stateChanged();
     this.#relay.deliverHeld(client);

@@ -3,7 +3,6 @@ import { lobbyChannel, notifyLobby, type LobbyNotice } from "./lobby-channel.ts"
 import type { QueueEntry } from "../src/matchmaking/index.ts";
 import { PresenceEpoch } from "./presence-epoch.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
-import { closeOnForeignFrames } from "./frame-guard.ts";
 import { createInbound, sendRoomError, type RoomClient } from "./inbound.ts";
 import {
   LobbyClientMessage,
@@ -54,7 +53,6 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
 
   override async onJoin(client: RoomClient): Promise<void> {
     initConnection(client, this.#deps.budget);
-    closeOnForeignFrames(client);
     const { id, username } = client.auth!;
     await this.#replacePreviousSession(client);
     const online = await this.#deps.online.connectedAndCounted(id);
@@ -74,7 +72,6 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     // Reconnections skip authentication: a ban made while the user was away refuses them (and `onLeave` dequeues).
     const ban = await this.#deps.safety.activeBan(client.auth!.id, new Date());
     if (ban) throw new ServerError(ErrorCode.AUTH_FAILED, `Banned until ${ban.until.toISOString()}`);
-    closeOnForeignFrames(client);
     const missed = this.#away.get(client.sessionId) ?? [];
     this.#away.delete(client.sessionId);
     await this.#deps.online.connected(client.auth!.id);

@@ -2,14 +2,15 @@ import { Encoder, schema, t, type SchemaType } from "@colyseus/schema";
 import { CallStatus } from "./protocol.ts";
 
 /**
- * A chat's whole state encodes to a few hundred bytes, but Colyseus gives each room
- * two encode buffers of `Encoder.BUFFER_SIZE` (16 KB by default): 32 KB per chat, half
- * of what a chatting client costs the server. Chat rooms are the only rooms with state;
- * a buffer that ever proves too small is grown by the encoder. The size is process-wide,
- * so the server that defines the rooms sets it, not this module's import.
+ * A chat's whole state encodes to at most about 260 bytes (longest ids and names), but
+ * Colyseus gives each room two encode buffers of `Encoder.BUFFER_SIZE` (16 KB by default):
+ * 32 KB per chat, half of what a chatting client costs the server. 1 KB is nearly four
+ * times the largest state. Chat rooms are the only rooms with state; a buffer that ever
+ * proves too small is grown by the encoder. The size is process-wide, so the server that
+ * defines the rooms sets it, not this module's import.
  */
 export function useSmallStateBuffers(): void {
-  Encoder.BUFFER_SIZE = 2 * 1024;
+  Encoder.BUFFER_SIZE = 1024;
 }
 
 /** What both sides of a chat render; messages themselves are never kept in state. */

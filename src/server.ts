@@ -12,6 +12,7 @@ import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { collectProcessMetrics } from "./metrics/index.ts";
 import { definePairlineServer, type PairlineServer } from "./app.config.ts";
+import { releaseStartupMemory } from "./runtime/startup-memory.ts";
 
 export interface RunningServer {
   port: number;
@@ -103,6 +104,7 @@ export async function main(): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  releaseStartupMemory();
   process.send?.("ready");
 }
 

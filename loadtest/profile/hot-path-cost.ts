@@ -5,10 +5,11 @@
  * /proc, so a busy machine slows the run more than it skews the figures.
  *
  *   node loadtest/profile/hot-path-cost.ts [--clients 200] [--rate 5] [--seconds 5] [--rounds 2]
- *     [--targets pairline,bare-colyseus] [--root <dir> ...]
+ *     [--targets pairline,bare-colyseus] [--root <dir> ...] [--vary KEY=VALUE ...]
  *
  * Each `--root` is another Pairline checkout (e.g. `git archive main | tar -x -C /tmp/base`
- * with a `node_modules` link) run as its own target. Per join: CPU while the clients get
+ * with a `node_modules` link) run as its own target, and so is this checkout with each
+ * `--vary` added to its environment (e.g. `NODE_OPTIONS=--max-semi-space-size=4`). Per join: CPU while the clients get
  * a token, join the lobby, are paired and take their chat seats, divided by the clients.
  * Idle: CPU per chat room and second with everyone paired and quiet. Per message: CPU
  * while every client sends `--rate` messages a second, less the idle CPU, per message sent.
@@ -19,7 +20,8 @@ import { BotFleet } from "../bots/fleet.ts";
 import { sdkConnector } from "../bots/sdk-connector.ts";
 import { cpuSeconds } from "../metrics/proc-stats.ts";
 import { killAllOnExit } from "../targets/child-process.ts";
-import { launchTarget, type TargetName } from "../targets/launch.ts";
+import { launchTarget } from "../targets/launch.ts";
+import { runsOf, type Run } from "./ab-runs.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,25 +31,17 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "2" },
     targets: { type: "string", default: "pairline,bare-colyseus" },
     root: { type: "string", multiple: true, default: [] },
+    vary: { type: "string", multiple: true, default: [] },
   },
 });
 const clients = Number(values.clients);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
-const here = new URL("../..", import.meta.url).pathname;
 
-interface Run {
-  label: string;
-  name: TargetName;
-  root: string;
-}
-const runs: Run[] = [
-  ...values.targets.split(",").map((name) => ({ label: name, name: name as TargetName, root: here })),
-  ...values.root.map((root) => ({ label: `pairline@${root}`, name: "pairline" as const, root })),
-];
+const runs = runsOf(values.targets, values.root, values.vary);
 
 async function measure(run: Run): Promise<{ joinUs: number; idleUsPerRoomSecond: number; messageUs: number; sent: number; paired: number }> {
-  const target = await launchTarget({ name: run.name, processes: 1, pairlineRoot: run.root });
+  const target = await launchTarget({ name: run.name, processes: 1, pairlineRoot: run.root, env: run.env });
   const pid = target.servers[0]!.pid;
   const fleet = new BotFleet(sdkConnector(target.address.endpoints, "guest"));
   try {

@@ -1,5 +1,4 @@
 import type { Socket } from "node:net";
-import type WebSocket from "ws";
 
 const corked = new Set<Socket>();
 let flushScheduled = false;
@@ -15,20 +14,15 @@ function flush(): void {
  * write: its first frame corks the socket, and once every socket that was readable in
  * that turn has been handled (`setImmediate`), each corked socket is uncorked. `ws`
  * otherwise makes a system call per frame, and a relayed message, the partner's ack and a
- * state patch are three frames. Nothing waits longer than the turn that sent it.
+ * state patch are three frames. Nothing waits longer than the turn that sent it. Called
+ * before each frame is written.
  */
-export function coalesceWrites(ws: WebSocket, socket: Socket | undefined): void {
-  if (typeof socket?.cork !== "function") return;
-  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
-  ws.send = ((...args: unknown[]) => {
-    if (!corked.has(socket) && !socket.destroyed) {
-      socket.cork();
-      corked.add(socket);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flush);
-      }
-    }
-    send(...args);
-  }) as WebSocket["send"];
+export function corkForThisTurn(socket: Socket | undefined): void {
+  if (typeof socket?.cork !== "function" || corked.has(socket) || socket.destroyed) return;
+  socket.cork();
+  corked.add(socket);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flush);
+  }
 }

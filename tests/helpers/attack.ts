@@ -9,6 +9,20 @@ export function processMemory(pid: number): { rss: number; peak: number } {
   return { rss: kb("VmRSS"), peak: kb("VmHWM") };
 }
 
+/**
+ * The process's memory now, with its peak (`VmHWM`) reset to it, so that a later
+ * `processMemory(pid).peak` is the peak since this call, not since the process started (a
+ * server gives back, once started, the memory its start peaked at).
+ */
+export function memoryFromNow(pid: number): { rss: number; peak: number } {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+  } catch {
+    // not allowed here: the peak stays the one since the start, an overestimate
+  }
+  return processMemory(pid);
+}
+
 export interface StreamedAnswer {
   status: number;
   body: any;

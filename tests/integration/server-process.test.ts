@@ -22,6 +22,21 @@ describe("the server process", () => {
     }
   });
 
+  it("gives back the young generation it grew while loading: /metrics shows it at its minimum once started", async () => {
+    const dir = tempDir();
+    const server = await spawnServer({ NODE_ENV: "production", JWT_SECRET: "x".repeat(64), METRICS_PUBLIC: "true", DATA_DIR: dir, LOG_DIR: `${dir}/logs` });
+    try {
+      const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+      const newSpace = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/m.exec(metrics);
+      assert.ok(newSpace, "the heap space sizes are in /metrics");
+      // Loading the modules grows it to 32-64 MB; its minimum is 1 MB.
+      assert.ok(Number(newSpace[1]) <= 4 * 2 ** 20, `new space ${Number(newSpace[1]) / 2 ** 20} MB`);
+    } finally {
+      server.child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to start in production without a JWT secret, naming the variable", async () => {
     await assert.rejects(spawnServer({ NODE_ENV: "production", JWT_SECRET: "", DATA_DIR: tempDir() }), /JWT_SECRET: required in production/);
   });

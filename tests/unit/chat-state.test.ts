@@ -12,8 +12,8 @@ describe("chat room state", () => {
     }
     state.call.assign({ status: "active", kind: "video" });
     const bytes = new Encoder(state).encodeAll();
-    assert.ok(Encoder.BUFFER_SIZE <= 4096, "the default 16 KB per buffer is not used");
-    assert.ok(bytes.byteLength < Encoder.BUFFER_SIZE / 4, `${bytes.byteLength} bytes`);
+    assert.ok(Encoder.BUFFER_SIZE <= 1024, `${Encoder.BUFFER_SIZE} bytes per buffer, two per chat room`);
+    assert.ok(bytes.byteLength < Encoder.BUFFER_SIZE / 3, `${bytes.byteLength} bytes: less than three times to spare`);
 
     const copy = new ChatState();
     new Decoder(copy).decode(bytes);

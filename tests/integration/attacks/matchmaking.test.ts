@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client, MatchMakeError } from "@colyseus/sdk";
 import { RoomName } from "../../../rooms/protocol.ts";
-import { processMemory, streamBody } from "../../helpers/attack.ts";
+import { memoryFromNow, processMemory, streamBody } from "../../helpers/attack.ts";
 import { registerGuest, request } from "../../helpers/http.ts";
 import { spawnServer, type ServerProcess } from "../../helpers/process.ts";
 import { tempDir } from "../../helpers/server.ts";
@@ -26,7 +26,7 @@ describe("attack: matchmaking requests cannot exhaust memory or leak stack trace
   for (const declareLength of [true, false]) {
     it(`a 200 MB body ${declareLength ? "declared in Content-Length" : "sent chunked"} is refused before it is read`, async function () {
       this.timeout(60_000);
-      const before = processMemory(server.child.pid!);
+      const before = memoryFromNow(server.child.pid!);
       const answer = await streamBody(lobbyUrl, { totalBytes: HUGE, declareLength });
       assert.equal(answer.status, declareLength ? 413 : 411, JSON.stringify(answer.body));
       assert.equal(answer.body.success, false);

@@ -3,7 +3,7 @@ import { Protocol } from "@colyseus/core";
 import { Client } from "@colyseus/sdk";
 import type WebSocket from "ws";
 import { ChatServerMessage, LobbyClientMessage, LobbyServerMessage, RoomName, type SeatReservation } from "../../../rooms/protocol.ts";
-import { processMemory, roomFrame, until } from "../../helpers/attack.ts";
+import { memoryFromNow, processMemory, roomFrame, until } from "../../helpers/attack.ts";
 import { registerGuest, request } from "../../helpers/http.ts";
 import { spawnServer, type ServerProcess } from "../../helpers/process.ts";
 import { Inbox, rawSeat, say, whenClosed, type ChatSide } from "../../helpers/realtime.ts";
@@ -58,7 +58,7 @@ describe("attack: a client that stops reading while flooding the server", () => 
 
   it("in the lobby: its replies stay within the output bound, it is cut off, and its log lines are bounded", async function () {
     this.timeout(120_000);
-    const before = processMemory(server.child.pid!);
+    const before = memoryFromNow(server.child.pid!);
     const guest = await registerGuest(server.baseUrl);
     const ws = await rawSeat(server.baseUrl, await seatFor(server, `/matchmake/joinOrCreate/${RoomName.Lobby}`, guest.token), guest.token);
     (ws as any)._socket.pause();
@@ -78,7 +78,7 @@ describe("attack: a client that stops reading while flooding the server", () => 
 
   it("in a chat: the flooder is cut off and its partner's chat goes on, every message acknowledged", async function () {
     this.timeout(120_000);
-    const before = processMemory(server.child.pid!);
+    const before = memoryFromNow(server.child.pid!);
     const [flooder, partner] = await Promise.all([registerGuest(server.baseUrl), registerGuest(server.baseUrl)]);
     const client = new Client(server.baseUrl);
     client.auth.token = partner.token;
