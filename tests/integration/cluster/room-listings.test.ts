@@ -5,7 +5,7 @@ import { DEFAULT_ROOMS_PREFIX, NameIndexedRedisDriver } from "../../../src/match
 import { costBetween, readRedisCost, WHOLE_COLLECTION_COMMANDS } from "../../helpers/redis-cost.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
 import { LobbyClientMessage, LobbyServerMessage, type LobbyServerPayloads } from "../../../rooms/protocol.ts";
-import { enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
+import { askForMatch, enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
 import { eventually } from "../../helpers/eventually.ts";
 import { startCluster, type Cluster } from "./cluster.ts";
 
@@ -150,6 +150,27 @@ describe("cluster: room listings in Redis", function () {
       monitor.disconnect();
       assert.deepEqual(hosts, users.map((_, i) => members[i % 2]!.address), "each lobby is on the process its user talks to");
       assert.deepEqual(pubsub, [], "no request crossed processes");
+    } finally {
+      connection.disconnect();
+      await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
+    }
+  });
+
+  it("tells the two users of a match made on their lobby's process without a PUBLISH", async () => {
+    cluster = await startCluster(1);
+    const users = await Promise.all([0, 1].map(() => newUser(cluster!.members[0]!.baseUrl)));
+    const sessions = await Promise.all(users.map((user) => enterLobby(user)));
+    const connection = cluster.redis.client();
+    try {
+      const monitor = await connection.monitor();
+      const published: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => {
+        if (String(args[0]).toLowerCase() === "publish") published.push(String(args[1]));
+      });
+      const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+      monitor.disconnect();
+      assert.equal(matched[0]!.roomId, matched[1]!.roomId);
+      assert.deepEqual(published.filter((channel) => channel.startsWith("pairline:lobby:")), []);
     } finally {
       connection.disconnect();
       await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
