@@ -74,8 +74,9 @@ const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", process
  * Colyseus's LocalDriver, unlike its RedisDriver, which lists any room it is given).
  *
  * Rooms of the names given as `servedHere` are made on the process that asks for one, and a
- * lookup of a joinable one reads that process's own listings (in memory, no Redis): a seat in
- * them never crosses processes (no pub/sub request), and they spread as the requests do.
+ * lookup of a joinable one reads that process's own listings (in memory, no Redis), opening
+ * one here when there is none: a seat in them never crosses processes (no pub/sub request),
+ * and they spread as the requests do.
  * Other names go to the least loaded live process (`ProcessLoad`).
  */
 export class NameIndexedRedisDriver implements MatchMakerDriver {
@@ -93,6 +94,8 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   /** Listings of this process's rooms of a `servedHere` name, as Colyseus keeps them up to date. */
   readonly #here = new Map<string, IRoomCache>();
   #liveness: { at: number; answer: Promise<void> } | undefined;
+  /** Rooms being opened on this process for lookups that found none, by name: the joins meanwhile share one. */
+  readonly #opening = new Map<string, Promise<IRoomCache>>();
   readonly #readIndex: Script;
   readonly #readIndexed: Script;
   readonly #put: Script;
@@ -136,7 +139,8 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     const joining = asksForJoinable(conditions);
     if (joining && typeof conditions.name === "string" && this.#servedHere.has(conditions.name) && conditions.roomId === undefined) {
       await this.#answering();
-      return sortRooms([...this.#here.values()].filter((room) => matches(room, conditions)), sortOptions);
+      const here = [...this.#here.values()].filter((room) => matches(room, conditions));
+      return sortRooms(here.length > 0 ? here : [await this.#openHere(conditions.name)], sortOptions);
     }
     const rooms = await this.#candidates(conditions);
     return sortRooms(
@@ -222,6 +226,20 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     if (this.#client.status === "end") return;
     await this.#load.stop();
     await this.#client.quit().catch(() => this.#client.disconnect());
+  }
+
+  /**
+   * Opens a room here for a lookup that found none, instead of answering "none": Colyseus
+   * would then take its create lock, a Redis lock shared by every process, whose waiters
+   * join the room its holder opened, on whichever process that is.
+   */
+  #openHere(name: string): Promise<IRoomCache> {
+    let opening = this.#opening.get(name);
+    if (!opening) {
+      opening = matchMaker.createRoom(name, {}).finally(() => this.#opening.delete(name));
+      this.#opening.set(name, opening);
+    }
+    return opening;
   }
 
   #answering(now = Date.now()): Promise<void> {

@@ -176,4 +176,17 @@ describe("cluster: room listings in Redis", function () {
       await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
     }
   });
+
+  it("seats joins that reach two processes at once, neither with a lobby yet, each on the process asked", async () => {
+    cluster = await startCluster(2);
+    const members = cluster.members;
+    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => newUser(members[i % 2]!.baseUrl)));
+    const reservations = await Promise.all(
+      users.map(async (user) => (await user.client.http.post("/matchmake/joinOrCreate/lobby", { body: {} })).data as unknown as { publicAddress: string }),
+    );
+    assert.deepEqual(
+      reservations.map((reservation) => reservation.publicAddress),
+      users.map((_, i) => members[i % 2]!.address),
+    );
+  });
 });
