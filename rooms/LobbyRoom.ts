@@ -1,5 +1,5 @@
 import { CloseCode, ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
-import { lobbyChannel, notifyLobby, type LobbyNotice } from "./lobby-channel.ts";
+import { listenAsLobby, notifyLobby, type LobbyNotice } from "./lobby-channel.ts";
 import type { QueueEntry } from "../src/matchmaking/index.ts";
 import { PresenceEpoch } from "./presence-epoch.ts";
 import type { RoomCreateOptions, RoomDeps } from "./deps.ts";
@@ -36,6 +36,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   readonly #away = new Map<string, LobbyNotice[]>();
   #epoch!: PresenceEpoch;
   #checkingEpoch = false;
+  #stopListening: () => void = () => undefined;
 
   readonly #inbound = createInbound(lobbyClientSchemas, {
     [LobbyClientMessage.Match]: (client, payload) => this.#enqueue(client, payload ?? {}),
@@ -45,7 +46,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
   override onCreate({ deps }: RoomCreateOptions): void {
     this.#deps = deps;
     this.onMessage("*", this.#inbound);
-    this.presence.subscribe(lobbyChannel(this.roomId), (notice: LobbyNotice) => this.#deliver(notice));
+    this.#stopListening = listenAsLobby(this.presence, this.roomId, (notice) => this.#deliver(notice));
     this.#epoch = new PresenceEpoch(this.presence);
     void this.#requeueIfPresenceWasLost();
     this.clock.setInterval(() => void this.#requeueIfPresenceWasLost(), PRESENCE_CHECK_INTERVAL_MS);
@@ -87,6 +88,10 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     await this.#dequeue(client);
     await this.#deps.lobbySessions.release(client.auth!.id, client.sessionId);
     if (!timedOut) await this.#deps.online.disconnected(client.auth!.id);
+  }
+
+  override onDispose(): void {
+    this.#stopListening();
   }
 
   /** The process is stopping: waiting users are told, so they can join a lobby on another process and queue again. */

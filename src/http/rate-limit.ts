@@ -6,7 +6,7 @@ import { Errors } from "../errors/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { metrics } from "../metrics/index.ts";
 import { connectRedis, disconnectRedis } from "../redis/connect.ts";
-import { redisRateLimitStore } from "./redis-rate-limit-store.ts";
+import { redisRateLimitStore, type RedisHitCounter } from "./redis-rate-limit-store.ts";
 import { sendAppError } from "../http-kit/respond.ts";
 
 /**
@@ -30,9 +30,17 @@ const REDIS_RATE_LIMIT_TIMEOUT_MS = 500;
 function rateLimitStores(target: RedisTarget | undefined, logger: Logger): { storeFor(name: LimiterName): Store; close(): Promise<void> } {
   if (!target) return { storeFor: () => new MemoryStore(), close: async () => {} };
   const redis: Redis = connectRedis(target, logger, "rate-limits", { commandTimeoutMs: REDIS_RATE_LIMIT_TIMEOUT_MS });
+  const made: RedisHitCounter[] = [];
   return {
-    storeFor: (name) => redisRateLimitStore(redis, name),
-    close: () => disconnectRedis(redis),
+    storeFor: (name) => {
+      const store = redisRateLimitStore(redis, name);
+      made.push(store);
+      return store;
+    },
+    close: async () => {
+      await Promise.all(made.map((store) => store.flush()));
+      await disconnectRedis(redis);
+    },
   };
 }
 

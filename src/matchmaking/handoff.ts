@@ -43,9 +43,9 @@ class ExpiringMap<V> {
   }
 }
 
-export function localPairHandoff(): PairHandoff {
+/** Pairs travel in this process's memory: the process that records a pair opens its chat room (see below). */
+function pairsInMemory(): Pick<PairHandoff, "record" | "take"> {
   const pairs = new ExpiringMap<[SeatAuth, SeatAuth]>();
-  const partners = new ExpiringMap<string>();
   return {
     async record(users) {
       const key = randomUUID();
@@ -55,6 +55,13 @@ export function localPairHandoff(): PairHandoff {
     async take(key) {
       return validKey(key) ? pairs.delete(key) : undefined;
     },
+  };
+}
+
+export function localPairHandoff(): PairHandoff {
+  const partners = new ExpiringMap<string>();
+  return {
+    ...pairsInMemory(),
     async rememberPartners(a, b, seconds) {
       partners.set(a, b, seconds);
       partners.set(b, a, seconds);
@@ -65,20 +72,15 @@ export function localPairHandoff(): PairHandoff {
   };
 }
 
+/**
+ * Recent partners in Redis, seen by every process. Pairs stay in memory: a chat room is
+ * created by the process that claimed its pair (`servedHere` in `src/realtime/backends.ts`),
+ * so its hand-off costs Redis nothing.
+ */
 export function redisPairHandoff(redis: Redis, prefix = "pairline:"): PairHandoff {
-  const pairKey = (key: string) => `${prefix}chat-pair:${key}`;
   const partnerKey = (userId: string) => `${prefix}recent-partner:${userId}`;
   return {
-    async record(users) {
-      const key = randomUUID();
-      await redis.set(pairKey(key), JSON.stringify(users), "EX", PAIR_TTL_SECONDS);
-      return key;
-    },
-    async take(key) {
-      if (!validKey(key)) return undefined;
-      const raw = await redis.getdel(pairKey(key));
-      return raw === null ? undefined : (JSON.parse(raw) as [SeatAuth, SeatAuth]);
-    },
+    ...pairsInMemory(),
     /** Two independent SETs in one round trip (a pipeline: no MULTI/EXEC, two commands fewer; nothing reads both at once). */
     async rememberPartners(a, b, seconds) {
       const replies = await redis.pipeline().set(partnerKey(a), b, "EX", seconds).set(partnerKey(b), a, "EX", seconds).exec();

@@ -19,9 +19,10 @@ export interface OnlineTable {
    * Redis table keeps which processes hold a user, not how many connections each). "online" when the
    * user just came online, "same" when they already were (or were within their
    * grace), "lapsed" when the process's lease ran out or was never granted: nothing
-   * was recorded, and the caller should `restore` its connections.
+   * was recorded, and the caller should `restore` its connections. A caller that renewed
+   * its lease lately passes `leaseSureUntil`: before then the lease is not checked.
    */
-  connect(processId: string, userId: string, now: number): Promise<ConnectOutcome>;
+  connect(processId: string, userId: string, now: number, leaseSureUntil?: number): Promise<ConnectOutcome>;
   /** Records that one connection closed; with none left anywhere, the user goes offline at `offlineAt`. */
   disconnect(processId: string, userId: string, offlineAt: number): Promise<void>;
   /** Extends the lease over every connection `processId` holds; false if it had lapsed (then `restore`). */

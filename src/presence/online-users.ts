@@ -36,6 +36,12 @@ export class OnlineUsers {
   /** Open connections in this process, per user; the table holds one per user this process serves. */
   readonly #local = new Map<string, number>();
   #restoring: Promise<void> | undefined;
+  /**
+   * Until when this process is sure of its lease without asking: half a lease after it was
+   * last granted or renewed (renewals come every third of a lease), which leaves room for
+   * other processes' clocks; 0 when unsure.
+   */
+  #leaseSureUntil = 0;
 
   constructor(table: OnlineTable, users: UserStore, logger: Logger, options: OnlineUsersOptions) {
     this.#table = table;
@@ -64,9 +70,12 @@ export class OnlineUsers {
     this.#local.set(userId, held);
     if (held > 1) return false;
     const now = Date.now();
-    const outcome = await this.#table.connect(this.processId, userId, now);
+    const outcome = await this.#table.connect(this.processId, userId, now, this.#leaseSureUntil);
     if (outcome === "online") this.#record(userId, true, now);
-    else if (outcome === "lapsed") await this.#restore();
+    else if (outcome === "lapsed") {
+      this.#leaseSureUntil = 0;
+      await this.#restore();
+    }
     return outcome === "lapsed";
   }
 
@@ -91,7 +100,18 @@ export class OnlineUsers {
   /** Keeps this process's connections alive: one write, however many users it serves. */
   async renew(): Promise<void> {
     const now = Date.now();
-    if (!(await this.#table.renew(this.processId, now, now + this.#options.leaseMs))) await this.#restore();
+    try {
+      if (await this.#table.renew(this.processId, now, now + this.#options.leaseMs)) return this.#grantedAt(now);
+    } catch (error) {
+      this.#leaseSureUntil = 0;
+      throw error;
+    }
+    this.#leaseSureUntil = 0;
+    await this.#restore();
+  }
+
+  #grantedAt(now: number): void {
+    this.#leaseSureUntil = now + Math.floor(this.#options.leaseMs / 2);
   }
 
   /** Takes offline the users whose grace ended or whose process died; returns them. */
@@ -125,6 +145,7 @@ export class OnlineUsers {
         const now = Date.now();
         const held = new Map([...this.#local.keys()].map((userId) => [userId, 1]));
         const cameOnline = await this.#table.restore(this.processId, held, now, now + this.#options.leaseMs);
+        this.#grantedAt(now);
         for (const userId of cameOnline) this.#record(userId, true, now);
       } finally {
         this.#restoring = undefined;

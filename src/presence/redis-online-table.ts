@@ -47,17 +47,18 @@ end
 
 /**
  * One process's connects and disconnects, in order. KEYS[5]: its held key.
- * ARGV: pid, then triples of op ('c', 'd' or 'n'), user, time (now for 'c', offlineAt for 'd').
+ * ARGV: pid, until when its lease is sure (not read before then), then triples of op
+ * ('c', 'd' or 'n'), user, time (now for 'c', offlineAt for 'd').
  * Returns one outcome per op ('' for a disconnect; for 'n', the users online once all ops are done).
  */
 const CHANGES = `${COMMON}
-local held, pid = KEYS[5], ARGV[1]
+local held, pid, sure = KEYS[5], ARGV[1], tonumber(ARGV[2])
 local live
 local out, counts = {}, {}
-for i = 2, #ARGV, 3 do
+for i = 3, #ARGV, 3 do
   local op, user, at = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   if op == 'c' then
-    if live == nil then live = alive(pid, at) or false end
+    if live == nil then live = sure > at or alive(pid, at) or false end
     if not live then out[#out + 1] = 'lapsed'
     elseif redis.call('ZADD', held, 'NX', 1, user) == 1 and add(user, at) then out[#out + 1] = 'online'
     else out[#out + 1] = 'same' end
@@ -153,6 +154,8 @@ export class RedisOnlineTable implements OnlineTable {
   readonly #expireDead: Script<[number, string[]]>;
   /** Changes of this turn, per process id, sent together when the turn ends. */
   readonly #pending = new Map<string, Change[]>();
+  /** Per process id, until when its caller is sure of its lease (the latest it said). */
+  readonly #sure = new Map<string, number>();
 
   constructor(redis: Redis) {
     this.#redis = redis;
@@ -163,7 +166,8 @@ export class RedisOnlineTable implements OnlineTable {
     this.#expireDead = defineScript(redis, "pairlineOnlineExpireDead", TABLE_KEYS.length + 1, EXPIRE_DEAD);
   }
 
-  connect(processId: string, userId: string, now: number): Promise<ConnectOutcome> {
+  connect(processId: string, userId: string, now: number, leaseSureUntil = 0): Promise<ConnectOutcome> {
+    this.#sure.set(processId, leaseSureUntil);
     return this.#queue(processId, "c", userId, now) as Promise<ConnectOutcome>;
   }
 
@@ -217,7 +221,7 @@ export class RedisOnlineTable implements OnlineTable {
     this.#pending.delete(processId);
     for (let start = 0; start < changes.length; start += MAX_BATCH) {
       const batch = changes.slice(start, start + MAX_BATCH);
-      this.#changes(...TABLE_KEYS, heldKey(processId), processId, ...batch.flatMap((c) => [c.op, c.userId, c.at])).then(
+      this.#changes(...TABLE_KEYS, heldKey(processId), processId, this.#sure.get(processId) ?? 0, ...batch.flatMap((c) => [c.op, c.userId, c.at])).then(
         (outcomes) => batch.forEach((change, i) => change.done(outcomes[i]!)),
         (error: unknown) => batch.forEach((change) => change.failed(error)),
       );

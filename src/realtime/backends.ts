@@ -6,6 +6,7 @@ import type { Config, RedisTarget } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis } from "../redis/connect.ts";
 import type { ProcessRegistry } from "./dead-processes.ts";
+import { RoomName } from "../../rooms/protocol.ts";
 
 export interface RealtimeBackends {
   presence: Presence;
@@ -35,7 +36,9 @@ function redisBackends(target: RedisTarget, logger: Logger): RealtimeBackends {
       logger.warn("Could not list this process's rooms again after Redis came back", { error: String(error) });
     });
   });
-  const driver = new NameIndexedRedisDriver(driverConnection);
+  // A lobby seat is served by the process asked (no pub/sub request); a chat is opened by the
+  // process that claimed its pair, and claims spread as the users' lobbies do.
+  const driver = new NameIndexedRedisDriver(driverConnection, { servedHere: [RoomName.Lobby, RoomName.Chat] });
   return {
     presence: new RedisPresence(presenceConnection),
     driver,

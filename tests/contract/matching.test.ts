@@ -99,5 +99,17 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
       clients.push(client);
       return redisPairHandoff(client, `test:${randomUUID()}:`);
     });
+
+    it("hands a pair to the chat room its process opens without a Redis command", async () => {
+      const client = redis.client();
+      clients.push(client);
+      const handoff = redisPairHandoff(client, `test:${randomUUID()}:`);
+      const users: [{ id: string; username: string }, { id: string; username: string }] = [
+        { id: "a", username: "Ann" },
+        { id: "b", username: "Bob" },
+      ];
+      const cost = await redisCostOf(client, async () => assert.deepEqual(await handoff.take(await handoff.record(users)), users));
+      assert.deepEqual(cost.commands, {});
+    });
   });
 });

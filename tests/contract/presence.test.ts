@@ -4,6 +4,10 @@ import { LocalMessageBudget } from "../../src/presence/message-budget.ts";
 import { MemoryOnlineTable } from "../../src/presence/memory-online-table.ts";
 import { RedisMessageBudget } from "../../src/presence/redis-message-budget.ts";
 import { RedisOnlineTable } from "../../src/presence/redis-online-table.ts";
+import { OnlineUsers } from "../../src/presence/online-users.ts";
+import { openStores } from "../../src/services/user-stores.ts";
+import assert from "node:assert/strict";
+import { redisCostOf } from "../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 import { messageBudgetContract, presenceContract } from "./presence.contract.ts";
 
@@ -44,6 +48,24 @@ describe("Presence contract: Redis", function () {
       await connect().flushall();
       return { forProcess: () => new RedisOnlineTable(connect()) };
     });
+  });
+
+  it("reads a process's lease on a connect only when it was not granted or renewed within half a lease", async () => {
+    const probe = connect();
+    await probe.flushall();
+    const stores = await openStores({ databaseFile: ":memory:" });
+    try {
+      const online = new OnlineUsers(new RedisOnlineTable(connect()), stores.users, logger, { leaseMs: 2000, graceMs: 300 });
+      const users = await Promise.all([0, 1].map((i) => stores.users.create({ username: `lease-${i}`, email: null, passwordHash: null, isGuest: true })));
+      const unsure = await redisCostOf(probe, () => online.connected(users[0]!.id));
+      assert.equal(unsure.commands.zscore, 1, "never granted: the lease is read");
+      await online.renew();
+      const sure = await redisCostOf(probe, () => online.connected(users[1]!.id));
+      assert.equal(sure.commands.zscore, undefined, "renewed just now: the lease is not read");
+      assert.equal(await online.count(), 2);
+    } finally {
+      await stores.close();
+    }
   });
 
   describe("message budget", () => {

@@ -1,4 +1,4 @@
-import { initializeRoomCache, type IRoomCache, type MatchMakerDriver, type SortOptions } from "@colyseus/core";
+import { initializeRoomCache, matchMaker, ServerError, type IRoomCache, type MatchMakerDriver, type SortOptions } from "@colyseus/core";
 import type { Redis } from "ioredis";
 import { applyOperations } from "./local-driver.ts";
 import { asksForJoinable, createdAtScore, isJoinable, matches, sortRooms } from "./listing.ts";
@@ -25,6 +25,12 @@ const PAGE = 500;
  * `locked` and `private`) waits this long, so that a burst of joins and leaves is one write.
  */
 const COUNT_WRITE_DELAY_MS = 1000;
+/**
+ * A lookup served from this process's memory first checks that Redis answers, with a PING
+ * shared by every lookup of this long: a join, which needs Redis next, is refused (503) while
+ * Redis is gone or frozen, as a lookup in Redis would be, for at most one PING per interval.
+ */
+const LIVENESS_MS = 100;
 /** Rooms this driver removed lately: Colyseus removes a disposed room twice, the second time is answered here. */
 const REMEMBERED_REMOVALS = 10_000;
 
@@ -66,6 +72,12 @@ const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", process
  *
  * `persist(room)` without `create` and `update` rewrite a room this process listed (as
  * Colyseus's LocalDriver, unlike its RedisDriver, which lists any room it is given).
+ *
+ * Rooms of the names given as `servedHere` are made on the process that asks for one, and a
+ * lookup of a joinable one reads that process's own listings (in memory, no Redis), opening
+ * one here when there is none: a seat in them never crosses processes (no pub/sub request),
+ * and they spread as the requests do.
+ * Other names go to the least loaded live process (`ProcessLoad`).
  */
 export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #client: Redis;
@@ -78,6 +90,12 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   /** Reads of an index in flight: joins arriving together share one. */
   readonly #reading = new Map<string, Promise<IRoomCache[]>>();
   readonly #load: ProcessLoad;
+  readonly #servedHere: ReadonlySet<string>;
+  /** Listings of this process's rooms of a `servedHere` name, as Colyseus keeps them up to date. */
+  readonly #here = new Map<string, IRoomCache>();
+  #liveness: { at: number; answer: Promise<void> } | undefined;
+  /** Rooms being opened on this process for lookups that found none, by name: the joins meanwhile share one. */
+  readonly #opening = new Map<string, Promise<IRoomCache>>();
   readonly #readIndex: Script;
   readonly #readIndexed: Script;
   readonly #put: Script;
@@ -86,8 +104,9 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #removeKnown: Script;
   readonly #removeProcess: Script;
 
-  constructor(client: Redis, options: { prefix?: string; reportEveryMs?: number } = {}) {
+  constructor(client: Redis, options: { prefix?: string; reportEveryMs?: number; servedHere?: readonly string[] } = {}) {
     this.#client = client;
+    this.#servedHere = new Set(options.servedHere);
     this.#prefix = options.prefix ?? DEFAULT_ROOMS_PREFIX;
     this.#listingKey = `${this.#prefix}:listing`;
     this.#load = new ProcessLoad(client, this.#prefix, options.reportEveryMs);
@@ -100,8 +119,9 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     this.#removeProcess = defineScript(client, "pairlineRoomsRemoveProcess", REMOVE_PROCESS_LISTINGS);
   }
 
-  /** For Colyseus's `selectProcessIdToCreateRoom`: new rooms of a burst go to the least loaded live processes. */
-  readonly selectProcessIdToCreateRoom = (): Promise<string> => this.#load.pick();
+  /** For Colyseus's `selectProcessIdToCreateRoom`: this process for a `servedHere` name, else the least loaded live process. */
+  readonly selectProcessIdToCreateRoom = async (roomName?: string): Promise<string> =>
+    roomName !== undefined && this.#servedHere.has(roomName) && matchMaker.processId ? matchMaker.processId : this.#load.pick();
   /** Processes that stopped reporting and answer on no channel (see `ProcessLoad.silent`). */
   readonly silentProcesses = (): Promise<string[]> => this.#load.silent();
   readonly forgetProcess = (processId: string): Promise<void> => this.#load.forget(processId);
@@ -116,8 +136,13 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
 
   /** A join's lookup (joinable rooms) leaves out the rooms of processes whose reports lapsed: the join would only time out. */
   async query(conditions: Conditions, sortOptions?: SortOptions): Promise<IRoomCache[]> {
-    const rooms = await this.#candidates(conditions);
     const joining = asksForJoinable(conditions);
+    if (joining && typeof conditions.name === "string" && this.#servedHere.has(conditions.name) && conditions.roomId === undefined) {
+      await this.#answering();
+      const here = [...this.#here.values()].filter((room) => matches(room, conditions));
+      return sortRooms(here.length > 0 ? here : [await this.#openHere(conditions.name)], sortOptions);
+    }
+    const rooms = await this.#candidates(conditions);
     return sortRooms(
       rooms.filter((room) => matches(room, conditions) && !(joining && this.#load.hasLapsed(room.processId))),
       sortOptions,
@@ -159,6 +184,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   }
 
   async remove(roomId: string): Promise<boolean> {
+    this.#here.delete(roomId);
     const known = this.#indexed.get(roomId);
     this.#indexed.delete(roomId);
     this.#cancelCountWrite(roomId);
@@ -173,7 +199,10 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   async cleanup(processId: string): Promise<void> {
     for (;;) {
       const removed = (await this.#removeProcess(this.#prefix, processId, PAGE)) as string[];
-      for (const roomId of removed) this.#indexed.delete(roomId);
+      for (const roomId of removed) {
+        this.#indexed.delete(roomId);
+        this.#here.delete(roomId);
+      }
       if (removed.length < PAGE) return;
     }
   }
@@ -182,6 +211,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   async clear(): Promise<void> {
     this.#cancelCountWrites();
     this.#indexed.clear();
+    this.#here.clear();
     this.#removed.clear();
     let cursor = "0";
     do {
@@ -196,6 +226,33 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     if (this.#client.status === "end") return;
     await this.#load.stop();
     await this.#client.quit().catch(() => this.#client.disconnect());
+  }
+
+  /**
+   * Opens a room here for a lookup that found none, instead of answering "none": Colyseus
+   * would then take its create lock, a Redis lock shared by every process, whose waiters
+   * join the room its holder opened, on whichever process that is.
+   */
+  #openHere(name: string): Promise<IRoomCache> {
+    let opening = this.#opening.get(name);
+    if (!opening) {
+      opening = matchMaker.createRoom(name, {}).finally(() => this.#opening.delete(name));
+      this.#opening.set(name, opening);
+    }
+    return opening;
+  }
+
+  #answering(now = Date.now()): Promise<void> {
+    if (this.#liveness && now - this.#liveness.at <= LIVENESS_MS) return this.#liveness.answer;
+    const answer = this.#client.ping().then(
+      () => undefined,
+      (error: unknown) => {
+        throw new ServerError(503, `Matchmaking is not available right now (${String(error)})`);
+      },
+    );
+    answer.catch(() => undefined);
+    this.#liveness = { at: now, answer };
+    return answer;
   }
 
   /** The listings that can satisfy the conditions, read from the narrowest index. */
@@ -253,6 +310,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     const written =
       (await this.#put(this.#prefix, mode, room.roomId, JSON.stringify(room), indexed.name, indexed.processId, indexed.open ? "1" : "0", createdAtScore(room))) === 1;
     if (written && mode === "insert") this.#indexed.set(room.roomId, indexed);
+    if (written && this.#servedHere.has(indexed.name) && indexed.processId === matchMaker.processId) this.#here.set(room.roomId, room);
     return written;
   }
 

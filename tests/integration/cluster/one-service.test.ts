@@ -13,7 +13,7 @@ const adminAuth = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}
 /** A guest who talks to the service through one process. */
 const userOf = (member: Member): Promise<TestUser> => newUser(member.baseUrl);
 
-/** Opens a lobby room for the user on a process the predicate accepts (new rooms go to the least busy process). */
+/** Opens a lobby room for the user on a process the predicate accepts (a lobby is opened on the process the user talks to). */
 async function lobbyWhere(user: TestUser, accept: (address: string) => boolean): Promise<LobbySession & { address: string }> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { data } = await user.client.http.post("/matchmake/create/lobby", { body: {} });

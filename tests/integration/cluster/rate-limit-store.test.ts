@@ -1,16 +1,20 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { Redis } from "ioredis";
-import { redisRateLimitStore } from "../../../src/http/redis-rate-limit-store.ts";
+import { FLUSH_EVERY_MS, redisRateLimitStore } from "../../../src/http/redis-rate-limit-store.ts";
 import { freePort } from "../../helpers/process.ts";
+import { redisCostOf, totalCommands } from "../../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../../helpers/redis.ts";
 
 describe("rate limits in Redis", function () {
   requireRedisServer(this.ctx);
   let redis: TestRedis | undefined;
   let client: Redis | undefined;
+  let others: Redis[] = [];
   afterEach(async () => {
     client?.disconnect();
+    for (const other of others) other.disconnect();
+    others = [];
     await redis?.stop();
   });
 
@@ -43,5 +47,41 @@ describe("rate limits in Redis", function () {
     const first = (await store.increment("198.51.100.7")).totalHits;
     assert.ok(first >= 1);
     assert.equal((await store.increment("198.51.100.7")).totalHits, first + 1);
+  });
+
+  it("refuses a flood spread over two processes close to the limit, for a Redis command per batch of hits", async () => {
+    redis = await startRedis();
+    client = redis.client();
+    others = [redis.client(), redis.client()];
+    const limit = 1000;
+    const [a, b] = others.map((connection) => redisRateLimitStore(connection, "api"));
+    for (const store of [a!, b!]) store.init({ windowMs: 60_000, limit } as never);
+    const flooder = "198.51.100.9";
+    let admitted = 0;
+    const cost = await redisCostOf(client, async () => {
+      // 3,000 hits, 20 per process and turn, as fast as the stores answer
+      for (let turn = 0; turn < 75; turn++) {
+        const counts = await Promise.all([a!, b!].flatMap((store) => Array.from({ length: 20 }, () => store.increment(flooder))));
+        admitted += counts.filter(({ totalHits }) => totalHits <= limit).length;
+      }
+      await Promise.all([a!.flush(), b!.flush()]);
+    });
+    assert.ok(admitted >= limit, `${admitted} admitted: every hit below the limit passes`);
+    assert.ok(admitted <= limit * 1.1, `${admitted} admitted: past the limit by at most 5% of it per process`);
+    const counted = Number(await client.hget((await client.keys("pairline:rl:api:*"))[0]!, flooder));
+    assert.equal(counted, 3000, "every hit is counted in Redis");
+    assert.ok(totalCommands(cost) <= 3000 / 10, `${totalCommands(cost)} commands for 3,000 hits`);
+  });
+
+  it("sends the hits it holds within the flush interval, so another process sees them", async () => {
+    redis = await startRedis();
+    client = redis.client();
+    others = [redis.client(), redis.client()];
+    const [a, b] = others.map((connection) => redisRateLimitStore(connection, "api"));
+    for (const store of [a!, b!]) store.init({ windowMs: 60_000, limit: 100 } as never);
+    for (let i = 0; i < 4; i++) await a!.increment("203.0.113.5");
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS * 3));
+    assert.equal((await b!.increment("203.0.113.5")).totalHits, 5);
+    assert.equal((await a!.get("203.0.113.5"))?.totalHits, 5);
   });
 });

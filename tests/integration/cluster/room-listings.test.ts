@@ -5,7 +5,7 @@ import { DEFAULT_ROOMS_PREFIX, NameIndexedRedisDriver } from "../../../src/match
 import { costBetween, readRedisCost, WHOLE_COLLECTION_COMMANDS } from "../../helpers/redis-cost.ts";
 import { requireRedisServer } from "../../helpers/redis.ts";
 import { LobbyClientMessage, LobbyServerMessage, type LobbyServerPayloads } from "../../../rooms/protocol.ts";
-import { enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
+import { askForMatch, enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
 import { eventually } from "../../helpers/eventually.ts";
 import { startCluster, type Cluster } from "./cluster.ts";
 
@@ -91,7 +91,7 @@ describe("cluster: room listings in Redis", function () {
       const withTenThousand = await measure();
 
       assert.deepEqual(withTenThousand.commands, withTen.commands);
-      assert.ok(withTen.commands.some(({ key }) => key === `${DEFAULT_ROOMS_PREFIX}:open:lobby`), "the lobby lookup read the joinable lobbies");
+      assert.ok(!withTen.commands.some(({ key }) => key === `${DEFAULT_ROOMS_PREFIX}:open:lobby`), "a process looks up its own lobbies in memory, not in Redis");
       for (const { command, key } of withTenThousand.commands) {
         assert.notEqual(key, "roomcaches", "Colyseus's global listing is not used");
         assert.ok(!WHOLE_COLLECTION_COMMANDS.includes(command), `${command} ${key}`);
@@ -122,5 +122,71 @@ describe("cluster: room listings in Redis", function () {
     } finally {
       await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
     }
+  });
+
+  it("seats a user in a lobby on the process they asked, without a pub/sub request between processes", async () => {
+    cluster = await startCluster(2);
+    const members = cluster.members;
+    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => newUser(members[i % 2]!.baseUrl)));
+    const sessions: LobbySession[] = [];
+    const hosts: string[] = [];
+    const enter = async (user: (typeof users)[number]) => {
+      const { data } = await user.client.http.post("/matchmake/joinOrCreate/lobby", { body: {} });
+      const reservation = data as unknown as { publicAddress: string };
+      hosts.push(reservation.publicAddress);
+      sessions.push({ user, room: await user.client.consumeSeatReservation(reservation as never), inbox: undefined as never });
+    };
+    const connection = cluster.redis.client();
+    try {
+      for (const user of users.slice(0, 2)) await enter(user); // each process opens its lobby
+      const monitor = await connection.monitor();
+      const pubsub: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => {
+        const command = String(args[0]).toLowerCase();
+        if (command === "publish" || command === "subscribe") pubsub.push(`${command} ${String(args[1])}`);
+      });
+      for (const user of users.slice(2)) await enter(user);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      monitor.disconnect();
+      assert.deepEqual(hosts, users.map((_, i) => members[i % 2]!.address), "each lobby is on the process its user talks to");
+      assert.deepEqual(pubsub, [], "no request crossed processes");
+    } finally {
+      connection.disconnect();
+      await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
+    }
+  });
+
+  it("tells the two users of a match made on their lobby's process without a PUBLISH", async () => {
+    cluster = await startCluster(1);
+    const users = await Promise.all([0, 1].map(() => newUser(cluster!.members[0]!.baseUrl)));
+    const sessions = await Promise.all(users.map((user) => enterLobby(user)));
+    const connection = cluster.redis.client();
+    try {
+      const monitor = await connection.monitor();
+      const published: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => {
+        if (String(args[0]).toLowerCase() === "publish") published.push(String(args[1]));
+      });
+      const matched = await Promise.all(sessions.map((session) => askForMatch(session)));
+      monitor.disconnect();
+      assert.equal(matched[0]!.roomId, matched[1]!.roomId);
+      assert.deepEqual(published.filter((channel) => channel.startsWith("pairline:lobby:")), []);
+    } finally {
+      connection.disconnect();
+      await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
+    }
+  });
+
+  it("seats joins that reach two processes at once, neither with a lobby yet, each on the process asked", async () => {
+    cluster = await startCluster(2);
+    const members = cluster.members;
+    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => newUser(members[i % 2]!.baseUrl)));
+    const reservations = await Promise.all(
+      users.map(async (user) => (await user.client.http.post("/matchmake/joinOrCreate/lobby", { body: {} })).data as unknown as { publicAddress: string }),
+    );
+    assert.deepEqual(
+      reservations.map((reservation) => reservation.publicAddress),
+      users.map((_, i) => members[i % 2]!.address),
+    );
   });
 });
