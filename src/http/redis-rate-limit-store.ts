@@ -59,6 +59,8 @@ export class RedisHitCounter implements Store {
   #expiring = { window: -1, hashes: new Set<string>() };
   /** The current window's counts this process knows of, by hash and client. */
   #known = { window: -1, counts: new Map<string, Known>() };
+  /** The keys of `#known` holding unsent hits, so a flush reads only those. */
+  #unsent = new Set<string>();
   #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(redis: Redis, limiter: string) {
@@ -84,6 +86,7 @@ export class RedisHitCounter implements Store {
     const known = this.#knownOf(slot, client);
     if (known && known.pending + 1 <= this.#limit * DEFERRED_SHARE) {
       known.pending += 1;
+      this.#unsent.add(`${slot.hash} ${client}`);
       this.#flushSoon();
       return { totalHits: known.shared + known.pending, resetTime: slot.resetTime };
     }
@@ -112,11 +115,13 @@ export class RedisHitCounter implements Store {
     this.#flushTimer = undefined;
     const { window, counts } = this.#known;
     const sums: Array<[string, number]> = [];
-    for (const [key, known] of counts) {
-      if (known.pending === 0) continue;
+    for (const key of this.#unsent) {
+      const known = counts.get(key);
+      if (!known || known.pending === 0) continue;
       sums.push([key, known.pending]);
       known.pending = 0;
     }
+    this.#unsent.clear();
     if (sums.length === 0) return;
     const pipeline = this.#redis.pipeline();
     for (const [key, sum] of sums) {
