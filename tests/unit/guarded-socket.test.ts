@@ -6,6 +6,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { createLogger } from "../../src/logger/index.ts";
 import { ConnectionLogs } from "../../src/realtime/connection-logs.ts";
 import { guardedSocketClass } from "../../src/realtime/guarded-socket.ts";
+import { GuardedWebSocketTransport } from "../../src/realtime/guarded-transport.ts";
 import { StaggeredHeartbeat } from "../../src/realtime/staggered-heartbeat.ts";
 
 const logger = createLogger({ isProduction: false, log: { level: "silent", dir: "/tmp", console: false } });
@@ -42,6 +43,30 @@ describe("a guarded connection", () => {
       assert.deepEqual(received, ["message", "ack", "patch"]);
     } finally {
       await close();
+    }
+  });
+
+  it("answers the handshake in the same write as the connection's first frame", async () => {
+    const server = http.createServer();
+    const transport = new GuardedWebSocketTransport({ server, pingInterval: 0, outputBufferBytes: 1024 * 1024, logs: new ConnectionLogs(logger), logger });
+    const writes: string[] = [];
+    server.prependListener("upgrade", (_request, socket: import("node:net").Socket) => {
+      // What leaves for the network: each call is one system call on the socket.
+      const raw = socket as unknown as Record<"_write" | "_writev", (...args: any[]) => void>;
+      const [write, writev] = [raw._write, raw._writev];
+      raw._write = function (chunk, ...rest) { writes.push(Buffer.from(chunk).toString("latin1")); return write.call(this, chunk, ...rest); };
+      raw._writev = function (chunks, ...rest) { writes.push(chunks.map((c: { chunk: Buffer | string }) => Buffer.from(c.chunk).toString("latin1")).join("")); return writev.call(this, chunks, ...rest); };
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      // No seat is reserved for this session: the transport answers with an error frame.
+      const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/process/room?sessionId=nobody`);
+      await new Promise((resolve) => client.once("close", resolve));
+      assert.match(writes[0]!, /^HTTP\/1.1 101 /);
+      assert.ok(writes[0]!.includes("seat reservation expired"), `the first write carries the answer and the error frame: ${JSON.stringify(writes)}`);
+    } finally {
+      transport.shutdown();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
