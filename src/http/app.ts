@@ -106,11 +106,6 @@ export function createApp(services: Services, options: AppOptions): Express {
   if (options.playground) app.use("/playground", options.playground);
   app.use("/moderation", limits.admin, ...(moderationPage(config) ?? [notFound]));
   app.use(apiDocsRoutes(routeDocs, { textMaxLength: config.limits.textMaxLength }));
-  app.use(express.static(DEMO_PAGE_DIR));
-  app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
-  app.use("/vendor/altcha", express.static(ALTCHA_DIR));
-  app.use("/vendor/noble-hashes", express.static(NOBLE_HASHES_DIR));
-
   app.use("/api", limits.api);
   app.use("/api/auth", limits.auth);
   app.use("/api/uploads", limits.upload);
@@ -124,6 +119,11 @@ export function createApp(services: Services, options: AppOptions): Express {
   const admin = adminRoutes({ ...services, admin: config.admin });
   if (admin) app.use("/api/admin", limits.admin, admin);
 
+  // Files last: a file lookup that fails (an API path has no file) costs a thread-pool stat and an error object.
+  app.use(express.static(DEMO_PAGE_DIR));
+  app.use("/vendor/colyseus", express.static(BROWSER_SDK_DIR));
+  app.use("/vendor/altcha", express.static(ALTCHA_DIR));
+  app.use("/vendor/noble-hashes", express.static(NOBLE_HASHES_DIR));
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
