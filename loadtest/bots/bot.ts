@@ -44,6 +44,8 @@ export class Bot {
   state: BotState = "new";
   identity?: Identity;
   partner?: PublicProfile;
+  /** Who this bot chatted with last, kept after the chat ends. */
+  lastPartnerId?: string;
   /** Per-bot send schedule, driven by the worker's ticker. */
   nextSendAt = 0;
   /** When this bot last sat down in a chat (epoch ms). */
@@ -241,6 +243,7 @@ export class Bot {
       this.#failures = 0;
       this.#chat = chat;
       this.partner = matched.matchedUser;
+      this.lastPartnerId = matched.matchedUser.id;
       this.state = "chatting";
       chat.onMessage((type, payload) => this.#onChatMessage(type, payload));
       chat.onReconnect(() => {

@@ -33,6 +33,21 @@ export interface FleetStatus {
   closed: number;
 }
 
+/** A bot still waiting for its next chat when the churn gave up waiting, and who it chatted with last. */
+export interface Stranded {
+  userId: string;
+  lastPartnerId?: string;
+}
+
+/**
+ * How many of the stranded are waiting only for each other: two who have just parted, the
+ * last two in the queue, whom the server's re-match cooldown keeps apart (as it should).
+ */
+export function heldApart(stranded: Stranded[]): number {
+  const lastPartnerOf = new Map(stranded.map((s) => [s.userId, s.lastPartnerId]));
+  return stranded.filter((s) => s.lastPartnerId !== undefined && lastPartnerOf.get(s.lastPartnerId) === s.userId).length;
+}
+
 export interface LoopLag {
   p50: number;
   p99: number;
@@ -48,7 +63,7 @@ export type Reply =
   | { op: "chat"; sent: number; missed: number }
   | { op: "call"; started: number; finished: number }
   | { op: "skip"; started: number; finished: number }
-  | { op: "churn"; skips: number; unfinished: number }
+  | { op: "churn"; skips: number; unfinished: Stranded[] }
   | { op: "drop"; started: number; finished: number }
   | { op: "take"; stats: StatsSnapshot; lag: LoopLag };
 

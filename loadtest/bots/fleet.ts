@@ -4,7 +4,7 @@ import { BotStats } from "./bot-stats.ts";
 import { Bot, type Backoff } from "./bot.ts";
 import { CallScript } from "./call-script.ts";
 import { epochMs } from "./clock.ts";
-import type { Command, FleetStatus, LoopLag, Reply } from "./commands.ts";
+import type { Command, FleetStatus, LoopLag, Reply, Stranded } from "./commands.ts";
 import type { Connector } from "./link.ts";
 
 const SEND_TICK_MS = 5;
@@ -141,7 +141,7 @@ export class BotFleet {
     return { started: skippers.length, finished: skippers.filter((bot) => !bot.rematching).length };
   }
 
-  async #churn(periodMs: number, durationMs: number, timeoutMs: number): Promise<{ skips: number; unfinished: number }> {
+  async #churn(periodMs: number, durationMs: number, timeoutMs: number): Promise<{ skips: number; unfinished: Stranded[] }> {
     const startedAt = epochMs();
     // Pairs seated before the start skip at a random point of their first period, so that skips are spread evenly from the start.
     const firstSkipAt = new Map<Bot, number>();
@@ -165,7 +165,8 @@ export class BotFleet {
     clearInterval(timer);
     const rematching = () => this.#bots.filter((bot) => bot.rematching).length;
     await this.#until(() => rematching() === 0, timeoutMs, rematching);
-    return { skips, unfinished: rematching() };
+    const unfinished = this.#bots.filter((bot) => bot.rematching).map((bot) => ({ userId: bot.identity?.userId ?? "", lastPartnerId: bot.lastPartnerId }));
+    return { skips, unfinished };
   }
 
   async #drop(fraction: number, timeoutMs: number): Promise<{ started: number; finished: number }> {

@@ -100,6 +100,8 @@ export interface ChurnStep {
   rematch: LatencySummary;
   /** Clients still not seated again when the bots gave up waiting after the step. */
   unfinished: number;
+  /** Of those, the ones waiting only for each other: partners of a moment ago, kept apart by the re-match cooldown (absent in older results: 0). */
+  heldApart: number;
   /** CPU over the measured window. */
   cost: PhaseCost;
   problems: Record<string, number>;

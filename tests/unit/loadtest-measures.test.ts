@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { heldApart } from "../../loadtest/bots/commands.ts";
 import { readSendTime, textWithSendTime } from "../../loadtest/bots/text-payload.ts";
 import { LatencyHistogram } from "../../loadtest/metrics/histogram.ts";
 import { maskProfanity } from "../../rooms/text-mask.ts";
@@ -51,5 +52,12 @@ describe("load-test measurements", () => {
       const text = textWithSendTime(i % 12, 64, sentAt);
       assert.deepEqual(readSendTime(maskProfanity(text)), { window: i % 12, sentAt: Number(sentAt.toFixed(3)) }, text);
     }
+  });
+
+  it("a churn's stranded clients are held apart only when each was the other's last partner", () => {
+    assert.equal(heldApart([{ userId: "a", lastPartnerId: "b" }, { userId: "b", lastPartnerId: "a" }]), 2);
+    assert.equal(heldApart([{ userId: "a", lastPartnerId: "b" }, { userId: "b", lastPartnerId: "c" }]), 0, "b waits for someone else");
+    assert.equal(heldApart([{ userId: "a", lastPartnerId: "b" }]), 0, "b is seated: a waits for no reason of the cooldown");
+    assert.equal(heldApart([{ userId: "a" }, { userId: "b", lastPartnerId: "a" }, { userId: "c", lastPartnerId: "d" }, { userId: "d", lastPartnerId: "c" }]), 2);
   });
 });

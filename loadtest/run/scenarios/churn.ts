@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Reply } from "../../bots/commands.ts";
+import { heldApart, type Reply } from "../../bots/commands.ts";
 import { LatencyHistogram } from "../../metrics/histogram.ts";
 import type { Plan } from "../plan.ts";
 import { say } from "../progress.ts";
@@ -42,13 +42,14 @@ export async function runChurn(session: Session, plan: Plan): Promise<ChurnStep[
       offeredPerSecond: clients / 2 / (periodMs / 1000),
       skipToChat: new LatencyHistogram().merge(window.stats.timings.skipToChat).merge(tail.stats.timings.skipToChat).summary(),
       rematch: new LatencyHistogram().merge(window.stats.timings.rematch).merge(tail.stats.timings.rematch).summary(),
-      unfinished: replies.reduce((sum, r) => sum + r.unfinished, 0),
+      unfinished: replies.reduce((sum, r) => sum + r.unfinished.length, 0),
+      heldApart: heldApart(replies.flatMap((r) => r.unfinished)),
       cost: window.cost,
       problems: sumCounts(window.stats.counts, tail.stats.counts),
     };
     steps.push(step);
     say(`  ${clients} clients: ${describeStep(step)}`);
-    if (step.unfinished > 0.05 * clients) {
+    if (step.unfinished - step.heldApart > 0.05 * clients) {
       say(`  stopping: ${step.unfinished} clients not seated again`);
       break;
     }
@@ -59,7 +60,7 @@ export async function runChurn(session: Session, plan: Plan): Promise<ChurnStep[
 function describeStep(s: ChurnStep): string {
   const perRematch = s.rematches > 0 ? ((s.cost.cpu.server / 100) * s.cost.seconds * 1000) / s.rematches : 0;
   return `${s.rematchesPerSecond.toFixed(0)} re-matches/s (${s.offeredPerSecond.toFixed(0)} offered), skip → next chat p50 ${s.skipToChat.p50.toFixed(0)} / p99 ${s.skipToChat.p99.toFixed(0)} ms, ` +
-    `${s.unfinished} not seated again, server CPU ${s.cost.cpu.server.toFixed(0)}% (${perRematch.toFixed(2)} ms per re-match), bots CPU ${s.cost.cpu.generator.toFixed(0)}%, bot lag p99 ${s.cost.generatorLag.p99.toFixed(0)} ms`;
+    `${s.unfinished} not seated again (${s.heldApart} held apart from their last partner), server CPU ${s.cost.cpu.server.toFixed(0)}% (${perRematch.toFixed(2)} ms per re-match), bots CPU ${s.cost.cpu.generator.toFixed(0)}%, bot lag p99 ${s.cost.generatorLag.p99.toFixed(0)} ms`;
 }
 
 function sumCounts(...all: Array<Record<string, number>>): Record<string, number> {
