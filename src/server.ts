@@ -7,7 +7,7 @@ import { createRateLimits } from "./http/rate-limit.ts";
 import { createMatchmakingBridge } from "./http/matchmaking.ts";
 import { adminMonitor } from "./http/monitor.ts";
 import { developmentPlayground } from "./http/playground.ts";
-import { refuseForeignOrigins, watchUpgrades } from "./http/upgrades.ts";
+import { watchUpgrades } from "./http/upgrades.ts";
 import { createRealtime } from "./realtime/server.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { collectProcessMetrics } from "./metrics/index.ts";
@@ -35,7 +35,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const realtime = createRealtime(httpServer, services, {
     defineServer: definePairlineServer,
     corsHeadersFor: cors.headersFor,
-    beforeUpgrade: refuseForeignOrigins(cors),
   });
   const matchmaking = createMatchmakingBridge();
   const rateLimits = createRateLimits(config, services.logger);
@@ -51,7 +50,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     monitor: await adminMonitor(config),
   });
   httpServer.on("request", app);
-  watchUpgrades(httpServer, app.get("trust proxy fn"), services.logger);
+  watchUpgrades(httpServer, app.get("trust proxy fn"), cors, services.logger);
   await realtime.listen(config.port, config.host);
   matchmaking.attach(realtime.gameServer, httpServer, app);
   const port = (httpServer.address() as AddressInfo).port;

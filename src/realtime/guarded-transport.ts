@@ -20,10 +20,13 @@ export class GuardedWebSocketTransport extends WebSocketTransport {
     rememberClientAddresses(this.wss);
   }
 
-  /** `ws` writes the 101 answer on its own; corked, it leaves with the join's frames sent in the same turn. */
+  /**
+   * `ws` writes the 101 answer on its own; corked, it leaves with the join's frames sent in the
+   * same turn. An upgrade a listener ahead of this one has already answered (ended) is left alone.
+   */
   protected override listenForUpgrade(server: http.Server, filter?: (req: http.IncomingMessage) => boolean): void {
     server.on("upgrade", (_req: http.IncomingMessage, socket: Socket) => corkForThisTurn(socket));
-    super.listenForUpgrade(server, filter);
+    super.listenForUpgrade(server, (req) => !req.socket.writableEnded && (filter?.(req) ?? true));
   }
 
   protected override autoTerminateUnresponsiveClients(pingInterval: number, pingMaxRetries: number): void {

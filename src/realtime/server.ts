@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { CloseCode, matchMaker, type BeforeUpgradeHandler, type Server, type ServerOptions } from "@colyseus/core";
+import { CloseCode, matchMaker, type Server, type ServerOptions } from "@colyseus/core";
 import type { RoomDeps } from "../../rooms/deps.ts";
 import type { Authenticate } from "../auth/authenticate.ts";
 import { metrics } from "../metrics/index.ts";
@@ -27,8 +27,6 @@ export interface RealtimeOptions<S extends Server> {
   defineServer(options: ServerOptions & { deps: RoomDeps; authenticate: Authenticate }): S;
   /** CORS headers for a request from `origin`, the same policy Express applies; empty when not allowed. */
   corsHeadersFor(origin: string | undefined): Record<string, string>;
-  /** Answers a WebSocket upgrade instead of accepting it, e.g. from a foreign origin. */
-  beforeUpgrade?: BeforeUpgradeHandler;
 }
 
 export type { ProcessLoad } from "./process-loads.ts";
@@ -52,9 +50,6 @@ export interface Realtime<S extends Server> {
 /** How often a process with waiting users asks for a pass over those whose preferences widened. */
 const WIDEN_PASS_MS = 1000;
 
-
-
-
 export function createRealtime<S extends Server>(httpServer: http.Server, services: Services, options: RealtimeOptions<S>): Realtime<S> {
   const { config } = services;
   const { presence, driver, selectProcessIdToCreateRoom, processes } = chooseBackends(config, services.logger);
@@ -62,7 +57,6 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
   const transport = new GuardedWebSocketTransport({
     server: httpServer,
     maxPayload: config.limits.maxPayloadBytes,
-    beforeUpgrade: options.beforeUpgrade,
     outputBufferBytes: config.limits.outputBufferBytes,
     logs,
     logger: services.logger,
