@@ -14,7 +14,7 @@ export interface KeyFigures {
   /** (d) bytes per client above the empty server, at the largest step; and the slope between first and last step. */
   memory?: { perClient: number; slope: number; clients: number };
   /** (h) the largest step the churn reached. */
-  churn?: { clients: number; rematchesPerSecond: number; offeredPerSecond: number; p50: number; p99: number; unfinished: number; msPerRematch: number; cost: PhaseCost };
+  churn?: { clients: number; rematchesPerSecond: number; offeredPerSecond: number; p50: number; p99: number; unfinished: number; cost: PhaseCost };
 }
 
 /** Server CPU time per pair formed again, everything the server did in the window included. */
@@ -32,7 +32,6 @@ function churnOf(run: ChurnRun): KeyFigures["churn"] {
     p50: last.skipToChat.p50,
     p99: last.skipToChat.p99,
     unfinished: last.unfinished,
-    msPerRematch: msPerRematch(last),
     cost: last.cost,
   };
 }
