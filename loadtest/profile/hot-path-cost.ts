@@ -55,7 +55,7 @@ for (let round = 1; round <= Number(values.rounds); round++) {
   for (const run of runs) {
     const { sample: r } = await probeHotPath({ name: run.name, root: run.root, env: run.env }, sizes);
     console.log(
-      `round ${round} ${run.label.padEnd(40)} join ${r.joinUs.toFixed(0).padStart(6)} µs   idle ${r.idleUsPerRoomSecond.toFixed(1).padStart(6)} µs/room/s   message ${r.messageUs.toFixed(1).padStart(6)} µs   (${r.paired} paired, ${r.sent} sent)`,
+      `round ${round} ${run.label.padEnd(40)} join ${r.joinUs.toFixed(0).padStart(6)} µs   idle ${r.idleUsPerRoomSecond.toFixed(1).padStart(6)} µs/room/s   message ${r.messageUs.toFixed(1).padStart(6)} µs   (${r.paired} paired, ${r.sent} sent, ${r.missed} missed)`,
     );
   }
 }

@@ -41,6 +41,8 @@ export interface HotPathSample {
   /** Server CPU while the clients chat, less what it spends idle, per message sent. */
   messageUs: number;
   sent: number;
+  /** Sends the bots were too busy to make at the asked rate. */
+  missed: number;
   /** Where the CPU went while the clients joined, and while they chatted. */
   joinCpu: CpuUsage;
   chatCpu: CpuUsage;
@@ -95,9 +97,9 @@ export async function probeHotPath(server: ProbedServer, sizes: HotPathSizes): P
     const idle = await timed(() => sleep(sizes.idleMs));
     const idlePerSecond = serverSeconds(idle.cpu, idle.ms) / (idle.ms / 1000);
     await fleet.run({ op: "chat", window: 0, perSecond: sizes.perClient, durationMs: sizes.warmupMs, length: sizes.messageLength });
-    let sent = 0;
+    let chatted = { sent: 0, missed: 0 };
     const chat = await timed(async () => {
-      ({ sent } = (await fleet.run({ op: "chat", window: 1, perSecond: sizes.perClient, durationMs: sizes.chatMs, length: sizes.messageLength })) as { sent: number });
+      chatted = (await fleet.run({ op: "chat", window: 1, perSecond: sizes.perClient, durationMs: sizes.chatMs, length: sizes.messageLength })) as typeof chatted;
       await sleep(DRAIN_MS);
     });
     const busy = serverSeconds(chat.cpu, chat.ms) - idlePerSecond * (chat.ms / 1000);
@@ -107,8 +109,8 @@ export async function probeHotPath(server: ProbedServer, sizes: HotPathSizes): P
       paired,
       joinUs: connect.connected > 0 ? (serverSeconds(join.cpu, join.ms) * 1e6) / connect.connected : 0,
       idleUsPerRoomSecond: paired > 0 ? (idlePerSecond * 1e6) / (paired / 2) : 0,
-      messageUs: sent > 0 ? (busy * 1e6) / sent : 0,
-      sent,
+      messageUs: chatted.sent > 0 ? (busy * 1e6) / chatted.sent : 0,
+      ...chatted,
       joinCpu: join.cpu,
       chatCpu: chat.cpu,
       loadAverage,

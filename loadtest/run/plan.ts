@@ -62,7 +62,7 @@ export const FULL_PLAN: Plan = {
   churn: { steps: [500, 1000, 2000], periodMs: 10_000, warmupMs: 2000, measureMs: 10_000 },
   scaleOut: { processes: 2 },
   redisCost: { clients: 400, requests: 50, idleMs: 5000, queueSizes: [1000, 10_000, 100_000], queueOps: 200, driverChats: [10, 10_000], driverJoins: 10 },
-  hotPath: { rounds: 3, clients: 1000, joinsPerSecond: 100, perClient: 5, idleMs: 2000, warmupMs: 1000, chatMs: 4000 },
+  hotPath: { rounds: 3, clients: 1000, joinsPerSecond: 100, perClient: 5, idleMs: 1500, warmupMs: 1000, chatMs: 3500 },
 };
 
 /** A few minutes: Pairline against the engine alone, one small step of each in both client flows; `--targets`/`--only` add the rest. */

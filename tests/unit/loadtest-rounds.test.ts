@@ -8,7 +8,7 @@ const cpu = { server: 50, generator: 40, other: 10, machine: 100 };
 const SIZES = { clients: 1000, joinsPerSecond: 100, perClient: 5, idleMs: 2000, warmupMs: 1000, chatMs: 3500, messageLength: 64 };
 
 function roundOf(round: number, messageUs: number, joinUs: number): HotPathRound {
-  return { round, messageUs, joinUs, joined: 1000, failed: 0, paired: 1000, idleUsPerRoomSecond: 100, sent: 17_500, joinCpu: cpu, chatCpu: cpu, loadAverage: 2, serverProblems: 0 };
+  return { round, messageUs, joinUs, joined: 1000, failed: 0, paired: 1000, idleUsPerRoomSecond: 100, sent: 17_500, missed: 0, joinCpu: cpu, chatCpu: cpu, loadAverage: 2, serverProblems: 0 };
 }
 
 function runOf(target: TargetName, rounds: HotPathRound[], keepLobby = false): HotPathRun {
@@ -66,15 +66,17 @@ describe("load-test rounds", () => {
     assert.match(keep![0]!, /median of 1 interleaved round$/);
   });
 
-  it("the report shows every round with the machine's load beside the median, and names a target that could not run", () => {
+  it("the report shows every round with the machine's load and the bots' missed sends beside the median, and names a target that could not run", () => {
     const runs = [
       runOf("pairline", [roundOf(1, 45.1, 4000), roundOf(2, 38.7, 4000), roundOf(3, 34.0, 4000)]),
-      runOf("bare-colyseus", [roundOf(1, 42.9, 4000), roundOf(2, 33.3, 4000), roundOf(3, 41.7, 4000)]),
+      runOf("bare-colyseus", [roundOf(1, 42.9, 4000), roundOf(2, 33.3, 4000), { ...roundOf(3, 41.7, 4000), missed: 1234 }]),
       { ...runOf("pairline-bun", []), skipped: "bun: not found" },
     ];
     const section = hotPathSection(runs);
     assert.match(section, /\| 2 \| 2\.0–2\.0 \| 38\.7 µs \(server 50%, other 10%\) \| 33\.3 µs \(server 50%, other 10%\) \| 1\.16× \|/);
     assert.match(section, /\| \*\*median\*\* \|  \| \*\*38\.7 µs \(34\.0–45\.1\)\*\* \| \*\*41\.7 µs \(33\.3–42\.9\)\*\* \| \*\*1\.05× \(0\.82–1\.16\)\*\* \|/);
+    // bots that fell behind their sending rate are shown beside the round they weakened
+    assert.match(section, /\| 3 \| 2\.0–2\.0 \| 34\.0 µs \(server 50%, other 10%\) \| 41\.7 µs \(server 50%, other 10%, 1,234 sends missed\) \|/);
     assert.match(section, /Pairline on Bun not run: bun: not found/);
     assert.match(section, /1,000 clients join at 100 joins\/s/);
   });
