@@ -81,13 +81,22 @@ function roundsTable(found: HotPathRun[], figure: Figure): string {
   return table(["round", "load average", ...targets.map((t) => TARGET_TITLES[t]), "Pairline ÷ bare Colyseus"], rows);
 }
 
+/** The Method's bullet on (k), with the sizes its runs had; none when it did not run. */
+export function hotPathMethod(runs: ScenarioRun[]): string[] {
+  const sizes = runs.find((r): r is HotPathRun => r.kind === "hot-path" && !!r.sizes)?.sizes;
+  if (!sizes) return [];
+  return [
+    `- **CPU per message and per join (k).** The machine's load changes between minutes, and with it what a CPU-second buys; so these figures come from rounds: in each round every target is started fresh, in turn, in each client flow, and a ratio to bare Colyseus is taken between the runs of the same round before the median is taken over the rounds. In each run ${int(sizes.clients)} clients join at ${int(sizes.joinsPerSecond)} joins/s (guest token, lobby, match, chat seat; then they leave the lobby, or keep it open) and are all seated: the server's CPU time over that ramp, read from \`/proc\`, divided by the clients is the *CPU per join*. After ${sizes.idleMs / 1000} s idle (the idle CPU rate is measured), every client sends ${sizes.perClient} messages/s of ${sizes.messageLength} characters (acknowledged, and signed by Pairline) for ${sizes.warmupMs / 1000} s of warm-up, then ${sizes.chatMs / 1000} s measured: the server's CPU time over that window and the half second after it, less the idle rate, divided by the messages sent, is the *CPU per relayed message*. The bots run in the bench's own process.`,
+  ];
+}
+
 export function hotPathSection(runs: ScenarioRun[]): string {
   const all = runs.filter((r): r is HotPathRun => r.kind === "hot-path");
   const sizes = all.find((r) => r.sizes)?.sizes;
   const lines = ["## (k) Server CPU per relayed message and per join, in interleaved rounds", ""];
   if (all.length === 0 || !sizes) return [...lines, "Not measured in this run."].join("\n");
   lines.push(
-    `The machine's load changes between minutes, and with it what a CPU-second buys; so these figures come from rounds: in each round every target is started fresh, in turn, in each client flow, and a ratio is taken between the runs of the same round before the median is taken over rounds. In each run ${int(sizes.clients)} clients join at ${int(sizes.joinsPerSecond)} joins/s (guest token, lobby, match, chat seat; then they leave the lobby, or keep it open) and are all seated; the server's CPU time over that ramp, read from \`/proc\`, divided by the clients is the *CPU per join*. After ${sizes.idleMs / 1000} s idle (the idle CPU rate is measured), every client sends ${sizes.perClient} messages/s of ${sizes.messageLength} characters (acknowledged, and signed by Pairline) for ${sizes.warmupMs / 1000} s of warm-up, then ${sizes.chatMs / 1000} s measured: the server's CPU time over that window and the half second after it, less the idle rate, divided by the messages sent, is the *CPU per relayed message*. The bots run in the bench's own process. In brackets: the server's CPU (percent of a core) during the phase, what the rest of the machine used meanwhile, and the sends the bots were too busy to make, if any. The summary's rows and their verdict (≤ ${HOT_PATH_GOAL_RATIO}× bare Colyseus) are the medians below.`,
+    `How it is measured: see *Method* above. Each run's server CPU per join and per relayed message, with in brackets the server's CPU (percent of a core) during the phase, what the rest of the machine used meanwhile, and the sends the bots were too busy to make, if any; the load average is the 1-minute one as each target of the round started. The summary's rows and their verdict (≤ ${HOT_PATH_GOAL_RATIO}× bare Colyseus) are the medians below.`,
   );
   for (const keepLobby of [false, true]) {
     const found = all.filter((r) => !!r.keepLobby === keepLobby && !r.skipped && r.rounds.length > 0);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { median, ratiosByRound, spreadOf } from "../../loadtest/metrics/rounds.ts";
-import { hotPathSection, hotPathSummaryRows } from "../../loadtest/report/hot-path-section.ts";
+import { hotPathMethod, hotPathSection, hotPathSummaryRows } from "../../loadtest/report/hot-path-section.ts";
 import type { HotPathRound, HotPathRun } from "../../loadtest/run/results.ts";
 import type { TargetName } from "../../loadtest/targets/launch.ts";
 
@@ -78,6 +78,12 @@ describe("load-test rounds", () => {
     // bots that fell behind their sending rate are shown beside the round they weakened
     assert.match(section, /\| 3 \| 2\.0–2\.0 \| 34\.0 µs \(server 50%, other 10%\) \| 41\.7 µs \(server 50%, other 10%, 1,234 sends missed\) \|/);
     assert.match(section, /Pairline on Bun not run: bun: not found/);
-    assert.match(section, /1,000 clients join at 100 joins\/s/);
+  });
+
+  it("the Method states the sizes the runs had, and says nothing of (k) when it did not run", () => {
+    const [bullet] = hotPathMethod([runOf("pairline", [roundOf(1, 40, 4000)])]);
+    assert.match(bullet!, /1,000 clients join at 100 joins\/s/);
+    assert.match(bullet!, /5 messages\/s of 64 characters .* for 1 s of warm-up, then 3\.5 s measured/);
+    assert.deepEqual(hotPathMethod([]), []);
   });
 });
