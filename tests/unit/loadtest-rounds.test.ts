@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { median, ratiosByRound, spreadOf } from "../../loadtest/metrics/rounds.ts";
 import { hotPathMethod, hotPathSection, hotPathSummaryRows } from "../../loadtest/report/hot-path-section.ts";
 import type { HotPathRound, HotPathRun } from "../../loadtest/run/results.ts";
+import { roundOrder } from "../../loadtest/run/scenarios/hot-path.ts";
 import type { TargetName } from "../../loadtest/targets/launch.ts";
 
 const cpu = { server: 50, generator: 40, other: 10, machine: 100 };
@@ -24,6 +25,17 @@ describe("load-test rounds", () => {
     assert.equal(median([40, 10, 30, 20]), 25);
     assert.equal(median([]), undefined);
     assert.deepEqual(spreadOf([38.7, 45.1, 34.0]), { median: 38.7, min: 34.0, max: 45.1, rounds: 3 });
+  });
+
+  it("rounds alternate the order of the targets, so that a drifting load favours none of them", () => {
+    const targets = ["bare-colyseus", "pairline"];
+    assert.deepEqual([1, 2, 3, 4].map((round) => roundOrder(targets, round)), [
+      ["bare-colyseus", "pairline"],
+      ["pairline", "bare-colyseus"],
+      ["bare-colyseus", "pairline"],
+      ["pairline", "bare-colyseus"],
+    ]);
+    assert.deepEqual(targets, ["bare-colyseus", "pairline"]);
   });
 
   it("a ratio is taken within each round, and a round only one target has is left out", () => {

@@ -15,14 +15,22 @@ function hotPathSizes(plan: Plan): Omit<HotPathSizes, "keepLobby"> {
 }
 
 /**
+ * The targets in the order a round runs them: as given in odd rounds (baselines first, as in the
+ * other scenarios), reversed in even ones, so that a load that grows or falls over the
+ * scenario does not always favour the same target.
+ */
+export function roundOrder<T>(targets: readonly T[], round: number): T[] {
+  return round % 2 === 1 ? [...targets] : [...targets].reverse();
+}
+
+/**
  * (k): server CPU per join and per relayed message, round after round; in each round
- * every target is started fresh in turn, in each client flow, so that the targets'
- * figures of a round were taken minutes apart on the same machine.
+ * every target is started fresh in turn (see `roundOrder`), in each client flow, so that the
+ * targets' figures of a round were taken minutes apart on the same machine.
  */
 export async function runHotPath(options: BenchOptions): Promise<HotPathRun[]> {
   const { plan } = options;
   const sizes = hotPathSizes(plan);
-  // Baselines first within a round, as in the other scenarios.
   const targets = [...options.targets].reverse().filter((t) => HOT_PATH_TARGETS.includes(t));
   const runs = new Map<string, HotPathRun>();
   const runOf = (target: TargetName, flow: LobbyFlow): HotPathRun => {
@@ -34,7 +42,7 @@ export async function runHotPath(options: BenchOptions): Promise<HotPathRun[]> {
   for (let round = 1; round <= plan.hotPath.rounds; round++) {
     for (const flow of plan.flows) {
       // Which way the bots hold the lobby costs Pairline the same on either runtime: Bun runs the default flow only.
-      for (const target of flow === "keep" ? targets.filter((t) => t !== "pairline-bun") : targets) {
+      for (const target of roundOrder(flow === "keep" ? targets.filter((t) => t !== "pairline-bun") : targets, round)) {
         const run = runOf(target, flow);
         if (run.skipped) continue;
         const label = `(k) hot-path round ${round}/${plan.hotPath.rounds}, ${TARGET_TITLES[target]}${flow === "keep" ? ", lobby kept open" : ""}`;
