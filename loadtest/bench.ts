@@ -12,12 +12,14 @@ import { say } from "./run/progress.ts";
 import { mergeSafety, runSafety, SAFETY_SCENARIOS } from "./run/safety.ts";
 import type { ScenarioRun, TargetRun } from "./run/results.ts";
 import { runBurst } from "./run/scenarios/burst.ts";
+import { runHotPath } from "./run/scenarios/hot-path.ts";
 import { runCapacity } from "./run/scenarios/capacity.ts";
 import { runRedisCost } from "./run/scenarios/redis-cost.ts";
 import { runChurn } from "./run/scenarios/churn.ts";
 import { runSignaling } from "./run/scenarios/signaling.ts";
 import { runThroughput } from "./run/scenarios/throughput.ts";
 import { Session } from "./run/session.ts";
+import { skipReason } from "./run/skip-reason.ts";
 import { killAllOnExit } from "./targets/child-process.ts";
 import { launchTarget, TARGET_TITLES, type TargetName } from "./targets/launch.ts";
 
@@ -25,7 +27,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 /** However long the servers take, a run never outlives this. */
 const DEADLINE_MS = { quick: 10 * 60_000, full: 45 * 60_000 };
 
-type Scenario = Exclude<ScenarioName, "scale-out" | (typeof SAFETY_SCENARIOS)[number]>;
+type Scenario = Exclude<ScenarioName, "scale-out" | "hot-path" | (typeof SAFETY_SCENARIOS)[number]>;
 const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g", churn: "h" };
 
 let current: Session | undefined;
@@ -66,13 +68,6 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: TargetN
   }
 }
 
-/** The line of a failed start that says why: the server's own error message when it printed one. */
-function skipReason(error: unknown): string {
-  const lines = String(error instanceof Error ? error.message : error).split("\n").map((l) => l.trim());
-  const thrown = lines.find((l) => /^(\w*Error)(\s*\[\w+\])?: /.test(l)) ?? lines.find((l) => l.length > 0) ?? "unknown";
-  return thrown.replace(/^\w*Error(\s*\[\w+\])?: /, "");
-}
-
 function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
   if (scenario === "capacity") return { kind: "capacity", ...base, steps: [] };
   if (scenario === "throughput") return { kind: "throughput", ...base, steps: [] };
@@ -82,7 +77,7 @@ function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
 
 async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
-  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost" && !(SAFETY_SCENARIOS as readonly string[]).includes(s));
+  const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost" && s !== "hot-path" && !(SAFETY_SCENARIOS as readonly string[]).includes(s));
   // Baselines first within a scenario, so each Pairline figure has its references from minutes before.
   const order = [...options.targets].reverse();
   for (const scenario of single) {
@@ -92,6 +87,7 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
       for (const target of targets) runs.push(await runOne(options, scenario, target, 1, flow));
     }
   }
+  if (options.scenarios.includes("hot-path")) runs.push(...(await runHotPath(options)));
   if (options.scenarios.includes("scale-out")) {
     // Pairline scales out the same on either runtime; Node's figures stand for both.
     const scaled = order.filter((t) => t !== "bare-ws" && t !== "pairline-bun");

@@ -14,7 +14,7 @@ export interface KeyFigures {
   /** (d) bytes per client above the empty server, at the largest step; and the slope between first and last step. */
   memory?: { perClient: number; slope: number; clients: number };
   /** (h) the largest step the churn reached. */
-  churn?: { clients: number; rematchesPerSecond: number; offeredPerSecond: number; p50: number; p99: number; unfinished: number; heldApart: number; msPerRematch: number; cost: PhaseCost };
+  churn?: { clients: number; rematchesPerSecond: number; offeredPerSecond: number; p50: number; p99: number; unfinished: number; heldApart: number; cost: PhaseCost };
 }
 
 /** Server CPU time per pair formed again, everything the server did in the window included. */
@@ -33,7 +33,6 @@ function churnOf(run: ChurnRun): KeyFigures["churn"] {
     p99: last.skipToChat.p99,
     unfinished: last.unfinished,
     heldApart: last.heldApart ?? 0,
-    msPerRematch: msPerRematch(last),
     cost: last.cost,
   };
 }

@@ -8,6 +8,7 @@ import { CAPACITY_SOCKET_BUDGET } from "../run/scenarios/capacity.ts";
 import { keyFigures, limitOf, msPerRematch, type KeyFigures } from "./figures.ts";
 import { int, kb, mb, ms, pct, ratio, table } from "./format.ts";
 import type { Machine } from "./machine.ts";
+import { hotPathMethod, hotPathSection, hotPathSummaryRows } from "./hot-path-section.ts";
 import { redisCostSection } from "./redis-cost-section.ts";
 import { safetySection } from "./safety-section.ts";
 import type { SafetyResults } from "../run/safety.ts";
@@ -26,7 +27,6 @@ export interface BenchResults {
 
 const FINDINGS = path.join(import.meta.dirname, "../profile-findings.md");
 const FLOW_TITLES = { leave: "Clients leave the lobby once seated", keep: "Clients keep the lobby open while chatting" };
-const inFlow = (run: ScenarioRun, keepLobby: boolean) => !!run.keepLobby === keepLobby;
 const title = (run: ScenarioRun) => `${TARGET_TITLES[run.target]}${run.processes > 1 ? `, ${run.processes} processes + Redis` : ""}${run.keepLobby ? ", lobby kept open" : ""}`;
 const of = <K extends ScenarioRun["kind"]>(runs: ScenarioRun[], kind: K) => runs.filter((r) => r.kind === kind) as Array<Extract<ScenarioRun, { kind: K }>>;
 const cpuCells = (c: PhaseCost) => [pct(c.cpu.server), pct(c.cpu.generator), pct(c.cpu.other), ms(c.generatorLag.p99)];
@@ -73,23 +73,17 @@ function flowRows(results: BenchResults, keepLobby: boolean): string[][] {
   const met = (ok: boolean | undefined) => (ok === undefined ? "–" : ok ? "**yes**" : "no");
   const rematches = (f: KeyFigures) => f.churn && `${f.churn.rematchesPerSecond.toFixed(1)} of ${f.churn.offeredPerSecond.toFixed(0)} asked`;
   const skipToChat = (f: KeyFigures) => f.churn && `${ms(f.churn.p50)} / ${ms(f.churn.p99)} ms${f.churn.unfinished ? ` (${notSeated(f.churn)})` : ""}`;
-  const cpuPerRematch = (f: KeyFigures) => f.churn && `${f.churn.msPerRematch.toFixed(2)} ms`;
   const churnAt = p.churn ?? b.churn;
   const churnLabel = churnAt ? `${int(churnAt.clients)} clients, a skip every ${(plan.churn?.periodMs ?? 0) / 1000} s per pair` : "churn";
-  /** What the first (b) step costs the server: the runtimes' figure of merit at equal load. */
-  const firstRate = Object.fromEntries(TARGETS.map((t) => [t, of(runs, "throughput").find((r) => r.target === t && r.processes === 1 && inFlow(r, keepLobby) && !r.skipped)?.steps[0]])) as Record<TargetName, ChatWindow | undefined>;
-  const cpuAt = (t: TargetName) => firstRate[t] && `${pct(firstRate[t].cpu.server)} (${int(usPerMessage(firstRate[t]))} µs/msg)`;
-  const cpu = (t: TargetName) => firstRate[t]?.cpu.server ?? 0;
   return [
     ["(a) clients at 1 msg/s each, p99 < 100 ms", "≥ 5,000", ...TARGETS.map((t) => cell(figures[t], capacity)), ratio(p.capacity?.clients ?? 0, b.capacity?.clients ?? 0), ratio(bun.capacity?.clients ?? 0, p.capacity?.clients ?? 0), met(p.capacity && p.capacity.clients >= 5000)],
     ["(b) delivered msg/s at 1,000 clients, p99 < 100 ms", "≥ 30,000", ...TARGETS.map((t) => cell(figures[t], throughput)), ratio(p.throughput?.delivered ?? 0, b.throughput?.delivered ?? 0), ratio(bun.throughput?.delivered ?? 0, p.throughput?.delivered ?? 0), met(p.throughput && p.throughput.delivered >= 30000)],
     [`(c) pairs/s, ${int(plan.burst.clients)} ask at once`, "≥ 1,000", ...TARGETS.map((t) => cell(figures[t], pairs)), ratio(p.burst?.pairsPerSecond ?? 0, b.burst?.pairsPerSecond ?? 0), ratio(bun.burst?.pairsPerSecond ?? 0, p.burst?.pairsPerSecond ?? 0), met(p.burst && p.burst.pairsPerSecond >= 1000)],
     ["(c) time to match p50 / p99", "p99 < 2 s", ...TARGETS.map((t) => cell(figures[t], ttm)), ratio(p.burst?.p99 ?? 0, b.burst?.p99 ?? 0), ratio(bun.burst?.p99 ?? 0, p.burst?.p99 ?? 0), met(p.burst && p.burst.p99 < 2000 && p.burst.unmatched === 0)],
-    [`(b) server CPU at ${int(plan.throughput.clients)} clients × ${plan.throughput.perClient[0]} msg/s`, "–", ...TARGETS.map((t) => cpuAt(t) ?? "–"), ratio(cpu("pairline"), cpu("bare-colyseus")), ratio(cpu("pairline-bun"), cpu("pairline")), "–"],
     ["(d) server RSS per connected client", "≤ 25 KB", ...TARGETS.map((t) => cell(figures[t], memory)), ratio(p.memory?.perClient ?? 0, b.memory?.perClient ?? 0), ratio(bun.memory?.perClient ?? 0, p.memory?.perClient ?? 0), met(p.memory && p.memory.perClient <= 25 * 1024)],
     [`(h) sustained re-matches/s, ${churnLabel}`, "≥ 1.0× bare Colyseus", ...TARGETS.map((t) => cell(figures[t], rematches)), ratio(p.churn?.rematchesPerSecond ?? 0, b.churn?.rematchesPerSecond ?? 0), ratio(bun.churn?.rematchesPerSecond ?? 0, p.churn?.rematchesPerSecond ?? 0), met(p.churn && b.churn && p.churn.rematchesPerSecond >= b.churn.rematchesPerSecond)],
     [`(h) skip → next chat p50 / p99, ${churnLabel}`, "p99 < 1 s", ...TARGETS.map((t) => cell(figures[t], skipToChat)), ratio(p.churn?.p99 ?? 0, b.churn?.p99 ?? 0), ratio(bun.churn?.p99 ?? 0, p.churn?.p99 ?? 0), met(p.churn && p.churn.p99 < 1000 && p.churn.unfinished === p.churn.heldApart)],
-    [`(h) server CPU per re-match, ${churnLabel}`, "–", ...TARGETS.map((t) => cell(figures[t], cpuPerRematch)), ratio(p.churn?.msPerRematch ?? 0, b.churn?.msPerRematch ?? 0), ratio(bun.churn?.msPerRematch ?? 0, p.churn?.msPerRematch ?? 0), "–"],
+    ...hotPathSummaryRows(runs, keepLobby),
   ];
 }
 
@@ -164,7 +158,7 @@ function commandsSection(results: BenchResults): string {
   ].join("\n");
 }
 
-function methodSection(plan: Plan): string {
+function methodSection(plan: Plan, runs: ScenarioRun[]): string {
   const w = plan.window;
   return [
     "## Method",
@@ -177,6 +171,7 @@ function methodSection(plan: Plan): string {
     "- **Memory** is the server's RSS from `/proc/<pid>/status` with every client connected and paired, after a short idle pause, minus the RSS of the freshly started server, divided by the clients. Pairline is started once before the run, so that Node's compile cache is warm, as on every start of a deployed server but a machine's first.",
     `- **Goal.** A step meets the goal when its p99 is under ${plan.latencyGoalMs} ms and no message was lost. Stepping stops after two failing steps in a row, a p99 over ten times the goal, more than 5% loss or failed joins, or a generator that cannot send at the asked rate.`,
     `- **File descriptors.** The limit is 20,000 per process. A chatting client that left its lobby holds one socket (two while it moves from the lobby to its chat), so N clients cost about N descriptors in the server process and N spread over the bot workers; with the lobby kept open every client holds two, so that flow's (a) leaves out the steps over ${int(CAPACITY_SOCKET_BUDGET / 2)} clients. The "server fds" column shows the count, under the limit at the largest step (${int(Math.max(...plan.capacity.steps))} clients).`,
+    ...hotPathMethod(runs),
   ].join("\n");
 }
 
@@ -427,7 +422,7 @@ export function writeReport(results: BenchResults, reportPath: string, assetsDir
     `Generated by \`${results.command}\` (\`loadtest/bench.ts\`); raw results in [\`${link("results.json")}\`](${link("results.json")}), rebuild this file from them with \`npm run bench -- --report-from ${path.relative(root, path.join(assetsDir, "results.json"))}\`.`,
     summarySection(results),
     machineSection(results),
-    methodSection(results.plan),
+    methodSection(results.plan, results.runs),
     capacitySection(results, link("capacity.svg")),
     throughputSection(results, link("throughput.svg")),
     burstSection(results),
@@ -437,6 +432,7 @@ export function writeReport(results: BenchResults, reportPath: string, assetsDir
     churnSection(results),
     ...(of(results.runs, "redis-cost").length > 0 ? [redisCostSection(of(results.runs, "redis-cost"), results.plan)] : []),
     ...(results.safety ? [safetySection(results.safety)] : []),
+    hotPathSection(results.runs),
     ...soakSection(assetsDir, link),
     limitsSection(results),
     ...(findings ? [findings] : []),

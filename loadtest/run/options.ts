@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { TARGETS, type TargetName } from "../targets/launch.ts";
 import { FULL_PLAN, LOBBY_FLOWS, QUICK_PLAN, type Plan } from "./plan.ts";
 
-export const SCENARIOS = ["capacity", "throughput", "burst", "signaling", "churn", "scale-out", "redis-cost", "screening", "challenge"] as const;
+export const SCENARIOS = ["capacity", "throughput", "burst", "signaling", "churn", "hot-path", "scale-out", "redis-cost", "screening", "challenge"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -37,6 +37,11 @@ export interface Plan {
    * then one enqueue + match against queues of `queueSizes` waiting (`queueOps` measured), and a lobby join beside `driverChats` live chats.
    */
   redisCost: { clients: number; requests: number; idleMs: number; queueSizes: number[]; queueOps: number; driverChats: number[]; driverJoins: number };
+  /**
+   * Server CPU per join and per relayed message, in `rounds` interleaved rounds (each target started fresh in turn):
+   * `clients` join at `joinsPerSecond`, sit idle for `idleMs`, chat for `warmupMs` (not counted), then for `chatMs`.
+   */
+  hotPath: { rounds: number; clients: number; joinsPerSecond: number; perClient: number; idleMs: number; warmupMs: number; chatMs: number };
 }
 
 export const FULL_PLAN: Plan = {
@@ -57,6 +62,7 @@ export const FULL_PLAN: Plan = {
   churn: { steps: [500, 1000, 2000], periodMs: 10_000, warmupMs: 2000, measureMs: 10_000 },
   scaleOut: { processes: 2 },
   redisCost: { clients: 400, requests: 50, idleMs: 5000, queueSizes: [1000, 10_000, 100_000], queueOps: 200, driverChats: [10, 10_000], driverJoins: 10 },
+  hotPath: { rounds: 3, clients: 1000, joinsPerSecond: 100, perClient: 5, idleMs: 1500, warmupMs: 1000, chatMs: 3500 },
 };
 
 /** A few minutes: Pairline against the engine alone, one small step of each in both client flows; `--targets`/`--only` add the rest. */
@@ -78,4 +84,5 @@ export const QUICK_PLAN: Plan = {
   churn: { steps: [100], periodMs: 3000, warmupMs: 500, measureMs: 3000 },
   scaleOut: { processes: 2 },
   redisCost: { clients: 100, requests: 20, idleMs: 2000, queueSizes: [1000, 10_000], queueOps: 50, driverChats: [10, 1000], driverJoins: 5 },
+  hotPath: { rounds: 2, clients: 300, joinsPerSecond: 100, perClient: 5, idleMs: 1000, warmupMs: 500, chatMs: 2000 },
 };

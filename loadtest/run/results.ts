@@ -2,6 +2,7 @@ import type { LoopLag } from "../bots/commands.ts";
 import type { CpuUsage } from "../metrics/cpu-meter.ts";
 import type { LatencySummary } from "../metrics/histogram.ts";
 import type { TargetName } from "../targets/launch.ts";
+import type { HotPathSample, HotPathSizes } from "./hot-path-probe.ts";
 import type { RedisCostResult } from "./scenarios/redis-cost.ts";
 
 /** What the machine spent over a phase, and whether the generator kept up. */
@@ -146,4 +147,13 @@ export interface ChurnRun extends TargetRun {
   kind: "churn";
   steps: ChurnStep[];
 }
-export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun | ChurnRun | RedisCostRun;
+/** One fresh server per round; the rounds of every target interleave. */
+export interface HotPathRound extends HotPathSample {
+  round: number;
+}
+export interface HotPathRun extends TargetRun {
+  kind: "hot-path";
+  sizes?: Omit<HotPathSizes, "keepLobby">;
+  rounds: HotPathRound[];
+}
+export type ScenarioRun = CapacityRun | ThroughputRun | BurstRun | SignalingRun | ChurnRun | RedisCostRun | HotPathRun;
