@@ -68,6 +68,18 @@ describe("Presence contract: Redis", function () {
     }
   });
 
+  it("a user held by one process comes online and goes with no per-user count written", async () => {
+    const probe = connect();
+    await probe.flushall();
+    const table = new RedisOnlineTable(connect());
+    const now = Date.now();
+    await table.connect("p1", "warm-up", now, now + 10_000); // loads the script
+    const coming = await redisCostOf(probe, () => table.connect("p1", "solo", now, now + 10_000));
+    assert.deepEqual(coming.commands, { evalsha: 1, zadd: 2 }, "held by p1, online since now");
+    const going = await redisCostOf(probe, () => table.disconnect("p1", "solo", now + 300));
+    assert.deepEqual(going.commands, { evalsha: 1, zrem: 1, hget: 1, zadd: 1 }, "no longer held by p1, nobody else holds them, leaving");
+  });
+
   describe("message budget", () => {
     beforeEach(async () => {
       await connect().flushall();
