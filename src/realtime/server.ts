@@ -15,7 +15,7 @@ import { GuardedWebSocketTransport } from "./guarded-transport.ts";
 import { applyCorsPolicy } from "./matchmaker-cors.ts";
 import { createRoomDeps } from "./room-deps.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
-import { presenceChatMembership } from "../../rooms/chat-members.ts";
+import { listedChatMembership } from "../../rooms/chat-members.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
 import { matchesInLastHour } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
@@ -103,7 +103,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     async ping() {
       await presence.get("pairline:ping");
     },
-    chatMembership: presenceChatMembership(presence),
+    chatMembership: listedChatMembership((roomId) => matchMaker.getRoomById(roomId)),
     directory: {
       onlinePage: async (offset, limit) => {
         const { ids, total } = await deps.online.page(offset, limit);
