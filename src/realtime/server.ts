@@ -17,7 +17,7 @@ import { createRoomDeps } from "./room-deps.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
 import { listedChatMembership } from "../../rooms/chat-members.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
-import { matchesInLastHour } from "../matchmaking/match-stats.ts";
+import { MatchCounter } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
 import { drainOrCut } from "./shutdown.ts";
 import { processLoads, type ProcessLoad } from "./process-loads.ts";
@@ -68,7 +68,8 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     logger: services.logger,
   });
   const userPresence = choosePresence(config, services.users, services.logger);
-  const deps = createRoomDeps(services, presence, userPresence);
+  const matches = new MatchCounter(presence);
+  const deps = createRoomDeps(services, presence, userPresence, matches);
   const gameServer = options.defineServer({
     deps,
     authenticate: services.authenticate,
@@ -116,7 +117,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
       },
       waitingCount: () => deps.queue.size(),
       chats: () => chats.count(),
-      matchesInLastHour: () => matchesInLastHour(presence),
+      matchesInLastHour: () => matches.inLastHour(),
     },
     load: processLoads(),
     async listen(port, host) {
@@ -133,6 +134,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
         stopHousekeeping();
         const drain = async () => {
           (await stopEvicting)();
+          await matches.flush(); // before the presence closes with the game server
           await gameServer.gracefullyShutdown(false);
           await chats.close();
           await userPresence.close();
