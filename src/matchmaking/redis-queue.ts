@@ -179,7 +179,9 @@ export class RedisWaitingQueue implements WaitingQueue {
     await this.#redis.mqAvoid(this.#prefix, a, b, 0, 0);
   }
 
+  /** Renewing is every process's own work (the sweep is one process's at a time): its late held claims go back here too. */
   async renew(now = Date.now()): Promise<void> {
+    await this.#giveBackLate(now);
     if (this.#local.size === 0) return;
     const gone = (await this.#redis.mqRenew(this.#prefix, now, this.#options.leaseMs, ...this.#local)) as string[];
     for (const userId of gone) this.#local.delete(userId);
@@ -187,6 +189,11 @@ export class RedisWaitingQueue implements WaitingQueue {
 
   async sweep(now = Date.now()): Promise<void> {
     await this.#redis.mqSweep(this.#prefix, now, this.#options.passLimit * 4);
+    await this.#giveBackLate(now);
+  }
+
+  /** Held claims whose hand-off did not come by their deadline go back to the queue, as Redis's late claims do at a sweep. */
+  async #giveBackLate(now: number): Promise<void> {
     const late = [...this.#heldHere].flatMap(([userId, held]) => (held.deadline <= now ? this.#giveBack(userId) : []));
     if (late.length > 0) await this.#redis.mqRelease(this.#prefix, this.#options.leaseMs, now, ...late);
   }

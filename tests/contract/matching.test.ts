@@ -95,6 +95,21 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
     assert.ok(totalCommands(cost) <= 7, JSON.stringify(cost.commands));
   });
 
+  it("a pair its process holds whose hand-off never comes goes back with that process's renewal, whoever sweeps", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [holder, sweeper] = [redis.client(), redis.client()].map((client) => {
+      clients.push(client);
+      return new RedisWaitingQueue(client, testQueueOptions(), { prefix });
+    });
+    const t0 = 1_000_000_000_000;
+    const { pairs } = await holder!.enqueue([queueEntry("held-a", { since: t0 }), queueEntry("held-b", { since: t0 + 1 })], t0 + 1);
+    assert.equal(pairs.length, 1);
+    await sweeper!.sweep(t0 + 2100);
+    assert.deepEqual((await sweeper!.page(0, 10)).users, [], "another process cannot give back what it does not hold");
+    await holder!.renew(t0 + 2100);
+    assert.deepEqual((await sweeper!.page(0, 10)).users.map((u) => u.id), ["held-a", "held-b"], "back, in their places");
+  });
+
   describe("PairHandoff", () => {
     pairHandoffContract(() => {
       const client = redis.client();
