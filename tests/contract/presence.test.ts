@@ -85,5 +85,15 @@ describe("Presence contract: Redis", function () {
       await connect().flushall();
     });
     messageBudgetContract((perMinute) => new RedisMessageBudget(connect(), logger, perMinute), true);
+
+    it("a user's one message in a process costs Redis nothing; the next takes from the bucket what the first used too", async () => {
+      const probe = connect();
+      const budget = new RedisMessageBudget(connect(), logger, 100);
+      const first = await redisCostOf(probe, async () => assert.equal(await budget.take("one-message"), true));
+      assert.deepEqual(first.commands, {});
+      await budget.take("one-message");
+      const stored = await probe.get("pairline:message-budget:one-message");
+      assert.equal(Math.floor(Number(stored!.split(":")[0])), 100 - 10 - 1, "a chunk of 10 and the first message's token taken");
+    });
   });
 });
