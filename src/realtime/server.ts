@@ -15,9 +15,9 @@ import { GuardedWebSocketTransport } from "./guarded-transport.ts";
 import { applyCorsPolicy } from "./matchmaker-cors.ts";
 import { createRoomDeps } from "./room-deps.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
-import { listedChatMembership } from "../../rooms/chat-members.ts";
+import { presenceChatMembership } from "../../rooms/chat-members.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
-import { MatchCounter } from "../matchmaking/match-stats.ts";
+import { matchesInLastHour } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
 import { drainOrCut } from "./shutdown.ts";
 import { processLoads, type ProcessLoad } from "./process-loads.ts";
@@ -62,8 +62,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     logger: services.logger,
   });
   const userPresence = choosePresence(config, services.users, services.logger);
-  const matches = new MatchCounter(presence);
-  const deps = createRoomDeps(services, presence, userPresence, matches);
+  const deps = createRoomDeps(services, presence, userPresence);
   const gameServer = options.defineServer({
     deps,
     authenticate: services.authenticate,
@@ -98,7 +97,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     async ping() {
       await presence.get("pairline:ping");
     },
-    chatMembership: listedChatMembership((roomId) => matchMaker.getRoomById(roomId)),
+    chatMembership: presenceChatMembership(presence),
     directory: {
       onlinePage: async (offset, limit) => {
         const { ids, total } = await deps.online.page(offset, limit);
@@ -111,7 +110,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
       },
       waitingCount: () => deps.queue.size(),
       chats: () => chats.count(),
-      matchesInLastHour: () => matches.inLastHour(),
+      matchesInLastHour: () => matchesInLastHour(presence),
     },
     load: processLoads(),
     async listen(port, host) {
@@ -128,7 +127,6 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
         stopHousekeeping();
         const drain = async () => {
           (await stopEvicting)();
-          await matches.flush(); // before the presence closes with the game server
           await gameServer.gracefullyShutdown(false);
           await chats.close();
           await userPresence.close();
