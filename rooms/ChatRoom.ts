@@ -9,7 +9,7 @@ import {
   type Serializer,
 } from "@colyseus/core";
 import { ReconnectionOutcome, metrics } from "../src/metrics/index.ts";
-import { forgetChatMembers, publishChatMembers } from "./chat-members.ts";
+import { chatMembersMetadata } from "./chat-members.ts";
 import { clientAddress } from "./client-address.ts";
 import { AppError, AppErrorCode } from "../src/errors/index.ts";
 import type { ReportOutcome } from "../src/users/moderation.ts";
@@ -80,7 +80,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
       token: deps.meetings.issue(this.roomId, [pair[0].id, pair[1].id], startedAt),
       expiresAt: deps.meetings.expiresAt(startedAt),
     };
-    await publishChatMembers(this.presence, this.roomId, [pair[0].id, pair[1].id], deps.uploads.chatLifetimeSeconds);
+    await this.setMetadata(chatMembersMetadata([pair[0].id, pair[1].id], deps.uploads.chatLifetimeSeconds));
     this.#relay = new Relay(
       { partnerOf: (id) => this.#partnerOf(id), connectionOf: (id) => this.#connectionOf(id), cutOff: (client) => this.#cutOff(client) },
       deps.config.limits,
@@ -159,7 +159,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   /** The chat is over for good: its uploads go with it. */
   override async onDispose(): Promise<void> {
     if (!this.#deps) return;
-    await forgetChatMembers(this.presence, this.roomId);
     await this.#deps.uploads.chatEnded(this.roomId);
   }
 

@@ -1,33 +1,34 @@
-import type { Presence } from "@colyseus/core";
+import type { IRoomCache } from "@colyseus/core";
 import type { ChatMembership } from "../src/uploads/membership.ts";
 
 /**
- * The two members of each live chat, in presence, so that any process can tell who
- * may use a chat's uploads. The chat room publishes them when it opens and removes
- * them when it closes; the expiry only matters for a process that died meanwhile.
+ * The two members of each live chat, in its room listing's metadata, so that any
+ * process can tell who may use a chat's uploads with one read of the listing. They
+ * are written with the listing when the room opens and go with it when the room is
+ * disposed (before `onDispose` deletes the uploads) or its dead process's rooms are
+ * cleaned up; they count for the chat's lifetime at most, as its uploads last.
  */
-const membersKey = (roomId: string) => `pairline:chat-members:${roomId}`;
-
-export async function publishChatMembers(
-  presence: Presence,
-  roomId: string,
-  members: readonly [string, string],
-  ttlSeconds: number,
-): Promise<void> {
-  await presence.setex(membersKey(roomId), JSON.stringify(members), ttlSeconds);
+interface ChatMembers {
+  members: [string, string];
+  /** Ms since the epoch after which the chat's uploads are refused, as they are gone. */
+  until: number;
 }
 
-export async function forgetChatMembers(presence: Presence, roomId: string): Promise<void> {
-  await presence.del(membersKey(roomId));
+export function chatMembersMetadata(members: readonly [string, string], lifetimeSeconds: number, now = Date.now()): ChatMembers {
+  return { members: [members[0], members[1]], until: now + lifetimeSeconds * 1000 };
 }
 
-export function presenceChatMembership(presence: Presence): ChatMembership {
+function membersIn(metadata: unknown, now: number): readonly [string, string] | null {
+  const { members, until } = (metadata ?? {}) as Partial<ChatMembers>;
+  if (!Array.isArray(members) || members.length !== 2 || typeof until !== "number" || now > until) return null;
+  return [String(members[0]), String(members[1])];
+}
+
+/** Reads the members from the listing `find` gives for a room id (Colyseus's `matchMaker.getRoomById`). */
+export function listedChatMembership(find: (roomId: string) => Promise<IRoomCache | undefined>): ChatMembership {
   return {
     async membersOf(roomId) {
-      const raw = await presence.get(membersKey(roomId));
-      if (raw === null || raw === undefined) return null;
-      const members = JSON.parse(String(raw)) as unknown;
-      return Array.isArray(members) && members.length === 2 ? [String(members[0]), String(members[1])] : null;
+      return membersIn((await find(roomId))?.metadata, Date.now());
     },
   };
 }

@@ -1,7 +1,7 @@
 import { generateId, matchMaker, type IRoomCache, type Presence } from "@colyseus/core";
 import { RoomName, type SeatReservation } from "./protocol.ts";
 import { notifyLobby } from "./lobby-channel.ts";
-import { recordMatch } from "../src/matchmaking/match-stats.ts";
+import type { MatchCounter } from "../src/matchmaking/match-stats.ts";
 import type { SeatAuth } from "../src/auth/seat.ts";
 import type { QueueEntry } from "../src/matchmaking/entry.ts";
 import type { PairHandoff } from "../src/matchmaking/handoff.ts";
@@ -26,7 +26,7 @@ async function reserveBothSeats(room: IRoomCache, users: [SeatAuth, SeatAuth]): 
 }
 
 /** Creates a private chat room for the pair, reserves a seat for each, and tells each lobby session. */
-export function createChatOpener(presence: Presence, handoff: PairHandoff): OpenChat {
+export function createChatOpener(presence: Presence, handoff: PairHandoff, matches: MatchCounter): OpenChat {
   return async (a, b) => {
     const pairKey = await handoff.record([seatAuth(a), seatAuth(b)]);
     const room = await matchMaker.createRoom(RoomName.Chat, { pairKey, queue: a.queue });
@@ -42,6 +42,6 @@ export function createChatOpener(presence: Presence, handoff: PairHandoff): Open
         },
       });
     }
-    await recordMatch(presence);
+    matches.record();
   };
 }

@@ -5,13 +5,13 @@
  *   b:<bucket>   zset   userId by enqueue time, one per compatibility bucket ("all" holds every waiting entry,
  *                       "<pool>|all" every entry of one pool; the others are named "<pool>|<bucket>"; one
  *                       who asks nothing of language and interests is in three: all, <pool>|all, <pool>|plain)
- *   exp          zset   userId by lease expiry (a sweep reads only what expired); a newcomer claimed
- *                       by its own enqueue is not written there (its record keeps the enqueue time as `x`):
- *                       a renewal adds its lease, and so does a claim given back (the enqueue's, if it
- *                       was not renewed; an entry whose lease ran out meanwhile leaves the queue then)
+ *   exp          zset   userId by lease expiry (a sweep reads only what expired)
  *   claimed      zset   userId by hand-off deadline
  *   avoid:<id>   set    users `id` must not meet (recent partner, blocks), with an expiry; an entry
  *                       whose set may exist is stored with `a`, so the matcher reads only sets that exist
+ * A newcomer claimed by its own enqueue is written nowhere: its user is connected to the process
+ * that enqueued it, which holds the claim until the hand-off (a release writes the entry then), and
+ * whose death ends the user's lobby connection too. The claim comes back flagged `f`.
  * Bucket and avoid keys are computed in the script: fine on one Redis, not on Redis Cluster.
  */
 
@@ -44,21 +44,11 @@ end
 local function keepAvoid(id, ttl)
   if redis.call('PTTL', avoidKey(id)) < ttl then redis.call('PEXPIRE', avoidKey(id), ttl) end
 end
--- Back in the queue; a newcomer claimed at once is given the lease of its enqueue unless it
--- was renewed since, and (given \`now\`: a claim that ran out) leaves the queue if that lease
--- ran out, as it would have with one.
-local function unclaim(id, lease, now)
+-- Back in the queue, in its place.
+local function unclaim(id)
   redis.call('ZREM', CLAIMED, id)
   local rec = load(id)
   if not rec or not rec.c then return end
-  if rec.x then
-    local leaseEnd = rec.x + lease
-    if redis.call('ZADD', EXP, 'NX', leaseEnd, id) == 1 and now and leaseEnd <= now then
-      drop(id, rec)
-      return
-    end
-    rec.x = nil
-  end
   rec.c = nil
   save(id, rec)
   if not rec.p then index(id, rec) end
@@ -79,7 +69,7 @@ local function preferencesMatch(a, b)
 end
 
 -- Serves one entry: the best candidate of its smallest bucket group (and of the
--- widened, once it has widened); claims both. Returns the partner's record.
+-- widened, once it has widened); claims both. Returns the partner's id and record.
 -- Best: preferences that match before widening allows; for a newcomer, someone
 -- already waiting (the longest-waiting, who is served first) before someone of the
 -- same batch; among equally good others, one at random.
@@ -161,26 +151,33 @@ local function serve(id, rec, now, widen, window, claimMs, fresh)
   end
   if not best then return nil end
   for _, pair in ipairs({ { id, rec }, { best, bestRec } }) do
-    if unindexed[pair[1]] then pair[2].x = now else unindex(pair[1], pair[2]) end
-    pair[2].c = 1
-    save(pair[1], pair[2])
     taken[pair[1]] = true
-    redis.call('ZADD', CLAIMED, now + claimMs, pair[1])
+    if not unindexed[pair[1]] then
+      unindex(pair[1], pair[2])
+      pair[2].c = 1
+      save(pair[1], pair[2])
+      redis.call('ZADD', CLAIMED, now + claimMs, pair[1])
+    end
   end
-  return bestRec
+  return best, bestRec
 end
 
--- Serves each id in turn; returns the claimed pairs, flat, each as JSON { e = entry, a = 1 if its avoid set may exist }.
+local function claimOf(id, rec)
+  return cjson.encode({ e = rec.e, a = rec.a, f = unindexed[id] and 1 or nil })
+end
+
+-- Serves each id in turn; returns the claimed pairs, flat, each as JSON { e = entry, a = 1 if its
+-- avoid set may exist, f = 1 if it is a newcomer not stored (its process holds the claim) }.
 -- \`known\` holds the records the caller has in hand (newcomers): they are not read again.
 local function serveAll(ids, now, widen, window, claimMs, fresh, known)
   local found = {}
   for _, id in ipairs(ids) do
     local rec = (known and known[id]) or load(id)
     if rec and not rec.c and not rec.p and not taken[id] then
-      local partner = serve(id, rec, now, widen, window, claimMs, fresh or {})
-      if partner then
-        table.insert(found, cjson.encode({ e = rec.e, a = rec.a }))
-        table.insert(found, cjson.encode({ e = partner.e, a = partner.a }))
+      local partnerId, partner = serve(id, rec, now, widen, window, claimMs, fresh or {})
+      if partnerId then
+        table.insert(found, claimOf(id, rec))
+        table.insert(found, claimOf(partnerId, partner))
       end
     end
   end
@@ -193,8 +190,8 @@ const enqueue = `
 local now, widen, lease, claimMs, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 math.randomseed(tonumber(ARGV[7]))
 -- Newcomers are served before they are stored and indexed, each one looking at those
--- waiting and at the others of its batch (in hand): one paired at once is stored once,
--- claimed, and never enters its buckets; the others are stored and indexed at the end.
+-- waiting and at the others of its batch (in hand): one paired at once is never stored;
+-- the others are stored and indexed at the end.
 local statuses, isFresh, i = {}, {}, 9
 for n = 1, tonumber(ARGV[8]) do
   local id, raw, avoidCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
@@ -268,13 +265,16 @@ return serveAll(heads, now, widen, window, claimMs)
 `;
 
 /**
- * ARGV: prefix, then per user: id, whether its avoid set may exist ('1', '0', or '?': not known).
+ * ARGV: prefix, then per user: id, whether its avoid set may exist ('1', '0', or '?': not known;
+ * 'd': a newcomer never stored, whose avoid set is all there is to delete).
  * A user is claimed exactly while in the claimed set, so a known one's record is not read.
  */
 const confirm = `
 for i = 2, #ARGV, 2 do
   local id, avoids = ARGV[i], ARGV[i + 1]
-  if avoids == '?' then
+  if avoids == 'd' then
+    redis.call('DEL', avoidKey(id))
+  elseif avoids == '?' then
     local rec = load(id)
     if rec and rec.c then drop(id, rec) end
   elseif redis.call('ZREM', CLAIMED, id) == 1 then
@@ -286,10 +286,23 @@ end
 return 1
 `;
 
-/** ARGV: prefix, leaseMs, userIds… */
+/**
+ * ARGV: prefix, leaseMs, now, then per user: id, and '' for a stored claim or the stored JSON
+ * of a newcomer its process held (written now, in its place, unless its user queued again meanwhile).
+ */
 const release = `
-local lease = tonumber(ARGV[2])
-for i = 3, #ARGV do unclaim(ARGV[i], lease) end
+local lease, now = tonumber(ARGV[2]), tonumber(ARGV[3])
+for i = 4, #ARGV, 2 do
+  local id, raw = ARGV[i], ARGV[i + 1]
+  if raw == '' then
+    unclaim(id)
+  elseif not load(id) then
+    local rec = cjson.decode(raw)
+    save(id, rec)
+    index(id, rec)
+    redis.call('ZADD', EXP, now + lease, id)
+  end
+end
 return 1
 `;
 
@@ -329,13 +342,13 @@ end
 return gone
 `;
 
-/** ARGV: prefix, now, limit, leaseMs; returns how many entries expired and how many claims went back. */
+/** ARGV: prefix, now, limit; returns how many entries expired and how many claims went back. */
 const sweep = `
-local now, limit, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local expired = redis.call('ZRANGEBYSCORE', EXP, '-inf', now, 'LIMIT', 0, limit)
 for _, id in ipairs(expired) do drop(id, load(id)) end
 local late = redis.call('ZRANGEBYSCORE', CLAIMED, '-inf', now, 'LIMIT', 0, limit)
-for _, id in ipairs(late) do unclaim(id, lease, now) end
+for _, id in ipairs(late) do unclaim(id) end
 return { #expired, #late }
 `;
 

@@ -37,8 +37,10 @@ const ALONE_MS = 5000;
 
 interface Allowance {
   usedAt: number;
-  /** Tokens this process took from the user's bucket and has not spent yet. */
+  /** Tokens this process took from the user's bucket (or lent) and has not spent yet. */
   tokens: number;
+  /** Tokens spent on loan, taken from the bucket with the next take. */
+  owed: number;
   /** Messages waiting for an answer from Redis. */
   waiting: number;
   /** The bucket is empty: do not ask again before this. */
@@ -52,10 +54,13 @@ interface Allowance {
 /**
  * The user's budget shared through Redis, without a round trip per message: each
  * process takes a few tokens at a time from the user's bucket (`chunk`, asking for
- * more before they run out) and spends them locally. Nothing is spent that the
- * bucket did not give, so the limit holds across connections and processes; tokens
- * left unspent in a process the user left are lost to them until the bucket refills
- * (at most `chunk - 1` per process). A refused user costs Redis at most one request
+ * more before they run out) and spends them locally. A user's first message in a
+ * process (or after a minute or two of silence there) is lent, not asked for: the
+ * next take repays it, so a user who sends one message (a lobby's `user:match`)
+ * costs Redis nothing, and the limit holds across connections and processes up to
+ * one message lent per process and not yet repaid (owed until the bucket has it).
+ * Tokens left unspent in a process the user left are lost to them until the bucket
+ * refills (at most `chunk - 1` per process). A refused user costs Redis at most one request
  * per token's refill time. If Redis does not answer within `REDIS_WAIT_MS`, the
  * process decides alone for a while rather than hold messages: a bucket of its own
  * for the user that starts with one chunk, so an outage lets little more through.
@@ -78,11 +83,12 @@ export class RedisMessageBudget implements MessageBudget {
 
   take(userId: string): boolean | Promise<boolean> {
     const now = Date.now();
-    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 0, waiting: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, fallback: undefined }));
+    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 1, owed: 1, waiting: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, fallback: undefined }));
     if (now < allowance.aloneUntil) return allowance.fallback!.take(now);
     if (allowance.tokens >= 1) {
       allowance.tokens -= 1;
-      if (allowance.tokens < this.#chunk / 2) this.#refill(userId, allowance, now);
+      // Asking ahead starts once the loan is repaid: one message alone asks nothing.
+      if (allowance.tokens < this.#chunk / 2 && allowance.owed === 0) this.#refill(userId, allowance, now);
       return true;
     }
     if (!allowance.pending && now < allowance.dryUntil) return false;
@@ -104,24 +110,32 @@ export class RedisMessageBudget implements MessageBudget {
     });
   }
 
+  /** Tokens the bucket gave for a take that asked to repay `owed`: the loan first, the rest to spend. */
+  #credit(allowance: Allowance, owed: number, taken: number): void {
+    const repaid = Math.min(owed, taken);
+    allowance.owed -= repaid;
+    allowance.tokens += taken - repaid;
+  }
+
   #refill(userId: string, allowance: Allowance, now: number): void {
     if (allowance.pending || now < allowance.dryUntil) return;
     // A burst asks for what its waiting messages need at once, not a chunk per round trip.
     const wanted = Math.min(this.#perMinute, Math.max(this.#chunk, allowance.waiting));
-    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, wanted, Date.now()).catch((error: unknown) => {
+    const owed = allowance.owed;
+    const asked = this.#take(bucketKey(userId), this.#perMinute, 1 / this.#msPerToken, wanted + owed, Date.now()).catch((error: unknown) => {
       this.#logger.warn("Could not read a message budget from Redis", { error: String(error) });
       return null;
     });
     allowance.pending = within(asked, REDIS_WAIT_MS).then((taken) => {
       allowance.pending = undefined;
       if (taken === null || taken === TIMED_OUT) {
-        asked.then((answer) => void (allowance.tokens += answer ?? 0));
+        asked.then((answer) => void this.#credit(allowance, owed, answer ?? 0));
         allowance.fallback ??= new TokenBucket(this.#perMinute, Date.now(), this.#chunk);
         allowance.aloneUntil = Date.now() + ALONE_MS;
         return;
       }
-      allowance.tokens += taken;
-      if (taken < wanted) allowance.dryUntil = Date.now() + this.#msPerToken;
+      this.#credit(allowance, owed, taken);
+      if (taken < wanted + owed) allowance.dryUntil = Date.now() + this.#msPerToken;
     });
   }
 }

@@ -7,9 +7,12 @@ import { defineScript, type Script } from "./redis-script.ts";
  * hash tag, so the table lives in one Cluster slot):
  *   `pairline:{online}:leases`       sorted set: process id → lease end
  *   `pairline:{online}:held:<pid>`   sorted set: the users that process holds a connection of
- *   `pairline:{online}:connections`  hash: user id → processes holding a connection of theirs
  *   `pairline:{online}:users`        sorted set: online user id → since (count and pages)
  *   `pairline:{online}:leaving`      sorted set: user id without connections → when offline
+ *   `pairline:{online}:others`       hash: user id → processes holding a connection of theirs
+ *                                    beyond the first (absent: one, or none while leaving)
+ * A user held by one process, the usual case, costs no hash field: one in `users` and not
+ * `leaving` is held by 1 + `others` processes.
  * A process tells the table only of a user's first connection in it and of their last
  * (`OnlineUsers` counts the rest), and its changes of one event-loop turn go in one
  * script call. A sweep reads the leases and graces that ran out (ranges by score, with
@@ -17,29 +20,29 @@ import { defineScript, type Script } from "./redis-script.ts";
  */
 const PREFIX = "pairline:{online}:";
 const USERS_KEY = `${PREFIX}users`;
-const TABLE_KEYS = [`${PREFIX}leases`, `${PREFIX}connections`, USERS_KEY, `${PREFIX}leaving`];
+const TABLE_KEYS = [`${PREFIX}leases`, `${PREFIX}others`, USERS_KEY, `${PREFIX}leaving`];
 const heldKey = (processId: string) => `${PREFIX}held:${processId}`;
 /** Changes sent in one script call at most, so that one call never holds Redis long. */
 const MAX_BATCH = 500;
 
-/** KEYS: leases, connections, users, leaving, then the held key(s) of the script. */
+/** KEYS: leases, others, users, leaving, then the held key(s) of the script. */
 const COMMON = `
-local leases, connections, users, leaving = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local leases, others, users, leaving = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local function alive(pid, now)
   local lease = redis.call('ZSCORE', leases, pid)
   return lease and tonumber(lease) > now
 end
 -- one more process holds the user; true if they came online
 local function add(user, now)
-  if redis.call('HINCRBY', connections, user, 1) > 1 then return false end
   if redis.call('ZADD', users, 'NX', now, user) == 1 then return true end
-  redis.call('ZREM', leaving, user)
+  if redis.call('ZREM', leaving, user) == 0 then redis.call('HINCRBY', others, user, 1) end
   return false
 end
 -- one process fewer holds the user; true if none is left (they then leave at offlineAt)
 local function remove(user, offlineAt)
-  if redis.call('HINCRBY', connections, user, -1) > 0 then return false end
-  redis.call('HDEL', connections, user)
+  local more = redis.call('HGET', others, user)
+  if more == '1' then redis.call('HDEL', others, user) return false end
+  if more then redis.call('HINCRBY', others, user, -1) return false end
   redis.call('ZADD', leaving, offlineAt, user)
   return true
 end
@@ -113,7 +116,7 @@ local offline = {}
 local due = redis.call('ZRANGEBYSCORE', leaving, '-inf', now, 'LIMIT', 0, budget)
 for _, user in ipairs(due) do
   redis.call('ZREM', leaving, user)
-  if redis.call('HEXISTS', connections, user) == 0 and redis.call('ZREM', users, user) == 1 then
+  if redis.call('ZREM', users, user) == 1 then
     offline[#offline + 1] = user
   end
 end

@@ -15,9 +15,9 @@ import { GuardedWebSocketTransport } from "./guarded-transport.ts";
 import { applyCorsPolicy } from "./matchmaker-cors.ts";
 import { createRoomDeps } from "./room-deps.ts";
 import { pairlineTasks, startHousekeeping } from "./housekeeping.ts";
-import { presenceChatMembership } from "../../rooms/chat-members.ts";
+import { listedChatMembership } from "../../rooms/chat-members.ts";
 import { LiveChats } from "../matchmaking/live-chats.ts";
-import { matchesInLastHour } from "../matchmaking/match-stats.ts";
+import { MatchCounter } from "../matchmaking/match-stats.ts";
 import { RoomName } from "../../rooms/protocol.ts";
 import { drainOrCut } from "./shutdown.ts";
 import { processLoads, type ProcessLoad } from "./process-loads.ts";
@@ -62,7 +62,8 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     logger: services.logger,
   });
   const userPresence = choosePresence(config, services.users, services.logger);
-  const deps = createRoomDeps(services, presence, userPresence);
+  const matches = new MatchCounter(presence);
+  const deps = createRoomDeps(services, presence, userPresence, matches);
   const gameServer = options.defineServer({
     deps,
     authenticate: services.authenticate,
@@ -97,7 +98,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
     async ping() {
       await presence.get("pairline:ping");
     },
-    chatMembership: presenceChatMembership(presence),
+    chatMembership: listedChatMembership((roomId) => matchMaker.getRoomById(roomId)),
     directory: {
       onlinePage: async (offset, limit) => {
         const { ids, total } = await deps.online.page(offset, limit);
@@ -110,7 +111,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
       },
       waitingCount: () => deps.queue.size(),
       chats: () => chats.count(),
-      matchesInLastHour: () => matchesInLastHour(presence),
+      matchesInLastHour: () => matches.inLastHour(),
     },
     load: processLoads(),
     async listen(port, host) {
@@ -127,6 +128,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
         stopHousekeeping();
         const drain = async () => {
           (await stopEvicting)();
+          await matches.flush(); // before the presence closes with the game server
           await gameServer.gracefullyShutdown(false);
           await chats.close();
           await userPresence.close();

@@ -54,6 +54,11 @@ export function waitingQueueContract(open: QueueBackend): void {
     assert.equal(second.pairs[0]![1].sessionId, "s-a", "the entry comes back whole");
     assert.equal(await queue.size(), 2, "claimed, not yet handed off");
     assert.deepEqual(await queue.page(0, 10), { users: [], total: 0 }, "a claimed user is no longer listed as available");
+    for (const user of ["a", "b"]) {
+      assert.equal(await queue.pause(user, `s-${user}`), "claimed", `${user} dropping during the hand-off`);
+      assert.equal(await queue.cancel(user, `s-${user}`), false, `${user} cancelling during the hand-off`);
+      assert.equal((await queue.resume(user, `s-${user}`)).status, "claimed", `${user} back during the hand-off`);
+    }
     await queue.confirm(second.pairs[0]!);
     assert.equal(await queue.size(), 0);
   });

@@ -5,7 +5,7 @@ import { LocalQueueData, LocalWaitingQueue } from "../../src/matchmaking/local-q
 import { RedisWaitingQueue } from "../../src/matchmaking/redis-queue.ts";
 import assert from "node:assert/strict";
 import { queueEntry } from "../helpers/queue.ts";
-import { redisCostOf } from "../helpers/redis-cost.ts";
+import { redisCostOf, totalCommands } from "../helpers/redis-cost.ts";
 import { requireRedisServer, startRedis, type TestRedis } from "../helpers/redis.ts";
 import { pairHandoffContract, testQueueOptions, waitingQueueContract } from "./matching.contract.ts";
 
@@ -55,18 +55,17 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
     return redisCostOf(probe, () => work(queue));
   }
 
-  it("pairs and hands off two users who ask nothing with 13 index writes and no bucket count", async () => {
+  it("pairs and hands off two users who ask nothing with 10 index writes and no bucket count", async () => {
     const cost = await queueCostOf(async (queue) => {
       await queue.enqueue([queueEntry("plain-a")]);
       const { pairs } = await queue.enqueue([queueEntry("plain-b")]);
       assert.equal(pairs.length, 1);
       await queue.confirm(pairs[0]!);
     });
-    // the one who waits enters 3 buckets and leaves them at the claim, and has a lease, added and removed;
-    // the newcomer paired at once enters none and gets no lease (its removal runs all the same);
-    // each: a claim deadline, added and removed
-    assert.equal((cost.commands.zadd ?? 0) + (cost.commands.zrem ?? 0), 13, JSON.stringify(cost.commands));
-    assert.equal(cost.commands.hset, 3, "the one who waits is written twice (queued, claimed), the newcomer once (claimed)");
+    // the one who waits enters 3 buckets and leaves them at the claim, has a lease and a claim deadline,
+    // each added and removed; the newcomer paired at once is written nowhere (its process holds the claim)
+    assert.equal((cost.commands.zadd ?? 0) + (cost.commands.zrem ?? 0), 10, JSON.stringify(cost.commands));
+    assert.equal(cost.commands.hset, 2, "the one who waits is written twice (queued, claimed), the newcomer never");
     assert.equal(cost.commands.zcard, undefined, "one who asks nothing has one group of buckets to look in");
   });
 
@@ -84,13 +83,31 @@ describe("WaitingQueue and PairHandoff contracts: Redis", function () {
     assert.deepEqual(await probe.keys(`${prefix}*`), [], "no record, lease, claim nor avoid set left");
   });
 
-  it("pairs two newcomers of one batch without either entering a bucket", async () => {
+  it("pairs and hands off two newcomers of one batch writing nothing to the queue", async () => {
     const cost = await queueCostOf(async (queue) => {
       const { pairs } = await queue.enqueue([queueEntry("batch-a"), queueEntry("batch-b")]);
       assert.equal(pairs.length, 1);
+      await queue.confirm(pairs[0]!);
     });
-    // a claim deadline each, and no lease (neither waited); no bucket entered or left, each record written once (claimed)
-    assert.deepEqual([cost.commands.zadd, cost.commands.zrem, cost.commands.hset], [2, undefined, 2], JSON.stringify(cost.commands));
+    // one script call: whether each is queued already (HGET) and may avoid anyone (EXISTS), a bucket read, the size
+    const writes = ["zadd", "zrem", "hset", "hdel", "del"].filter((command) => cost.commands[command] !== undefined);
+    assert.deepEqual(writes, [], JSON.stringify(cost.commands));
+    assert.ok(totalCommands(cost) <= 7, JSON.stringify(cost.commands));
+  });
+
+  it("a pair its process holds whose hand-off never comes goes back with that process's renewal, whoever sweeps", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [holder, sweeper] = [redis.client(), redis.client()].map((client) => {
+      clients.push(client);
+      return new RedisWaitingQueue(client, testQueueOptions(), { prefix });
+    });
+    const t0 = 1_000_000_000_000;
+    const { pairs } = await holder!.enqueue([queueEntry("held-a", { since: t0 }), queueEntry("held-b", { since: t0 + 1 })], t0 + 1);
+    assert.equal(pairs.length, 1);
+    await sweeper!.sweep(t0 + 2100);
+    assert.deepEqual((await sweeper!.page(0, 10)).users, [], "another process cannot give back what it does not hold");
+    await holder!.renew(t0 + 2100);
+    assert.deepEqual((await sweeper!.page(0, 10)).users.map((u) => u.id), ["held-a", "held-b"], "back, in their places");
   });
 
   describe("PairHandoff", () => {

@@ -68,10 +68,32 @@ describe("Presence contract: Redis", function () {
     }
   });
 
+  it("a user held by one process comes online and goes with no per-user count written", async () => {
+    const probe = connect();
+    await probe.flushall();
+    const table = new RedisOnlineTable(connect());
+    const now = Date.now();
+    await table.connect("p1", "warm-up", now, now + 10_000); // loads the script
+    const coming = await redisCostOf(probe, () => table.connect("p1", "solo", now, now + 10_000));
+    assert.deepEqual(coming.commands, { evalsha: 1, zadd: 2 }, "held by p1, online since now");
+    const going = await redisCostOf(probe, () => table.disconnect("p1", "solo", now + 300));
+    assert.deepEqual(going.commands, { evalsha: 1, zrem: 1, hget: 1, zadd: 1 }, "no longer held by p1, nobody else holds them, leaving");
+  });
+
   describe("message budget", () => {
     beforeEach(async () => {
       await connect().flushall();
     });
     messageBudgetContract((perMinute) => new RedisMessageBudget(connect(), logger, perMinute), true);
+
+    it("a user's one message in a process costs Redis nothing; the next takes from the bucket what the first used too", async () => {
+      const probe = connect();
+      const budget = new RedisMessageBudget(connect(), logger, 100);
+      const first = await redisCostOf(probe, async () => assert.equal(await budget.take("one-message"), true));
+      assert.deepEqual(first.commands, {});
+      await budget.take("one-message");
+      const stored = await probe.get("pairline:message-budget:one-message");
+      assert.equal(Math.floor(Number(stored!.split(":")[0])), 100 - 10 - 1, "a chunk of 10 and the first message's token taken");
+    });
   });
 });

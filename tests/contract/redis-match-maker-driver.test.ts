@@ -114,6 +114,26 @@ describe("Redis match-maker driver: what a lookup costs", function () {
     assert.deepEqual(await driver.query({ processId: "p1" }), []);
   });
 
+  it("opens and closes a room of a name found by id only with no name index, and still finds it by id, process and name", async () => {
+    const byId = new NameIndexedRedisDriver(redis.client(), { foundById: ["chat"] });
+    try {
+      const chat = () => initializeRoomCache({ roomId: generateId(), name: "chat", processId: "p1", maxClients: 2, private: true });
+      const [warmUp, room] = [chat(), chat()];
+      await byId.insert(warmUp);
+      await byId.remove(warmUp.roomId); // loads the scripts
+      const opened = await redisCostOf(probe, () => byId.insert(room)); // as Colyseus lists a room it creates
+      assert.deepEqual(opened.commands, { evalsha: 1, hsetnx: 1, zadd: 1 }, "the listing and its process's index");
+      assert.equal((await byId.findOne({ roomId: room.roomId }))?.roomId, room.roomId);
+      assert.deepEqual((await byId.query({ processId: "p1" })).map((r) => r.roomId), [room.roomId]);
+      assert.deepEqual((await byId.query({ name: "chat" })).map((r) => r.roomId), [room.roomId]);
+      const closed = await redisCostOf(probe, async () => assert.equal(await byId.remove(room.roomId), true));
+      assert.deepEqual(closed.commands, { evalsha: 1, hdel: 1, zrem: 1 });
+      assert.deepEqual(await byId.query({ name: "chat" }), []);
+    } finally {
+      await byId.shutdown();
+    }
+  });
+
   it("lets Colyseus list again, in full, a live room that another process swept", async () => {
     const owner = new NameIndexedRedisDriver(redis.client());
     try {

@@ -39,6 +39,8 @@ interface Indexed {
   name: string;
   processId: string;
   open: boolean;
+  /** In its name's index (not a name found by id only). */
+  named: boolean;
 }
 
 function defineScript(client: Redis, name: string, lua: string, numberOfKeys = 0): Script {
@@ -60,7 +62,6 @@ const changesCountOnly = (room: IRoomCache, { $set = {}, $inc = {} }: Operations
   Object.keys($inc).every((field) => field === "clients") &&
   Object.entries($set).every(([field, value]) => (room as unknown as Record<string, unknown>)[field] === value);
 
-const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", processId: room.processId ?? "", open: isJoinable(room) });
 
 /**
  * Colyseus's match-maker driver on Redis, indexed by room name and process. A
@@ -78,6 +79,10 @@ const indexOf = (room: IRoomCache): Indexed => ({ name: room.name ?? "", process
  * one here when there is none: a seat in them never crosses processes (no pub/sub request),
  * and they spread as the requests do.
  * Other names go to the least loaded live process (`ProcessLoad`).
+ *
+ * Rooms of the names given as `foundById` (private rooms handed out by seat reservation) are
+ * in no name index: nothing looks them up by name, and a query by such a name reads every
+ * listing, in pages, rather than every open and close of such a room paying two writes.
  */
 export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #client: Redis;
@@ -91,6 +96,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #reading = new Map<string, Promise<IRoomCache[]>>();
   readonly #load: ProcessLoad;
   readonly #servedHere: ReadonlySet<string>;
+  readonly #foundById: ReadonlySet<string>;
   /** Listings of this process's rooms of a `servedHere` name, as Colyseus keeps them up to date. */
   readonly #here = new Map<string, IRoomCache>();
   #liveness: { at: number; answer: Promise<void> } | undefined;
@@ -104,9 +110,10 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   readonly #removeKnown: Script;
   readonly #removeProcess: Script;
 
-  constructor(client: Redis, options: { prefix?: string; reportEveryMs?: number; servedHere?: readonly string[] } = {}) {
+  constructor(client: Redis, options: { prefix?: string; reportEveryMs?: number; servedHere?: readonly string[]; foundById?: readonly string[] } = {}) {
     this.#client = client;
     this.#servedHere = new Set(options.servedHere);
+    this.#foundById = new Set(options.foundById);
     this.#prefix = options.prefix ?? DEFAULT_ROOMS_PREFIX;
     this.#listingKey = `${this.#prefix}:listing`;
     this.#load = new ProcessLoad(client, this.#prefix, options.reportEveryMs);
@@ -191,7 +198,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     if (!known && this.#removed.has(roomId)) return false;
     this.#rememberRemoval(roomId);
     const removed = known
-      ? await this.#removeKnown(this.#prefix, roomId, known.name, known.processId, known.open ? "1" : "0")
+      ? await this.#removeKnown(this.#prefix, roomId, known.name, known.processId, known.open ? "1" : "0", known.named ? "1" : "0")
       : await this.#remove(this.#prefix, roomId);
     return removed === 1;
   }
@@ -262,8 +269,9 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
       return room ? [room] : [];
     }
     if (conditions.name !== undefined) {
-      const index = asksForJoinable(conditions) ? "open" : "name";
-      return this.#readWholeIndex(`${this.#prefix}:${index}:${conditions.name}`);
+      const joinable = asksForJoinable(conditions);
+      if (!joinable && this.#foundById.has(conditions.name)) return this.#scanEverything();
+      return this.#readWholeIndex(`${this.#prefix}:${joinable ? "open" : "name"}:${conditions.name}`);
     }
     if (conditions.processId !== undefined) return this.#readWholeIndex(`${this.#prefix}:process:${conditions.processId}`);
     return this.#scanEverything();
@@ -302,13 +310,18 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
     return rooms;
   }
 
+  #indexOf(room: IRoomCache): Indexed {
+    const name = room.name ?? "";
+    return { name, processId: room.processId ?? "", open: isJoinable(room), named: !this.#foundById.has(name) };
+  }
+
   async #write(room: IRoomCache, mode: "insert" | "create"): Promise<boolean> {
-    const indexed = indexOf(room);
+    const indexed = this.#indexOf(room);
     this.#removed.delete(room.roomId);
     this.#cancelCountWrite(room.roomId);
     if (mode === "create") this.#indexed.set(room.roomId, indexed);
     const written =
-      (await this.#put(this.#prefix, mode, room.roomId, JSON.stringify(room), indexed.name, indexed.processId, indexed.open ? "1" : "0", createdAtScore(room))) === 1;
+      (await this.#put(this.#prefix, mode, room.roomId, JSON.stringify(room), indexed.name, indexed.processId, indexed.open ? "1" : "0", createdAtScore(room), indexed.named ? "1" : "0")) === 1;
     if (written && mode === "insert") this.#indexed.set(room.roomId, indexed);
     if (written && this.#servedHere.has(indexed.name) && indexed.processId === matchMaker.processId) this.#here.set(room.roomId, room);
     return written;
@@ -321,7 +334,7 @@ export class NameIndexedRedisDriver implements MatchMakerDriver {
   async #rewrite(room: IRoomCache): Promise<boolean> {
     const before = this.#indexed.get(room.roomId);
     if (!before) return false;
-    const now = indexOf(room);
+    const now = this.#indexOf(room);
     if (now.name !== before.name || now.processId !== before.processId) return this.#write(room, "create");
     this.#cancelCountWrite(room.roomId);
     const json = JSON.stringify(room);

@@ -2,7 +2,7 @@
  * The Lua scripts of the Redis driver: each change of a listing and its indexes is one
  * atomic round trip. Keys share a prefix `P`:
  *   P:listing            hash   roomId → listing JSON (never read whole on a hot path)
- *   P:name:<name>        zset   roomIds of a room name, by creation time
+ *   P:name:<name>        zset   roomIds of a room name, by creation time (not for names found by id only)
  *   P:open:<name>        zset   those not locked and not private: what joinOrCreate looks at
  *   P:process:<id>       zset   roomIds of a process, for the cleanup of a dead one
  * Index keys are built from the prefix inside the scripts (a room's old name is only known
@@ -28,7 +28,7 @@ end
 `;
 
 /**
- * Writes a listing and indexes it. ARGV prefix, mode, roomId, json, name, processId, open (1/0), score.
+ * Writes a listing and indexes it. ARGV prefix, mode, roomId, json, name, processId, open (1/0), score, named (1/0).
  * mode insert: only if the room is not listed (0 otherwise); create: in any case, re-indexing a listed room.
  */
 export const PUT_LISTING = `${UNINDEX}
@@ -42,7 +42,7 @@ else
   if old then unindex(p, id, cjson.decode(old)) end
   redis.call('HSET', listing, id, json)
 end
-redis.call('ZADD', p .. ':name:' .. name, score, id)
+if ARGV[9] == '1' then redis.call('ZADD', p .. ':name:' .. name, score, id) end
 redis.call('ZADD', p .. ':process:' .. pid, score, id)
 if open then redis.call('ZADD', p .. ':open:' .. name, score, id) end
 return 1
@@ -92,11 +92,11 @@ end
 return ids
 `;
 
-/** Removes a listing indexed as the caller knows. ARGV prefix, roomId, name, processId, open (1/0). */
+/** Removes a listing indexed as the caller knows. ARGV prefix, roomId, name, processId, open (1/0), named (1/0). */
 export const REMOVE_KNOWN_LISTING = `
 local p, id, name, pid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('HDEL', p .. ':listing', id) == 0 then return 0 end
-redis.call('ZREM', p .. ':name:' .. name, id)
+if ARGV[6] == '1' then redis.call('ZREM', p .. ':name:' .. name, id) end
 redis.call('ZREM', p .. ':process:' .. pid, id)
 if ARGV[5] == '1' then redis.call('ZREM', p .. ':open:' .. name, id) end
 return 1
