@@ -46,9 +46,10 @@ interface Allowance {
   /** The bucket is empty: do not ask again before this. */
   dryUntil: number;
   pending: Promise<void> | undefined;
-  /** Until when this process decides alone, with its own bucket (Redis did not answer). */
+  /** Until when this process decides alone, with `local` (Redis did not answer). */
   aloneUntil: number;
-  fallback: TokenBucket | undefined;
+  /** The messages the user sent through this process, as a bucket of the same budget. */
+  local: TokenBucket;
 }
 
 /**
@@ -62,8 +63,10 @@ interface Allowance {
  * Tokens left unspent in a process the user left are lost to them until the bucket
  * refills (at most `chunk - 1` per process). A refused user costs Redis at most one request
  * per token's refill time. If Redis does not answer within `REDIS_WAIT_MS`, the
- * process decides alone for a while rather than hold messages: a bucket of its own
- * for the user that starts with one chunk, so an outage lets little more through.
+ * process decides alone for a while rather than hold messages, with the bucket it
+ * keeps of the messages the user sent through it: an outage (a Sentinel failover
+ * takes seconds) refuses nobody within the budget, and holds a user to the budget
+ * in each process they are connected to.
  */
 export class RedisMessageBudget implements MessageBudget {
   readonly #take: Script<number>;
@@ -83,10 +86,11 @@ export class RedisMessageBudget implements MessageBudget {
 
   take(userId: string): boolean | Promise<boolean> {
     const now = Date.now();
-    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 1, owed: 1, waiting: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, fallback: undefined }));
-    if (now < allowance.aloneUntil) return allowance.fallback!.take(now);
+    const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 1, owed: 1, waiting: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, local: new TokenBucket(this.#perMinute, now) }));
+    if (now < allowance.aloneUntil) return allowance.local.take(now);
     if (allowance.tokens >= 1) {
       allowance.tokens -= 1;
+      allowance.local.take(now);
       // Asking ahead starts once the loan is repaid: one message alone asks nothing.
       if (allowance.tokens < this.#chunk / 2 && allowance.owed === 0) this.#refill(userId, allowance, now);
       return true;
@@ -101,9 +105,10 @@ export class RedisMessageBudget implements MessageBudget {
     this.#refill(userId, allowance, Date.now());
     return allowance.pending!.then(() => {
       const now = Date.now();
-      if (now < allowance.aloneUntil) return allowance.fallback!.take(now);
+      if (now < allowance.aloneUntil) return allowance.local.take(now);
       if (allowance.tokens >= 1) {
         allowance.tokens -= 1;
+        allowance.local.take(now);
         return true;
       }
       return now < allowance.dryUntil ? false : this.#waitForTokens(userId, allowance);
@@ -130,7 +135,6 @@ export class RedisMessageBudget implements MessageBudget {
       allowance.pending = undefined;
       if (taken === null || taken === TIMED_OUT) {
         asked.then((answer) => void this.#credit(allowance, owed, answer ?? 0));
-        allowance.fallback ??= new TokenBucket(this.#perMinute, Date.now(), this.#chunk);
         allowance.aloneUntil = Date.now() + ALONE_MS;
         return;
       }

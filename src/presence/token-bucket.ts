@@ -5,10 +5,10 @@ export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
 
-  constructor(perMinute: number, now = Date.now(), initial = perMinute) {
+  constructor(perMinute: number, now = Date.now()) {
     this.#capacity = perMinute;
     this.#refillPerMs = perMinute / 60_000;
-    this.#tokens = initial;
+    this.#tokens = perMinute;
     this.#updatedAt = now;
   }
 

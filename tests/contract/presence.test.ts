@@ -95,5 +95,21 @@ describe("Presence contract: Redis", function () {
       const stored = await probe.get("pairline:message-budget:one-message");
       assert.equal(Math.floor(Number(stored!.split(":")[0])), 100 - 10 - 1, "a chunk of 10 and the first message's token taken");
     });
+
+    it("while Redis does not answer, nobody within the budget is refused, and a flooder is held to it", async () => {
+      const budget = new RedisMessageBudget(connect(), logger, 100);
+      const spend = async (userId: string, times: number) => {
+        const answers = await Promise.all(Array.from({ length: times }, () => budget.take(userId)));
+        return answers.filter(Boolean).length;
+      };
+      assert.equal(await spend("steady", 30), 30, "before the outage");
+      await redis.freeze(4);
+      const started = Date.now();
+      assert.equal(await spend("steady", 40), 40, "held up to 2 s, then decided by this process");
+      assert.equal(await spend("steady", 20), 20, "decided by this process at once");
+      const refilled = Math.ceil(((Date.now() - started) * 100) / 60_000);
+      const flooded = await spend("steady", 100);
+      assert.ok(flooded >= 10 && flooded <= 10 + refilled + 1, `${flooded} of 100 more: the budget's 100 a minute, ${refilled} refilled meanwhile`);
+    });
   });
 });
