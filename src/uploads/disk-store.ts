@@ -68,6 +68,7 @@ export class DiskUploadStore implements UploadStore {
   readonly #filesDir: string;
   readonly #roomsDir: string;
   readonly #quota: UploadQuota;
+  /** Work on one chat's files, in order: keyed by its folder's name, which the sweep also knows. */
   readonly #rooms = new KeyedQueue();
 
   private constructor(root: string, quota: UploadQuota) {
@@ -92,7 +93,7 @@ export class DiskUploadStore implements UploadStore {
   }
 
   save(upload: NewUpload, content: Readable): Promise<UploadRecord> {
-    return this.#rooms.run(upload.roomId, async () => {
+    return this.#rooms.run(roomKey(upload.roomId), async () => {
       const usage = await this.usage(upload.roomId);
       if (usage.files + 1 > this.#quota.maxFiles) {
         content.destroy();
@@ -140,12 +141,12 @@ export class DiskUploadStore implements UploadStore {
   async delete(id: string): Promise<boolean> {
     const record = await this.get(id);
     if (!record) return false;
-    await this.#rooms.run(record.roomId, () => this.#removeFiles(record.roomId, id));
+    await this.#rooms.run(roomKey(record.roomId), () => this.#removeFiles(record.roomId, id));
     return true;
   }
 
   deleteRoom(roomId: string): Promise<number> {
-    return this.#rooms.run(roomId, async () => {
+    return this.#rooms.run(roomKey(roomId), async () => {
       const dir = path.join(this.#roomsDir, roomKey(roomId));
       // Most chats end without an upload: a missing folder is told by one cached lookup, not by an ENOENT error from the thread pool.
       if (!fs.statSync(dir, { throwIfNoEntry: false })) return 0;
@@ -166,7 +167,7 @@ export class DiskUploadStore implements UploadStore {
       }
       const stored = await readJson(file);
       if (stored && new Date(stored.createdAt) < cutoff) {
-        await this.#rooms.run(stored.roomId, () => this.#removeFiles(stored.roomId, stored.id));
+        await this.#rooms.run(roomKey(stored.roomId), () => this.#removeFiles(stored.roomId, stored.id));
         deleted += 1;
       }
     }
@@ -201,15 +202,18 @@ export class DiskUploadStore implements UploadStore {
   /** Bytes left behind by a crash between writing them and writing their record. */
   async #removeUnrecordedBytes(cutoff: Date) {
     for (const key of await listDir(this.#roomsDir)) {
-      const dir = path.join(this.#roomsDir, key);
-      for (const name of await listDir(dir)) {
-        const id = name.endsWith(PARTIAL) ? name.slice(0, -PARTIAL.length) : name;
-        const recorded = ID_PATTERN.test(id) && (await exists(this.#recordPath(id)));
-        if (!recorded && (await this.#olderThan(path.join(dir, name), cutoff))) {
-          await fsp.rm(path.join(dir, name), { force: true });
+      // In the chat's queue: an upload starting there must not find its folder gone.
+      await this.#rooms.run(key, async () => {
+        const dir = path.join(this.#roomsDir, key);
+        for (const name of await listDir(dir)) {
+          const id = name.endsWith(PARTIAL) ? name.slice(0, -PARTIAL.length) : name;
+          const recorded = ID_PATTERN.test(id) && (await exists(this.#recordPath(id)));
+          if (!recorded && (await this.#olderThan(path.join(dir, name), cutoff))) {
+            await fsp.rm(path.join(dir, name), { force: true });
+          }
         }
-      }
-      if (await this.#olderThan(dir, cutoff)) await fsp.rmdir(dir).catch(() => undefined);
+        if (await this.#olderThan(dir, cutoff)) await fsp.rmdir(dir).catch(() => undefined);
+      });
     }
   }
 }

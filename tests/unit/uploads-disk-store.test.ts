@@ -45,6 +45,22 @@ describe("uploads: the disk store", () => {
     assert.deepEqual(filesUnder(dir), [path.join("rooms", "0123456789abcdef0123456789abcdef", "CCCCCCCCCCCCCCCCCCCCCC.part")]);
   });
 
+  it("an upload into a chat whose folder the sweep finds old and empty is stored whole", async () => {
+    const store = await DiskUploadStore.open(dir, quota);
+    const bytes = Buffer.from("new");
+    const old = new Date(Date.now() - 3_600_000);
+    const roomsDir = path.join(dir, "rooms");
+    for (let round = 0; round < 100; round++) {
+      const saved = await store.save(upload("quiet", bytes), Readable.from([bytes]));
+      await store.delete(saved.id);
+      const [folder] = fs.readdirSync(roomsDir);
+      fs.utimesSync(path.join(roomsDir, folder!), old, old);
+      const [again] = await Promise.all([store.save(upload("quiet", bytes), Readable.from([bytes])), store.deleteCreatedBefore(new Date(Date.now() - 60_000))]);
+      assert.ok(await store.read(again.id), `round ${round}: the upload is readable`);
+      await store.delete(again.id);
+    }
+  });
+
   it("sweeps expired uploads at start and on its timer, and stops", async () => {
     const store = await DiskUploadStore.open(dir, quota);
     const bytes = Buffer.from("old");
