@@ -5,7 +5,7 @@
  * /proc, so a busy machine slows the run more than it skews the figures.
  *
  *   node loadtest/profile/hot-path-cost.ts [--clients 200] [--joins-per-second 50] [--rate 5] [--seconds 5] [--warmup 0]
- *     [--rounds 2] [--keep-lobby] [--targets pairline,bare-colyseus] [--root <dir> ...] [--vary KEY=VALUE ...]
+ *     [--rounds 2] [--keep-lobby] [--targets pairline,bare-colyseus] [--root <dir> ...] [--vary KEY=VALUE ...] [--profile <dir>]
  *
  * Each `--root` is another Pairline checkout (e.g. `git archive main | tar -x -C /tmp/base`
  * with a `node_modules` link) run as its own target, and so is this checkout with each
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     targets: { type: "string", default: "pairline,bare-colyseus" },
     root: { type: "string", multiple: true, default: [] },
     vary: { type: "string", multiple: true, default: [] },
+    profile: { type: "string" },
   },
 });
 const clients = Number(values.clients);
@@ -53,7 +54,7 @@ killAllOnExit();
 console.log(`${clients} clients, ${rate} msg/s each for ${seconds} s; load ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 for (let round = 1; round <= Number(values.rounds); round++) {
   for (const run of runs) {
-    const { sample: r } = await probeHotPath({ name: run.name, root: run.root, env: run.env }, sizes);
+    const { sample: r } = await probeHotPath({ name: run.name, root: run.root, env: run.env, profileDir: values.profile }, sizes);
     console.log(
       `round ${round} ${run.label.padEnd(40)} join ${r.joinUs.toFixed(0).padStart(6)} µs   idle ${r.idleUsPerRoomSecond.toFixed(1).padStart(6)} µs/room/s   message ${r.messageUs.toFixed(1).padStart(6)} µs   (${r.paired} paired, ${r.sent} sent, ${r.missed} missed)`,
     );

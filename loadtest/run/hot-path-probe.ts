@@ -27,6 +27,8 @@ export interface ProbedServer {
   name: TargetName;
   root: string;
   env?: Record<string, string>;
+  /** Where the server writes a CPU profile of its run (`--cpu-prof`), if anywhere. */
+  profileDir?: string;
 }
 
 /** The server's CPU time per join, per idle chat room and per relayed message, from one fresh server. */
@@ -73,7 +75,7 @@ const PAIR_TIMEOUT_MS = 60_000;
  */
 export async function probeHotPath(server: ProbedServer, sizes: HotPathSizes): Promise<HotPathProbe> {
   const loadAverage = os.loadavg()[0]!;
-  const target = await launchTarget({ name: server.name, processes: 1, pairlineRoot: server.root, env: server.env });
+  const target = await launchTarget({ name: server.name, processes: 1, pairlineRoot: server.root, env: server.env, profileDir: server.profileDir });
   const pid = target.servers[0]!.pid;
   const fleet = new BotFleet(sdkConnector(target.address.endpoints, target.address.auth));
   const meter = new CpuMeter(() => ({ server: [pid], generator: [process.pid] }));
