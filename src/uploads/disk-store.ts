@@ -146,8 +146,9 @@ export class DiskUploadStore implements UploadStore {
   }
 
   deleteRoom(roomId: string): Promise<number> {
-    return this.#rooms.run(roomKey(roomId), async () => {
-      const dir = path.join(this.#roomsDir, roomKey(roomId));
+    const key = roomKey(roomId);
+    return this.#rooms.run(key, async () => {
+      const dir = path.join(this.#roomsDir, key);
       // Most chats end without an upload: a missing folder is told by one cached lookup, not by an ENOENT error from the thread pool.
       if (!fs.statSync(dir, { throwIfNoEntry: false })) return 0;
       const ids = (await listDir(dir)).filter((name) => ID_PATTERN.test(name));
