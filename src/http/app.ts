@@ -16,6 +16,7 @@ import type { PeopleDirectory } from "../users/directory.ts";
 import { adminRouteDocs, userRouteDocs } from "../users/route-docs.ts";
 import { userRoutes } from "../users/routes.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
+import { readClientIpOnce } from "./client-ip.ts";
 import { corsMiddleware, type CorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics.ts";
@@ -91,6 +92,7 @@ export function createApp(services: Services, options: AppOptions): Express {
 
   const limits = options.rateLimits;
 
+  app.use(readClientIpOnce);
   app.use(httpMetrics(createRoutePatterns(app)));
   app.use(requestLog(logger));
   app.use(securityHeaders(config));

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { RequestHandler } from "express";
 import proxyaddr from "proxy-addr";
 
 export type TrustProxy = (address: string, hop: number) => boolean;
@@ -14,3 +15,13 @@ export function pinClientIp(req: IncomingMessage, trust: TrustProxy): string | u
   else delete req.headers["x-real-ip"];
   return ip;
 }
+
+/**
+ * Express's `req.ip` walks `X-Forwarded-For` through the trust function at every read, and a
+ * request to the API reads it a dozen times (each rate limiter several, the access log, the
+ * route): it is read once, as the request arrives, and kept on the request.
+ */
+export const readClientIpOnce: RequestHandler = (req, _res, next) => {
+  Object.defineProperty(req, "ip", { value: req.ip, enumerable: true, configurable: true });
+  next();
+};
