@@ -19,9 +19,14 @@ export function pinClientIp(req: IncomingMessage, trust: TrustProxy): string | u
 /**
  * Express's `req.ip` walks `X-Forwarded-For` through the trust function at every read, and a
  * request to the API reads it a dozen times (each rate limiter several, the access log, the
- * route): it is read once, as the request arrives, and kept on the request.
+ * route): it is read once, as the request arrives, and kept on the request. With no proxy
+ * trusted (Express's `false` or `0`), it is the socket's address, as Express would find.
  */
-export const readClientIpOnce: RequestHandler = (req, _res, next) => {
-  Object.defineProperty(req, "ip", { value: req.ip, enumerable: true, configurable: true });
-  next();
-};
+export function readClientIpOnce(trustProxy: unknown): RequestHandler {
+  const trustsNoProxy = trustProxy === false || trustProxy === 0;
+  return (req, _res, next) => {
+    const ip = trustsNoProxy ? req.socket.remoteAddress : req.ip;
+    Object.defineProperty(req, "ip", { value: ip, enumerable: true, configurable: true });
+    next();
+  };
+}
