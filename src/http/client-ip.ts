@@ -10,7 +10,11 @@ export type TrustProxy = (address: string, hop: number) => boolean;
  * address Express trusts under `TRUST_PROXY` stops a client from choosing its own.
  */
 export function pinClientIp(req: IncomingMessage, trust: TrustProxy): string | undefined {
-  const ip = req.socket.remoteAddress ? proxyaddr(req, trust) : undefined;
+  return pinAddress(req, req.socket.remoteAddress ? proxyaddr(req, trust) : undefined);
+}
+
+/** `pinClientIp` with the address already worked out (Express's `req.ip`). */
+export function pinAddress(req: IncomingMessage, ip: string | undefined): string | undefined {
   if (ip) req.headers["x-real-ip"] = ip;
   else delete req.headers["x-real-ip"];
   return ip;
