@@ -11,19 +11,12 @@ interface PendingWrite {
  * turn. Each SQLite commit is a WAL write the event loop waits for (about 30 µs of CPU and
  * 0.2 ms of wall time); a presence sweep that takes 500 users offline then costs one commit,
  * not 500. Each write settles on its own: one that fails does not undo the others.
- *
- * Commits are also at least `minGapMs` apart: a write asked sooner after the last commit
- * waits out the gap with the others asked meanwhile. Each commit writes every page it
- * touched again (a new user touches five: the table and four indexes), so a server taking
- * many joins a second writes them once for several users; an idle one commits at once.
  */
-export function turnWrites(db: DatabaseSync, minGapMs = 0): (write: () => void) => Promise<void> {
+export function turnWrites(db: DatabaseSync): (write: () => void) => Promise<void> {
   let pending: PendingWrite[] = [];
-  let lastCommitAt = -Infinity;
   const flush = () => {
     const batch = pending;
     pending = [];
-    lastCommitAt = performance.now();
     try {
       db.exec("BEGIN");
     } catch (error) {
@@ -47,14 +40,9 @@ export function turnWrites(db: DatabaseSync, minGapMs = 0): (write: () => void) 
     }
     for (const p of batch) (failed.has(p) ? p.reject(failed.get(p)) : p.resolve());
   };
-  const schedule = () => {
-    const wait = lastCommitAt + minGapMs - performance.now();
-    if (wait > 0) setTimeout(flush, wait);
-    else setImmediate(flush);
-  };
   return (write) =>
     new Promise<void>((resolve, reject) => {
       pending.push({ write, resolve, reject });
-      if (pending.length === 1) schedule();
+      if (pending.length === 1) setImmediate(flush);
     });
 }

@@ -28,11 +28,8 @@ function toUser(row: UserRow): User {
   };
 }
 
-/** Commits of new users and presence at most this often (see `turnWrites`): a guest token waits 10 ms at most for it. */
-const COMMIT_GAP_MS = 10;
-
 export function sqliteUserStore(db: DatabaseSync): UserStore {
-  const inThisTurn = turnWrites(db, COMMIT_GAP_MS);
+  const inThisTurn = turnWrites(db);
 
   const statements = {
     insert: db.prepare(
