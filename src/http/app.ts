@@ -16,8 +16,10 @@ import type { PeopleDirectory } from "../users/directory.ts";
 import { adminRouteDocs, userRouteDocs } from "../users/route-docs.ts";
 import { userRoutes } from "../users/routes.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
+import { readClientIpOnce } from "./client-ip.ts";
 import { corsMiddleware, type CorsPolicy } from "./cors.ts";
 import { errorHandler, notFound } from "./errors.ts";
+import { fixedHeaders } from "./fixed-headers.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics.ts";
 import { moderationPage } from "./moderation-page.ts";
 import { opsRouteDocs } from "./ops-docs.ts";
@@ -69,11 +71,11 @@ const CONTENT_SECURITY_POLICY = {
  * a proxy that is only known with TRUST_PROXY; without it, production assumes TLS in front.
  */
 function securityHeaders(config: Services["config"]): RequestHandler {
-  const overTls = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
-  const plainHttp = helmet({
+  const overTls = fixedHeaders(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  const plainHttp = fixedHeaders(helmet({
     contentSecurityPolicy: { directives: { ...CONTENT_SECURITY_POLICY.directives, upgradeInsecureRequests: null } },
     strictTransportSecurity: false,
-  });
+  }));
   const proxyTells = config.trustProxy !== false && config.trustProxy !== 0;
   return (req, res, next) => (req.secure || (config.isProduction && !proxyTells) ? overTls : plainHttp)(req, res, next);
 }
@@ -91,6 +93,7 @@ export function createApp(services: Services, options: AppOptions): Express {
 
   const limits = options.rateLimits;
 
+  app.use(readClientIpOnce(config.trustProxy));
   app.use(httpMetrics(createRoutePatterns(app)));
   app.use(requestLog(logger));
   app.use(securityHeaders(config));

@@ -2,7 +2,7 @@ import type http from "node:http";
 import { ErrorCode as ColyseusErrorCode, ServerError, createAuthContext, matchMaker, type Server, type Transport } from "@colyseus/core";
 import express, { type RequestHandler, type Response as ExpressResponse } from "express";
 import { AppErrorCode, Errors, errorCatalogue, type HttpErrorCode } from "../errors/index.ts";
-import { pinClientIp } from "./client-ip.ts";
+import { pinAddress } from "./client-ip.ts";
 
 /** Colyseus's HTTP matchmaking (`POST /matchmake/:method/:roomName`), served as an Express route. */
 export interface MatchmakingBridge {
@@ -108,7 +108,7 @@ export function createMatchmakingBridge(timeoutMs = MATCHMAKING_TIMEOUT_MS): Mat
   return {
     handler: (req, res, next) => {
       if (!transport) return next(Errors.unavailable("Matchmaking is not available yet"));
-      pinClientIp(req, req.app.get("trust proxy fn"));
+      pinAddress(req, req.ip);
       let timedOut = false;
       const timer = setTimeout(() => {
         if (res.headersSent) return;

@@ -15,6 +15,17 @@ describe("session tokens", () => {
     assert.equal(tokens.verify(issuedElsewhere).sub, "u1");
   });
 
+  it("are the bytes jsonwebtoken signs for the same claims, lifetimes read as it reads them", () => {
+    for (const [expiresIn, seconds] of [["1h", 3600], ["7d", 7 * 86400], [90, 90]] as const) {
+      const token = tokens.sign(user, expiresIn);
+      const claims = jwt.decode(token) as jwt.JwtPayload;
+      assert.equal(claims.exp! - claims.iat!, seconds);
+      const { username, guest, iat, exp, sub } = claims;
+      assert.equal(jwt.sign({ username, guest, iat, exp, sub }, secret, { algorithm: "HS256" }), token);
+    }
+    assert.throws(() => tokens.sign(user, "soon"));
+  });
+
   it("signed with another secret are refused", () => {
     const other = createTokenService({ secret: "another secret of thirty-two bytes!!", expiresIn: "1h" });
     assert.throws(() => tokens.verify(other.sign(user)), /Invalid token/);

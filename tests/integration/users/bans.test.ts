@@ -54,4 +54,13 @@ describe("bans hold through the reconnection grace", function () {
     await assert.rejects(sessions[0]!.user.client.consumeSeatReservation(matchedA!.reservation as any), "a seat reserved before the ban does not admit them");
     assert.deepEqual(await b.inbox.next(ChatServerMessage.PartnerLeft, 10_000), { userId: sessions[0]!.user.id, reason: "left" });
   });
+
+  it("a guest banned or deleted right after its token was issued is refused the lobby (a token this process signed skips only its second verify)", async () => {
+    const banned = await newUser(server.baseUrl);
+    await server.services.safety.ban(banned.id, new Date(Date.now() + 3600_000), "abuse", "test");
+    await assert.rejects(enterLobby(banned), /Banned until/);
+    const deleted = await newUser(server.baseUrl);
+    assert.equal(await server.services.users.delete(deleted.id), true);
+    await assert.rejects(enterLobby(deleted), /no longer exists/);
+  });
 });
