@@ -89,8 +89,7 @@ export class RedisMessageBudget implements MessageBudget {
     const allowance = this.#allowances.use(userId, now, () => ({ usedAt: now, tokens: 1, owed: 1, waiting: 0, dryUntil: 0, pending: undefined, aloneUntil: 0, local: new TokenBucket(this.#perMinute, now) }));
     if (now < allowance.aloneUntil) return allowance.local.take(now);
     if (allowance.tokens >= 1) {
-      allowance.tokens -= 1;
-      allowance.local.take(now);
+      this.#spend(allowance, now);
       // Asking ahead starts once the loan is repaid: one message alone asks nothing.
       if (allowance.tokens < this.#chunk / 2 && allowance.owed === 0) this.#refill(userId, allowance, now);
       return true;
@@ -107,12 +106,17 @@ export class RedisMessageBudget implements MessageBudget {
       const now = Date.now();
       if (now < allowance.aloneUntil) return allowance.local.take(now);
       if (allowance.tokens >= 1) {
-        allowance.tokens -= 1;
-        allowance.local.take(now);
+        this.#spend(allowance, now);
         return true;
       }
       return now < allowance.dryUntil ? false : this.#waitForTokens(userId, allowance);
     });
+  }
+
+  /** Spends a token the shared bucket gave; the process's own bucket counts the message too. */
+  #spend(allowance: Allowance, now: number): void {
+    allowance.tokens -= 1;
+    allowance.local.take(now);
   }
 
   /** Tokens the bucket gave for a take that asked to repay `owed`: the loan first, the rest to spend. */
