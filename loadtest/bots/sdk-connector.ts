@@ -20,11 +20,6 @@ function roomLink(room: Room): ChatLink {
   };
 }
 
-/**
- * Bots on `@colyseus/sdk`, for Pairline and the bare Colyseus baseline. Requests go
- * to the endpoints in turn, as a load balancer would send them; a seat is taken on
- * whichever process holds the room (the SDK follows the reservation).
- */
 /** Solves the server's guest challenge as a person's browser would; undefined when the target asks none (404). */
 async function solvedGuestChallenge(endpoint: string): Promise<string | undefined> {
   const response = await fetch(`${endpoint}/api/auth/challenge`);
@@ -33,27 +28,36 @@ async function solvedGuestChallenge(endpoint: string): Promise<string | undefine
   return solveGuestChallenge(data.challenge);
 }
 
+/**
+ * Bots on `@colyseus/sdk`, for Pairline and the bare Colyseus baseline. Each kind of
+ * request goes to the endpoints in turn, as a load balancer spreads them (one turn for
+ * every request would send, with two endpoints, every token request to one and every
+ * lobby to the other); a seat is taken on whichever process holds the room (the SDK
+ * follows the reservation).
+ */
 export function sdkConnector(endpoints: string[], auth: AuthMode): Connector {
-  let turn = 0;
+  const turns = { token: 0, lobby: 0 };
   let tags = 0;
-  const nextClient = (token?: string) => {
-    const client = new Client(endpoints[turn++ % endpoints.length]!);
+  const next = (kind: keyof typeof turns) => endpoints[turns[kind]++ % endpoints.length]!;
+  const clientAt = (endpoint: string, token?: string) => {
+    const client = new Client(endpoint);
     if (token) client.auth.token = token;
     return client;
   };
   return {
     async identify(): Promise<Identity> {
       const { path, body } = identityRequest(auth, `${process.pid}_${++tags}`);
-      const endpoint = endpoints[turn % endpoints.length]!;
+      const endpoint = next("token");
       const altcha = auth === "guest" ? await solvedGuestChallenge(endpoint) : undefined;
-      const response = await nextClient().http.post(path, { body: altcha ? { ...body, altcha } : body });
+      const response = await clientAt(endpoint).http.post(path, { body: altcha ? { ...body, altcha } : body });
       return identityFrom(response.data);
     },
     async enterLobby(identity): Promise<RoomLink> {
-      return roomLink(await nextClient(identity.token).joinOrCreate(RoomName.Lobby));
+      return roomLink(await clientAt(next("lobby"), identity.token).joinOrCreate(RoomName.Lobby));
     },
     async takeSeat(identity, matched): Promise<ChatLink> {
-      return roomLink(await nextClient(identity.token).consumeSeatReservation(matched.reservation as never));
+      // The reservation names the process that holds the room.
+      return roomLink(await clientAt(endpoints[0]!, identity.token).consumeSeatReservation(matched.reservation as never));
     },
     close() {},
   };
