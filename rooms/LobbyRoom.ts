@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { CloseCode, ErrorCode, matchMaker, Room, ServerError, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { listenAsLobby, notifyLobby, type LobbyNotice } from "./lobby-channel.ts";
 import type { QueueEntry } from "../src/matchmaking/index.ts";
 import { PresenceEpoch } from "./presence-epoch.ts";
@@ -128,6 +128,7 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
       username,
       sessionId: client.sessionId,
       lobbyId: this.roomId,
+      processId: matchMaker.processId,
       preferences: request.preferences ?? {},
       queue,
       pool: shadowed ? `shadow:${queue}` : queue,

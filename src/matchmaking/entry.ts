@@ -7,6 +7,8 @@ export interface QueueEntry {
   /** The lobby session that asked, and the lobby room that can reach it. */
   sessionId: string;
   lobbyId: string;
+  /** The process holding that lobby room, where the pair's chat may open (absent on entries queued before it was kept). */
+  processId?: string;
   preferences: MatchPreferences;
   /** The queue the user chose: it decides how their chat is moderated. */
   queue: MatchQueue;

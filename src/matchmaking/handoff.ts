@@ -73,9 +73,8 @@ export function localPairHandoff(): PairHandoff {
 }
 
 /**
- * Recent partners in Redis, seen by every process. Pairs stay in memory: a chat room is
- * created by the process that claimed its pair (`servedHere` in `src/realtime/backends.ts`),
- * so its hand-off costs Redis nothing.
+ * Recent partners in Redis, seen by every process. Pairs stay in memory: the process that
+ * opens a chat room records its pair (`chatHosts`), so its hand-off costs Redis nothing.
  */
 export function redisPairHandoff(redis: Redis, prefix = "pairline:"): PairHandoff {
   const partnerKey = (userId: string) => `${prefix}recent-partner:${userId}`;

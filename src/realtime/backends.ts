@@ -37,7 +37,7 @@ function redisBackends(target: RedisTarget, logger: Logger): RealtimeBackends {
     });
   });
   // A lobby seat is served by the process asked (no pub/sub request); a chat is opened by the
-  // process that claimed its pair, and claims spread as the users' lobbies do.
+  // process of one of its pair's lobbies (`chatHosts`), which reserves both seats itself.
   const driver = new NameIndexedRedisDriver(driverConnection, { servedHere: [RoomName.Lobby, RoomName.Chat], foundById: [RoomName.Chat] });
   return {
     presence: new RedisPresence(presenceConnection),

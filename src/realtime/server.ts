@@ -63,7 +63,7 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
   });
   const userPresence = choosePresence(config, services.users, services.logger);
   const matches = new MatchCounter(presence);
-  const deps = createRoomDeps(services, presence, userPresence, matches);
+  const { deps, chatHosts } = createRoomDeps(services, presence, userPresence, matches);
   const gameServer = options.defineServer({
     deps,
     authenticate: services.authenticate,
@@ -122,10 +122,12 @@ export function createRealtime<S extends Server>(httpServer: http.Server, servic
           resolve();
         }, reject);
       });
+      await chatHosts.serve();
     },
     shutdown: () =>
       (stopping ??= (async () => {
         stopHousekeeping();
+        chatHosts.stop();
         const drain = async () => {
           (await stopEvicting)();
           await matches.flush(); // before the presence closes with the game server

@@ -7,7 +7,7 @@ import { requireRedisServer } from "../../helpers/redis.ts";
 import { LobbyClientMessage, LobbyServerMessage, type LobbyServerPayloads } from "../../../rooms/protocol.ts";
 import { askForMatch, enterLobby, newUser, type LobbySession } from "../../helpers/realtime.ts";
 import { eventually } from "../../helpers/eventually.ts";
-import { startCluster, type Cluster } from "./cluster.ts";
+import { startCluster, type Cluster, type Member } from "./cluster.ts";
 
 type Matched = LobbyServerPayloads[typeof LobbyServerMessage.Matched];
 
@@ -119,6 +119,32 @@ describe("cluster: room listings in Redis", function () {
       assert.equal(hostOfChat.size, 60);
       const chatsPerProcess = members.map((member) => [...hostOfChat.values()].filter((address) => address === member.address).length);
       assert.ok(chatsPerProcess.every((chats) => chats >= 10), `chats per process: ${chatsPerProcess.join(", ")} (20 each would be even)`);
+    } finally {
+      await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
+    }
+  });
+
+  it("opens the chats of a burst on both processes even when one process claims every pair", async () => {
+    // Each user of the first process waits for a topic of their own; each user of the second
+    // then asks for one of those topics: the second process claims every pair.
+    cluster = await startCluster(2, { MATCH_WIDEN_AFTER_MS: "600000" });
+    const [first, second] = cluster.members as [Member, Member];
+    const pairs = 40;
+    const users = await Promise.all(Array.from({ length: 2 * pairs }, (_, i) => newUser((i < pairs ? first : second).baseUrl)));
+    const sessions: LobbySession[] = [];
+    const topic = (i: number) => ({ preferences: { interests: [`topic-${i % pairs}`] } });
+    try {
+      for (const user of users) sessions.push(await enterLobby(user));
+      const [waiting, arriving] = [sessions.slice(0, pairs), sessions.slice(pairs)];
+      await Promise.all(waiting.map((session, i) => (session.room.send(LobbyClientMessage.Match, topic(i)), session.inbox.next(LobbyServerMessage.Queued))));
+      arriving.forEach((session, i) => session.room.send(LobbyClientMessage.Match, topic(i)));
+      const matched = await Promise.all(sessions.map((session) => session.inbox.next<Matched>(LobbyServerMessage.Matched, 60_000)));
+      arriving.forEach((session, i) => assert.equal(matched[pairs + i]!.matchedUser.id, waiting[i]!.user.id));
+      const hostOfChat = new Map(matched.map((m) => [m.roomId, cluster!.hostOf(m.reservation).address]));
+      assert.equal(hostOfChat.size, pairs);
+      const onFirst = [...hostOfChat.values()].filter((address) => address === first.address).length;
+      // Each chat goes to either process at random: 8 or fewer of 40 on one has odds below 1 in 10,000.
+      assert.ok(onFirst > 8 && onFirst < pairs - 8, `${onFirst} of ${pairs} chats on the process whose users waited (half would be even)`);
     } finally {
       await Promise.all(sessions.map((session) => session.room.leave().catch(() => undefined)));
     }
