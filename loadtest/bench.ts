@@ -10,8 +10,8 @@ import { parseOptions, type BenchOptions, type ScenarioName } from "./run/option
 import type { LobbyFlow } from "./run/plan.ts";
 import { say } from "./run/progress.ts";
 import { mergeSafety, runSafety, SAFETY_SCENARIOS } from "./run/safety.ts";
-import type { ScenarioRun, TargetRun } from "./run/results.ts";
-import { runBurst } from "./run/scenarios/burst.ts";
+import type { BurstRun, ScenarioRun, TargetRun } from "./run/results.ts";
+import { medianRound, runBurst } from "./run/scenarios/burst.ts";
 import { runHotPath } from "./run/scenarios/hot-path.ts";
 import { runCapacity } from "./run/scenarios/capacity.ts";
 import { runRedisCost } from "./run/scenarios/redis-cost.ts";
@@ -25,7 +25,7 @@ import { launchTarget, TARGET_TITLES, type TargetName } from "./targets/launch.t
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** However long the servers take, a run never outlives this. */
-const DEADLINE_MS = { quick: 10 * 60_000, full: 45 * 60_000 };
+const DEADLINE_MS = { quick: 10 * 60_000, full: 55 * 60_000 };
 
 type Scenario = Exclude<ScenarioName, "scale-out" | "hot-path" | (typeof SAFETY_SCENARIOS)[number]>;
 const LETTER: Record<Scenario, string> = { capacity: "a/d", throughput: "b", burst: "c", signaling: "f", "redis-cost": "g", churn: "h" };
@@ -75,6 +75,16 @@ function skipped(scenario: Scenario, base: TargetRun): ScenarioRun {
   return { kind: scenario, ...base };
 }
 
+/** Each target's burst, `rounds` times over with the targets in turn; each target's rounds become one run (its median round). */
+async function burstRounds(rounds: number, targets: TargetName[], run: (target: TargetName) => Promise<ScenarioRun>): Promise<ScenarioRun[]> {
+  const byTarget = new Map(targets.map((target) => [target, [] as BurstRun[]]));
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) say(`burst round ${round} of ${rounds}`);
+    for (const target of targets) byTarget.get(target)!.push((await run(target)) as BurstRun);
+  }
+  return targets.map((target) => medianRound(byTarget.get(target)!));
+}
+
 async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
   const single = options.scenarios.filter((s): s is Scenario => s !== "scale-out" && s !== "redis-cost" && s !== "hot-path" && !(SAFETY_SCENARIOS as readonly string[]).includes(s));
@@ -84,16 +94,19 @@ async function runAll(options: BenchOptions): Promise<ScenarioRun[]> {
     for (const flow of options.plan.flows) {
       // Which way the bots hold the lobby costs Pairline the same on either runtime: Bun runs the default flow only.
       const targets = flow === "keep" ? order.filter((t) => t !== "pairline-bun") : order;
-      for (const target of targets) runs.push(await runOne(options, scenario, target, 1, flow));
+      if (scenario === "burst") runs.push(...(await burstRounds(options.plan.burst.rounds, targets, (target) => runOne(options, scenario, target, 1, flow))));
+      else for (const target of targets) runs.push(await runOne(options, scenario, target, 1, flow));
     }
   }
   if (options.scenarios.includes("hot-path")) runs.push(...(await runHotPath(options)));
   if (options.scenarios.includes("scale-out")) {
     // Pairline scales out the same on either runtime; Node's figures stand for both.
     const scaled = order.filter((t) => t !== "bare-ws" && t !== "pairline-bun");
-    for (const scenario of ["capacity", "throughput", "burst"] as const) {
-      for (const target of scaled) runs.push(await runOne(options, scenario, target, options.plan.scaleOut.processes));
+    const processes = options.plan.scaleOut.processes;
+    for (const scenario of ["capacity", "throughput"] as const) {
+      for (const target of scaled) runs.push(await runOne(options, scenario, target, processes));
     }
+    runs.push(...(await burstRounds(options.plan.burst.rounds, scaled, (target) => runOne(options, "burst", target, processes))));
   }
   if (options.scenarios.includes("redis-cost") && options.targets.includes("pairline")) {
     runs.push(await runOne(options, "redis-cost", "pairline", options.plan.scaleOut.processes));

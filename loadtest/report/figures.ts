@@ -1,5 +1,6 @@
 import type { Plan } from "../run/plan.ts";
 import type { BurstRun, CapacityRun, CapacityStep, ChatWindow, ChurnRun, ChurnStep, PhaseCost, ScenarioRun, ThroughputRun } from "../run/results.ts";
+import { serverCpuMsPerPair } from "../run/scenarios/burst.ts";
 import { meetsGoal } from "../run/scenarios/chat-window.ts";
 import type { TargetName } from "../targets/launch.ts";
 
@@ -10,7 +11,7 @@ export interface KeyFigures {
   /** (b) the best delivered rate that met the goal. */
   throughput?: { delivered: number; p99: number; saturated: boolean; window?: ChatWindow; failed?: ChatWindow };
   /** (c) */
-  burst?: { pairsPerSecond: number; p50: number; p99: number; unmatched: number; cost: PhaseCost };
+  burst?: { pairsPerSecond: number; p50: number; p99: number; unmatched: number; cpuMsPerPair: number; cost: PhaseCost };
   /** (d) bytes per client above the empty server, at the largest step; and the slope between first and last step. */
   memory?: { perClient: number; slope: number; clients: number };
   /** (h) the largest step the churn reached. */
@@ -58,7 +59,7 @@ function throughputOf(run: ThroughputRun, plan: Plan): KeyFigures["throughput"] 
 function burstOf(run: BurstRun): KeyFigures["burst"] {
   const r = run.result;
   if (!r) return undefined;
-  return { pairsPerSecond: r.pairsPerSecond, p50: r.timeToMatch.p50, p99: r.timeToMatch.p99, unmatched: r.requested - r.matched, cost: r.cost };
+  return { pairsPerSecond: r.pairsPerSecond, p50: r.timeToMatch.p50, p99: r.timeToMatch.p99, unmatched: r.requested - r.matched, cpuMsPerPair: serverCpuMsPerPair(r), cost: r.cost };
 }
 
 function memoryOf(run: CapacityRun): KeyFigures["memory"] {

@@ -5,6 +5,7 @@ import type { BurstRun, ChatWindow, ChurnRun, PhaseCost, RampResult, ScenarioRun
 import { TARGET_TITLES, TARGETS, type TargetName } from "../targets/launch.ts";
 import { capacityChart, throughputChart } from "./charts.ts";
 import { CAPACITY_SOCKET_BUDGET } from "../run/scenarios/capacity.ts";
+import { serverCpuMsPerPair } from "../run/scenarios/burst.ts";
 import { keyFigures, limitOf, msPerRematch, type KeyFigures } from "./figures.ts";
 import { int, kb, mb, ms, pct, ratio, table } from "./format.ts";
 import type { Machine } from "./machine.ts";
@@ -236,16 +237,20 @@ function throughputSection(results: BenchResults, chart: string): string {
   ].join("\n");
 }
 
+const roundsCell = (run: BurstRun) =>
+  (run.rounds ?? []).map((r) => `${int(r.pairsPerSecond)} (${ms(r.p99)}, ${ms(r.serverCpuMsPerPair)})`).join("; ") || "–";
+
 function burstSection(results: BenchResults): string {
   const runs = of(results.runs, "burst");
   const rows = runs.map((run: BurstRun) => {
     const r = run.result;
-    if (!r) return [title(run), `not run: ${run.skipped ?? "no result"}`, ...Array<string>(15).fill("")];
+    if (!r) return [title(run), `not run: ${run.skipped ?? "no result"}`, ...Array<string>(16).fill("")];
     return [
       title(run), int(r.requested), int(r.pairs), int(r.requested - r.matched), r.seconds.toFixed(2), `**${int(r.pairsPerSecond)}**`,
       ms(r.timeToMatch.p50), ms(r.timeToMatch.p95), `**${ms(r.timeToMatch.p99)}**`, ms(r.timeToMatch.max),
       r.timeToNotice ? `${ms(r.timeToNotice.p50)} / ${ms(r.timeToNotice.p99)}` : "–", ...cpuCells(r.cost),
-      r.pairs > 0 ? ms((r.cost.cpu.server / 100) * r.cost.seconds * 1000 / r.pairs) : "–",
+      r.pairs > 0 ? ms(serverCpuMsPerPair(r)) : "–",
+      roundsCell(run),
     ];
   });
   return [
@@ -253,7 +258,9 @@ function burstSection(results: BenchResults): string {
     "",
     "Everyone joins the lobby first (not timed here); then every bot sends `user:match` at one agreed wall-clock instant. Time to match runs from a bot's request to its chat room being joined (`consumeSeatReservation` resolved). Pairs/s is the pairs formed divided by the time from the signal to the last bot seated. The `user:matched` column is the part of the wait before the seat is taken (the server's matching); the rest is taking the seat (a WebSocket and a join).",
     "",
-    table(["target", "asked", "pairs", "unmatched", "seconds", "pairs/s", "p50", "p95", "p99", "max (ms)", "`user:matched` p50 / p99 (ms)", ...CPU_HEADER, "server CPU ms/pair"], rows),
+    `One burst swings by a third from one run to the next on this machine, so each target runs ${results.plan.burst.rounds ?? 1} round(s), the targets in turn, each on a fresh server; a row is the median round by pairs/s, and the last column lists every round.`,
+    "",
+    table(["target", "asked", "pairs", "unmatched", "seconds", "pairs/s", "p50", "p95", "p99", "max (ms)", "`user:matched` p50 / p99 (ms)", ...CPU_HEADER, "server CPU ms/pair", "every round: pairs/s (p99 ms, CPU ms/pair)"], rows),
   ].join("\n");
 }
 
@@ -294,6 +301,7 @@ function scaleOutSection(results: BenchResults): string {
         capacityCell(f) ?? "–",
         throughputCell(f) ?? "–",
         f.burst ? `${int(f.burst.pairsPerSecond)} (p99 ${ms(f.burst.p99)} ms)` : "–",
+        f.burst ? ms(f.burst.cpuMsPerPair) : "–",
       ]);
     }
   }
@@ -303,7 +311,7 @@ function scaleOutSection(results: BenchResults): string {
     "",
     `Each process listens on its own port with \`PUBLIC_ADDRESS\` set; bots send their HTTP requests to the processes in turn (as nginx would) and the SDK follows each seat reservation to the process that holds the room. Redis is a private \`redis-server\` started for the scenario and stopped after it; its CPU is counted as server CPU. Both processes and the bots share the same ${results.machine.cores} cores, so a second process adds parallelism only where one process was CPU-bound and the machine still had a core to give.`,
     "",
-    table(["target", "processes", "(a) clients at 1 msg/s", "(b) delivered msg/s", "(c) pairs/s"], rows),
+    table(["target", "processes", "(a) clients at 1 msg/s", "(b) delivered msg/s", "(c) pairs/s", "(c) server CPU ms/pair (all processes and Redis)"], rows),
     ...(notes.length > 0 ? ["", ...notes] : []),
     ...(pairlineScaled ? [] : ["", "Pairline's column awaits its scale-out mode: with `REDIS_URL` set this build refuses to start, so the multi-process figures above are the bare Colyseus baseline on `RedisPresence` + `RedisDriver`, which is what Pairline's Redis mode will stand on."]),
   ].join("\n");

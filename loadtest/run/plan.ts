@@ -26,7 +26,8 @@ export interface Plan {
   settleMs: number;
   capacity: { steps: number[]; perClient: number };
   throughput: { clients: number; perClient: number[] };
-  burst: { clients: number };
+  /** A single burst swings by a third from one run to the next here: each target runs `rounds` times, interleaved, and the median round is reported. */
+  burst: { clients: number; rounds: number };
   signaling: { clients: number };
   /** Clients at each step; every pair chats `periodMs`, then one side skips to the next stranger; a warm-up, then the measured window. */
   churn: { steps: number[]; periodMs: number; warmupMs: number; measureMs: number };
@@ -57,7 +58,7 @@ export const FULL_PLAN: Plan = {
   settleMs: 1500,
   capacity: { steps: [1000, 3000, 5000, 6000, 7500, 10000], perClient: 1 },
   throughput: { clients: 1000, perClient: [10, 20, 30, 40, 50, 60] },
-  burst: { clients: 2000 },
+  burst: { clients: 2000, rounds: 3 },
   signaling: { clients: 1000 },
   churn: { steps: [500, 1000, 2000], periodMs: 10_000, warmupMs: 2000, measureMs: 10_000 },
   scaleOut: { processes: 2 },
@@ -79,7 +80,7 @@ export const QUICK_PLAN: Plan = {
   settleMs: 500,
   capacity: { steps: [200], perClient: 1 },
   throughput: { clients: 100, perClient: [10, 40] },
-  burst: { clients: 200 },
+  burst: { clients: 200, rounds: 1 },
   signaling: { clients: 40 },
   churn: { steps: [100], periodMs: 3000, warmupMs: 500, measureMs: 3000 },
   scaleOut: { processes: 2 },

@@ -132,7 +132,17 @@ export interface ThroughputRun extends TargetRun {
 }
 export interface BurstRun extends TargetRun {
   kind: "burst";
+  /** The median round by pairs/s (see `rounds`). */
   result?: BurstResult;
+  /** Every round run, in order, the median one included. */
+  rounds?: BurstRound[];
+}
+
+/** One round of a burst, as the report compares them. */
+export interface BurstRound {
+  pairsPerSecond: number;
+  p99: number;
+  serverCpuMsPerPair: number;
 }
 export interface SignalingRun extends TargetRun {
   kind: "signaling";

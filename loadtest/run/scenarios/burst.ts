@@ -3,7 +3,7 @@ import type { Reply } from "../../bots/commands.ts";
 import { epochMs } from "../../bots/clock.ts";
 import type { Plan } from "../plan.ts";
 import { say } from "../progress.ts";
-import type { BurstResult } from "../results.ts";
+import type { BurstResult, BurstRun } from "../results.ts";
 import type { Session } from "../session.ts";
 
 const GO_DELAY_MS = 500;
@@ -39,4 +39,21 @@ export async function runBurst(session: Session, plan: Plan): Promise<BurstResul
   };
   say(`  ${pairs} pairs in ${seconds.toFixed(2)} s = ${result.pairsPerSecond.toFixed(0)} pairs/s; time to match p50 ${result.timeToMatch.p50.toFixed(0)} / p99 ${result.timeToMatch.p99.toFixed(0)} ms (matched notice p50 ${result.timeToNotice.p50.toFixed(0)} / p99 ${result.timeToNotice.p99.toFixed(0)} ms); ${requested - matched} unmatched`);
   return result;
+}
+
+/** Server CPU time per pair formed, from the go signal to the last bot seated (every process and Redis included). */
+export function serverCpuMsPerPair(r: BurstResult): number {
+  return r.pairs > 0 ? ((r.cost.cpu.server / 100) * r.cost.seconds * 1000) / r.pairs : 0;
+}
+
+/** The rounds of one target as one run: the median round by pairs/s (the lower of the middle two), every round beside it. */
+export function medianRound(rounds: BurstRun[]): BurstRun {
+  const measured = rounds.filter((run) => run.result);
+  if (measured.length === 0) return rounds[0]!;
+  const sorted = [...measured].sort((a, b) => a.result!.pairsPerSecond - b.result!.pairsPerSecond);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    ...median,
+    rounds: measured.map(({ result: r }) => ({ pairsPerSecond: r!.pairsPerSecond, p99: r!.timeToMatch.p99, serverCpuMsPerPair: serverCpuMsPerPair(r!) })),
+  };
 }
