@@ -29,10 +29,11 @@ export interface ChatHosts {
 
 /**
  * Where a pair's chat opens. The process that claims a pair is the one whose lobby asked
- * last, so in a burst one process can claim nearly every pair (968 of 1,000 with two
- * processes in the benchmark) and seat every user while the other idles. A pair's chat
- * opens instead on the process of one of its two lobbies, picked at random: chats spread
- * as lobbies do, and both seats are still reserved by the process that holds the room.
+ * last: when the users of one process wait and those of another arrive (a process just
+ * started, a deploy), the arriving side claims every pair, and would seat every user
+ * while the other idles. A pair's chat opens instead on the process of one of its two
+ * lobbies, picked at random: chats spread as lobbies do, and both seats are still
+ * reserved by the process that holds the room.
  * Another process is asked over presence pub/sub, one PUBLISH each way; the claim stays
  * with the process that made it, which confirms the pair, or releases it on an error.
  */
