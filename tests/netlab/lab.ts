@@ -203,6 +203,17 @@ export class Lab {
       await this.#untilAnswers("sentinels", [...redisCli(host.ip, port, passwords.sentinels), "ping"], "PONG");
       sentinels.push({ host: host.ip, port });
     }
+    // A failover needs each Sentinel to know the replica (from the primary's INFO, read every 10 s)
+    // and the other Sentinels (for the quorum and the vote): until then, losing the primary is final.
+    const replica = this.network.host("redis2").ip;
+    await this.#untilAnswers("redis2", [...redisCli(replica, REDIS_PORT, passwords.redis), "info", "replication"], "master_link_status:up");
+    for (const { port } of sentinels) {
+      await this.#untilAnswers("sentinels", [...redisCli(host.ip, port, passwords.sentinels), "sentinel", "master", SENTINEL_MASTER], (answer) => {
+        const fields = answer.trim().split("\n");
+        const value = (name: string) => Number(fields[fields.indexOf(name) + 1]);
+        return value("num-slaves") >= 1 && value("num-other-sentinels") >= count - 1;
+      });
+    }
     return sentinels;
   }
 
@@ -275,10 +286,12 @@ ${backends.map((backend) => `    server ${backend} max_fails=1 fail_timeout=5s;`
   }`;
   }
 
-  async #untilAnswers(host: string, command: string[], expected: string): Promise<void> {
+  /** `expected`: text the answer holds, or a test of the answer. */
+  async #untilAnswers(host: string, command: string[], expected: string | ((answer: string) => boolean)): Promise<void> {
+    const holds = typeof expected === "string" ? (answer: string) => answer.includes(expected) : expected;
     for (let attempt = 0; attempt < 300; attempt++) {
       const answer = await this.network.exec(host, command[0]!, command.slice(1)).catch(() => "");
-      if (answer.includes(expected)) return;
+      if (holds(answer)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`${host} did not answer ${command.join(" ")}:\n${this.output(host)}`);
