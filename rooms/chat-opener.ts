@@ -5,7 +5,7 @@ import type { MatchCounter } from "../src/matchmaking/match-stats.ts";
 import type { SeatAuth } from "../src/auth/seat.ts";
 import type { QueueEntry } from "../src/matchmaking/entry.ts";
 import type { PairHandoff } from "../src/matchmaking/handoff.ts";
-import type { OpenChat } from "../src/matchmaking/matchmaker.ts";
+import type { PrepareChat } from "../src/matchmaking/chat-hosts.ts";
 
 const seatAuth = (entry: QueueEntry): SeatAuth => ({ id: entry.userId, username: entry.username });
 const profileOf = (entry: QueueEntry) =>
@@ -25,23 +25,25 @@ async function reserveBothSeats(room: IRoomCache, users: [SeatAuth, SeatAuth]): 
   return [a!, b!];
 }
 
-/** Creates a private chat room for the pair, reserves a seat for each, and tells each lobby session. */
-export function createChatOpener(presence: Presence, handoff: PairHandoff, matches: MatchCounter): OpenChat {
+/** Creates a private chat room for the pair and reserves a seat for each; what it returns tells each lobby session. */
+export function createChatOpener(presence: Presence, handoff: PairHandoff, matches: MatchCounter): PrepareChat {
   return async (a, b) => {
     const pairKey = await handoff.record([seatAuth(a), seatAuth(b)]);
     const room = await matchMaker.createRoom(RoomName.Chat, { pairKey, queue: a.queue });
     const [seatA, seatB] = await reserveBothSeats(room, [seatAuth(a), seatAuth(b)]);
-    for (const [entry, seat, partner] of [[a, seatA, b], [b, seatB, a]] as const) {
-      notifyLobby(presence, entry.lobbyId, {
-        kind: "matched",
-        sessionId: entry.sessionId,
-        matched: {
-          reservation: seat,
-          roomId: room.roomId,
-          matchedUser: profileOf(partner),
-        },
-      });
-    }
-    matches.record();
+    return () => {
+      for (const [entry, seat, partner] of [[a, seatA, b], [b, seatB, a]] as const) {
+        notifyLobby(presence, entry.lobbyId, {
+          kind: "matched",
+          sessionId: entry.sessionId,
+          matched: {
+            reservation: seat,
+            roomId: room.roomId,
+            matchedUser: profileOf(partner),
+          },
+        });
+      }
+      matches.record();
+    };
   };
 }

@@ -1,15 +1,27 @@
 import { randomUUID } from "node:crypto";
 import type { Presence } from "@colyseus/core";
-import type { Pair } from "./entry.ts";
+import type { Pair, QueueEntry } from "./entry.ts";
 import type { OpenChat } from "./matchmaker.ts";
 
 /** How long a process waits for another to say it opened a pair's chat before putting the pair back in the queue. */
 export const CHAT_HOST_TIMEOUT_MS = 10_000;
+/**
+ * The share of that wait, counted from the request, within which a host announces the chat:
+ * past it the pair may be back in the queue. The rest (a second of ten) covers the answer's
+ * way back and the processes' clocks, which NTP keeps far closer.
+ */
+const HOST_SHARE_OF_WAIT = 0.9;
+
+/**
+ * Opens a chat room for the pair on this process, both seats reserved; what it returns tells
+ * both lobbies. A room nobody is told of ends by itself when its seats expire.
+ */
+export type PrepareChat = (a: QueueEntry, b: QueueEntry) => Promise<() => void>;
 
 const channelOf = (processId: string) => `pairline:chat-host:${processId}`;
 
 type HostMessage =
-  | { kind: "open"; id: string; from: string; pair: Pair }
+  | { kind: "open"; id: string; from: string; pair: Pair; sentAt: number; waitMs: number }
   | { kind: "opened"; id: string; error?: string };
 
 interface Asked {
@@ -35,9 +47,11 @@ export interface ChatHosts {
  * lobbies, picked at random: chats spread as lobbies do, and both seats are still
  * reserved by the process that holds the room.
  * Another process is asked over presence pub/sub, one PUBLISH each way; the claim stays
- * with the process that made it, which confirms the pair, or releases it on an error.
+ * with the process that made it, which confirms the pair, or releases it on an error or
+ * once it stops waiting. A host that got the request, or finished the room, too late for
+ * that (Redis stalled) does not tell the lobbies: the pair is never seated and queued at once.
  */
-export function chatHosts(presence: Presence, processId: () => string, openHere: OpenChat, timeoutMs = CHAT_HOST_TIMEOUT_MS): ChatHosts {
+export function chatHosts(presence: Presence, processId: () => string, prepare: PrepareChat, timeoutMs = CHAT_HOST_TIMEOUT_MS): ChatHosts {
   const asked = new Map<string, Asked>();
 
   const answer = (to: string, id: string, error?: unknown) => {
@@ -47,10 +61,17 @@ export function chatHosts(presence: Presence, processId: () => string, openHere:
     Promise.resolve(presence.publish(channelOf(to), reply)).catch(() => undefined);
   };
 
+  const openFor = async ({ pair: [a, b], sentAt, waitMs }: Extract<HostMessage, { kind: "open" }>) => {
+    const deadline = sentAt + waitMs * HOST_SHARE_OF_WAIT;
+    if (Date.now() > deadline) throw new Error("the request came after the asking process stopped waiting");
+    const announce = await prepare(a, b);
+    if (Date.now() > deadline) throw new Error("the chat was ready after the asking process stopped waiting; not announced");
+    announce();
+  };
+
   const hear = (message: HostMessage) => {
     if (message.kind === "open") {
-      const [a, b] = message.pair;
-      openHere(a, b).then(
+      openFor(message).then(
         () => answer(message.from, message.id),
         (error: unknown) => answer(message.from, message.id, error ?? "failed"),
       );
@@ -72,7 +93,7 @@ export function chatHosts(presence: Presence, processId: () => string, openHere:
         reject(new Error(`chat host ${host} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       asked.set(id, { resolve, reject, timer });
-      const request: HostMessage = { kind: "open", id, from: processId(), pair };
+      const request: HostMessage = { kind: "open", id, from: processId(), pair, sentAt: Date.now(), waitMs: timeoutMs };
       Promise.resolve(presence.publish(channelOf(host), request)).catch((error: unknown) => {
         clearTimeout(timer);
         asked.delete(id);
@@ -81,10 +102,10 @@ export function chatHosts(presence: Presence, processId: () => string, openHere:
     });
 
   return {
-    open(a, b) {
-      const here = processId();
+    async open(a, b) {
       const host = Math.random() < 0.5 ? a.processId : b.processId;
-      return host === undefined || host === here ? openHere(a, b) : ask(host, [a, b]);
+      if (host !== undefined && host !== processId()) return ask(host, [a, b]);
+      (await prepare(a, b))();
     },
     async serve() {
       await presence.subscribe(channelOf(processId()), hear);

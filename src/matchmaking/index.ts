@@ -2,15 +2,15 @@ import { matchMaker, type Presence } from "@colyseus/core";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../logger/index.ts";
 import { connectRedis, disconnectRedis } from "../redis/connect.ts";
-import { chatHosts, type ChatHosts } from "./chat-hosts.ts";
+import { chatHosts, type ChatHosts, type PrepareChat } from "./chat-hosts.ts";
 import { localPairHandoff, redisPairHandoff, type PairHandoff } from "./handoff.ts";
 import { LocalWaitingQueue } from "./local-queue.ts";
-import { Matchmaker, type OpenChat } from "./matchmaker.ts";
+import { Matchmaker } from "./matchmaker.ts";
 import { defaultQueueOptions, type WaitingQueue } from "./queue.ts";
 import { RedisWaitingQueue } from "./redis-queue.ts";
 
 export type { Pair, QueueEntry, WaitingUser } from "./entry.ts";
-export type { ChatHosts } from "./chat-hosts.ts";
+export type { ChatHosts, PrepareChat } from "./chat-hosts.ts";
 export type { PairHandoff } from "./handoff.ts";
 export type { OpenChat } from "./matchmaker.ts";
 export type { WaitingQueue } from "./queue.ts";
@@ -31,7 +31,7 @@ export function createMatchmaking(
   /** Carries a pair to the process that opens its chat. */
   presence: Presence,
   /** Opens a chat for a pair on this process, with the hand-off this function chose. */
-  chatOpener: (handoff: PairHandoff) => OpenChat,
+  chatOpener: (handoff: PairHandoff) => PrepareChat,
 ): Matchmaking {
   const options = defaultQueueOptions(config.limits.matchWidenAfterMs, config.limits.presenceLeaseMs);
   let queue: WaitingQueue;

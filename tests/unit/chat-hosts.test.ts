@@ -4,21 +4,28 @@ import { chatHosts, type ChatHosts } from "../../src/matchmaking/chat-hosts.ts";
 import type { QueueEntry } from "../../src/matchmaking/entry.ts";
 import { queueEntry } from "../helpers/queue.ts";
 
-/** Processes sharing one presence, as processes share Redis; each records the pairs whose chat it opened. */
-function processes(ids: string[], openHere: (id: string, a: QueueEntry, b: QueueEntry) => Promise<void>, timeoutMs?: number) {
+/**
+ * Processes sharing one presence, as processes share Redis; `prepare` stands for making the room
+ * (and may take its time or fail), and each process records the pairs whose chat it announced.
+ */
+function processes(ids: string[], prepare: (id: string, a: QueueEntry, b: QueueEntry) => Promise<void>, timeoutMs?: number) {
   const presence = new LocalPresence();
+  const prepared: string[] = [];
   const opened = new Map<string, string[]>(ids.map((id) => [id, []]));
   const hosts = new Map<string, ChatHosts>(
     ids.map((id) => [
       id,
       chatHosts(presence, () => id, async (a, b) => {
-        await openHere(id, a, b);
-        opened.get(id)!.push(`${a.userId}+${b.userId}`);
+        prepared.push(`${a.userId}+${b.userId}`);
+        await prepare(id, a, b);
+        return () => opened.get(id)!.push(`${a.userId}+${b.userId}`);
       }, timeoutMs),
     ]),
   );
-  return { hosts, opened, serve: () => Promise.all([...hosts.values()].map((h) => h.serve())) };
+  return { presence, hosts, prepared, opened, serve: () => Promise.all([...hosts.values()].map((h) => h.serve())) };
 }
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const on = (processId: string | undefined, userId: string) => queueEntry(userId, { processId });
 
@@ -63,6 +70,27 @@ describe("chat hosts: a pair's chat opens on the process of one of its lobbies",
     const startedAt = Date.now();
     await assert.rejects(hosts.get("p1")!.open(on("gone", "a"), on("gone", "b")), /did not answer within 50 ms/);
     assert.ok(Date.now() - startedAt >= 45);
+  });
+
+  it("does not announce a chat it finished after the asking process stopped waiting", async () => {
+    const { hosts, opened, serve } = processes(["p1", "p2"], (id) => pause(id === "p2" ? 150 : 0), 100);
+    await serve();
+    await assert.rejects(hosts.get("p1")!.open(on("p2", "a"), on("p2", "b")), /did not answer within 100 ms/);
+    await pause(100);
+    assert.deepEqual(opened.get("p2"), [], "the pair went back to the queue: nobody is told of its chat");
+  });
+
+  it("does not even make the room for a request that arrives after the asking process stopped waiting", async () => {
+    const { presence, prepared, serve } = processes(["p1", "p2"], async () => undefined);
+    await serve();
+    const answers: unknown[] = [];
+    await presence.subscribe("pairline:chat-host:p1", (message: unknown) => answers.push(message));
+    // As a Redis stall would deliver it: sent 10 s ago, by a process that waits 10 s.
+    const pair = [on("p2", "a"), on("p2", "b")];
+    await presence.publish("pairline:chat-host:p2", { kind: "open", id: "late", from: "p1", pair, sentAt: Date.now() - 10_000, waitMs: 10_000 });
+    await pause(10);
+    assert.deepEqual(prepared, []);
+    assert.deepEqual(answers, [{ kind: "opened", id: "late", error: "the request came after the asking process stopped waiting" }]);
   });
 
   it("gives up waiting for the hosts asked when this process stops", async () => {
