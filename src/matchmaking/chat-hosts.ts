@@ -49,7 +49,8 @@ export interface ChatHosts {
  * Another process is asked over presence pub/sub, one PUBLISH each way; the claim stays
  * with the process that made it, which confirms the pair, or releases it on an error or
  * once it stops waiting. A host that got the request, or finished the room, too late for
- * that (Redis stalled) does not tell the lobbies: the pair is never seated and queued at once.
+ * that (Redis stalled) does not tell the lobbies, so a pair given back to the queue is not
+ * also seated, unless the host's answer itself takes longer than the wait's last second.
  */
 export function chatHosts(presence: Presence, processId: () => string, prepare: PrepareChat, timeoutMs = CHAT_HOST_TIMEOUT_MS): ChatHosts {
   const asked = new Map<string, Asked>();
