@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setTimeout as pause } from "node:timers/promises";
 import { LocalPresence } from "@colyseus/core";
 import { chatHosts, type ChatHosts } from "../../src/matchmaking/chat-hosts.ts";
 import type { QueueEntry } from "../../src/matchmaking/entry.ts";
@@ -25,7 +26,6 @@ function processes(ids: string[], prepare: (id: string, a: QueueEntry, b: QueueE
   return { presence, hosts, prepared, opened, serve: () => Promise.all([...hosts.values()].map((h) => h.serve())) };
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const on = (processId: string | undefined, userId: string) => queueEntry(userId, { processId });
 
