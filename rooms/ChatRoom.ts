@@ -57,6 +57,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   /** Participants whose reconnection was refused (banned meanwhile). */
   readonly #refused = new Set<string>();
   #relay!: Relay;
+  /** The two participants' user ids, fixed when the room is made. */
+  #pair!: readonly [string, string];
   #patchPending = false;
   /** Proves, to a later report, that these two had this chat (`chat:meeting`). */
   #meeting!: { token: string; expiresAt: number };
@@ -72,15 +74,16 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     }
     await this.setPrivate(true);
     this.state = new ChatState();
+    this.#pair = [pair[0].id, pair[1].id];
     for (const user of pair) {
       this.state.participants.set(user.id, new Participant({ userId: user.id, username: user.username }));
     }
     const startedAt = Date.now();
     this.#meeting = {
-      token: deps.meetings.issue(this.roomId, [pair[0].id, pair[1].id], startedAt),
+      token: deps.meetings.issue(this.roomId, this.#pair, startedAt),
       expiresAt: deps.meetings.expiresAt(startedAt),
     };
-    await this.setMetadata(chatMembersMetadata([pair[0].id, pair[1].id], deps.uploads.chatLifetimeSeconds));
+    await this.setMetadata(chatMembersMetadata(this.#pair, deps.uploads.chatLifetimeSeconds));
     this.#relay = new Relay(
       { partnerOf: (id) => this.#partnerOf(id), connectionOf: (id) => this.#connectionOf(id), cutOff: (client) => this.#cutOff(client) },
       deps.config.limits,
@@ -229,7 +232,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
     const signer = this.#deps.signer;
     const stamp = this.#relay.relay(client.auth!.id, ChatServerMessage.Message, { type: message.type, ...relayed }, {
       whenAway: WhenAway.Hold,
-      stampedFields: (stamp, to) => ({ signature: signer.sign({ ...stamp, to, type: message.type, content: signedContent(relayed) }) }),
+      signature: ({ id, from, timestamp }, to) => signer.sign({ id, from, to, timestamp, type: message.type, content: signedContent(relayed) }),
     });
     if (!stamp) {
       return sendRoomError(client, RoomErrorCode.PARTNER_UNAVAILABLE, undefined, ChatClientMessage.Message);
@@ -316,8 +319,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   }
 
   #partnerOf(userId: string): string {
-    for (const id of this.state.participants.keys()) if (id !== userId) return id;
-    return userId;
+    return userId === this.#pair[0] ? this.#pair[1] : this.#pair[0];
   }
 
   #clientOf(userId: string): RoomClient | undefined {

@@ -16,8 +16,8 @@ export type WhenAway = (typeof WhenAway)[keyof typeof WhenAway];
 
 export interface RelayOptions {
   whenAway: WhenAway;
-  /** Fields that depend on the stamp and the recipient (the message's signature). */
-  stampedFields?: (stamp: Stamp, to: string) => object;
+  /** The frame's `signature`, which covers the stamp and the recipient. */
+  signature?: (stamp: Stamp, to: string) => string;
 }
 
 /** Who a relay delivers to; the room answers. */
@@ -35,6 +35,19 @@ export interface RelayLimits {
   /** What is held for an away participant (`RECONNECT_BUFFER_MESSAGES`, `RECONNECT_BUFFER_BYTES`). */
   reconnectBufferMessages: number;
   reconnectBufferBytes: number;
+}
+
+let isoMs = NaN;
+let isoText = "";
+
+/** The time in ISO 8601; the messages of one millisecond share its text. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
 
 /** Bytes queued on a client's socket that the network has not taken yet. */
@@ -56,11 +69,13 @@ export class Relay {
   }
 
   /** The stamp it went out with; undefined if the chat is over, or the partner is away and it could not be held. */
-  relay(senderId: string, type: ChatServerMessage, body: object, { whenAway, stampedFields }: RelayOptions): Stamp | undefined {
+  relay(senderId: string, type: ChatServerMessage, body: object, { whenAway, signature }: RelayOptions): Stamp | undefined {
     if (this.#closed) return undefined;
-    const stamp: Stamp = { id: randomUUID(), from: senderId, timestamp: new Date().toISOString() };
+    const stamp: Stamp = { id: randomUUID(), from: senderId, timestamp: isoNow() };
     const to = this.#participants.partnerOf(senderId);
-    const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, { ...body, ...stamp, ...stampedFields?.(stamp, to) });
+    const payload: Record<string, unknown> = { ...body, id: stamp.id, from: stamp.from, timestamp: stamp.timestamp };
+    if (signature) payload.signature = signature(stamp, to);
+    const frame = getMessageBytes.raw(Protocol.ROOM_DATA, type, payload);
     if (!this.#deliver(to, frame, whenAway)) return undefined;
     metrics.messageRelayed(type);
     return stamp;

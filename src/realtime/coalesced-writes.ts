@@ -1,12 +1,11 @@
 import type { Socket } from "node:net";
 
-const corked = new Set<Socket>();
-let flushScheduled = false;
+let corked: Socket[] = [];
 
 function flush(): void {
-  flushScheduled = false;
-  for (const socket of corked) socket.uncork();
-  corked.clear();
+  const sockets = corked;
+  corked = [];
+  for (const socket of sockets) socket.uncork();
 }
 
 /**
@@ -16,13 +15,14 @@ function flush(): void {
  * otherwise makes a system call per frame, and a relayed message, the partner's ack and a
  * state patch are three frames. Nothing waits longer than the turn that sent it. Called
  * before each frame is written.
+ *
+ * A socket already corked is left as it is: only this function corks sockets between
+ * turns (`ws` corks and uncorks within one send), so it is on this turn's list. The
+ * list is an array, not a set: a set emptied every turn grew its table again every turn.
  */
 export function corkForThisTurn(socket: Socket | undefined): void {
-  if (typeof socket?.cork !== "function" || corked.has(socket) || socket.destroyed) return;
+  if (typeof socket?.cork !== "function" || socket.writableCorked > 0 || socket.destroyed) return;
   socket.cork();
-  corked.add(socket);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
-  }
+  if (corked.length === 0) setImmediate(flush);
+  corked.push(socket);
 }

@@ -25,9 +25,9 @@ type SendCallback = (error?: Error) => void;
  * frame no Colyseus client could send closes it.
  */
 export function guardedSocketClass({ outputBufferBytes, logs, logger }: SocketRules): typeof WebSocket {
+  const cutOff = (unsentBytes: number, socket: WebSocket) => logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), socket);
   return class GuardedSocket extends WebSocket {
     override send(data: Parameters<WebSocket["send"]>[0], options?: object | SendCallback, cb?: SendCallback): void {
-      const cutOff = (unsentBytes: number) => logs.write(() => logger.warn("Cut off a client that stopped reading", { unsentBytes }), this);
       if (!withinOutputBound(this, data, outputBufferBytes, cutOff)) {
         const callback = typeof options === "function" ? options : cb;
         if (callback) process.nextTick(callback, new Error("The connection was cut off"));

@@ -7,11 +7,11 @@ import type WebSocket from "ws";
  * `limitBytes` is cut off. The socket is terminated at once, without a close frame (the
  * close frame would wait behind what the client does not read): the client sees 1006.
  */
-export function withinOutputBound(ws: WebSocket, data: unknown, limitBytes: number, onCutOff: (unsentBytes: number) => void): boolean {
+export function withinOutputBound(ws: WebSocket, data: unknown, limitBytes: number, onCutOff: (unsentBytes: number, ws: WebSocket) => void): boolean {
   const unsent = ws.bufferedAmount + sizeOf(data);
   if (ws.readyState === ws.OPEN && unsent > limitBytes) {
     ws.terminate();
-    onCutOff(unsent);
+    onCutOff(unsent, ws);
   }
   return ws.readyState === ws.OPEN;
 }
