@@ -323,7 +323,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: RoomClient }> {
   }
 
   #clientOf(userId: string): RoomClient | undefined {
-    return this.clients.find((client) => client.auth?.id === userId);
+    for (const client of this.clients) if (client.auth?.id === userId) return client;
+    return undefined;
   }
 
   /** Sends to a participant if connected; status notices are not held for an absent one. */

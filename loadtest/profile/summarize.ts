@@ -5,6 +5,7 @@
  *
  *   node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text] [--callers text] [--timeline] [--window from:to]
  *
+ * `--by-module` sums self time by npm package, project folder or Node module instead.
  * `--callers` lists, for the functions whose label contains the text, the chains of
  * callers their self time came from. `--timeline` prints busy time per half second,
  * and `--window <from>:<to>` (seconds since the profile started) keeps only the
@@ -86,6 +87,44 @@ export function callers(profile: Profile, root: string, top: number, match: stri
   return [`"${match}": ${(matched / 1000).toFixed(0)} ms of self time, by caller:`, ...rows].join("\n");
 }
 
+/**
+ * Where a function lives, coarsely: its npm package, its folder of this project (`src/auth`,
+ * `rooms`), Node's internal module (`node:crypto`), or, for native code, the native
+ * function itself (`writev`, the garbage collector).
+ */
+function moduleOf(node: ProfileNode, root: string): string {
+  const { functionName, url } = node.callFrame;
+  const file = url.replace("file://", "");
+  if (file.includes("node_modules/")) {
+    const [first, second] = file.slice(file.lastIndexOf("node_modules/") + 13).split("/");
+    return first!.startsWith("@") ? `${first}/${second}` : first!;
+  }
+  if (file.startsWith(root)) {
+    const parts = path.relative(root, file).split("/");
+    return parts.length > 2 ? parts.slice(0, 2).join("/") : parts[0]!;
+  }
+  if (file.startsWith("node:")) return file.replace(/^node:(internal\/)?/, "node:").split("/")[0]!;
+  return file ? "other" : `native ${functionName}`;
+}
+
+/** Self time summed by module (see `moduleOf`), with each one's share of the busy time. */
+export function byModule(profile: Profile, root: string, top: number): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const modules = new Map<string, number>();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id)!;
+    if (IDLE.has(node.callFrame.functionName) && node.callFrame.functionName !== "(garbage collector)") return;
+    const us = profile.timeDeltas[i] ?? 0;
+    busy += us;
+    const key = moduleOf(node, root);
+    modules.set(key, (modules.get(key) ?? 0) + us);
+  });
+  const rows = [...modules.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([k, us]) => `${((100 * us) / busy).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+  return [`busy ${(busy / 1000).toFixed(0)} ms, self time by module:`, ...rows].join("\n");
+}
+
 export function summarize(profile: Profile, root: string, top: number, filter?: string): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -140,10 +179,11 @@ if (import.meta.main) {
       callers: { type: "string" },
       timeline: { type: "boolean", default: false },
       window: { type: "string" },
+      "by-module": { type: "boolean", default: false },
     },
   });
   if (positionals.length === 0) {
-    console.error("usage: node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text] [--callers text] [--timeline] [--window from:to]");
+    console.error("usage: node loadtest/profile/summarize.ts <file.cpuprofile> [--top 30] [--filter text] [--callers text] [--timeline] [--window from:to] [--by-module]");
     process.exit(1);
   }
   const root = path.resolve(import.meta.dirname, "../..");
@@ -158,6 +198,7 @@ if (import.meta.main) {
       console.log(timeline(profile));
       continue;
     }
-    console.log(values.callers ? callers(profile, root, Number(values.top), values.callers) : summarize(profile, root, Number(values.top), values.filter));
+    if (values["by-module"]) console.log(byModule(profile, root, Number(values.top)));
+    else console.log(values.callers ? callers(profile, root, Number(values.top), values.callers) : summarize(profile, root, Number(values.top), values.filter));
   }
 }
