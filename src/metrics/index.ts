@@ -94,6 +94,9 @@ const messagesRelayed = new Counter({
   registers: [registry],
 });
 
+/** Each message type's child of the counter, looked up once: `inc({ type })` hashes its labels on every message. */
+const relayedOfType = new Map<string, Counter.Internal>();
+
 const validationErrors = new Counter({
   name: "pairline_validation_errors_total",
   help: "Requests and room messages refused as invalid, by source",
@@ -195,7 +198,12 @@ export const metrics = {
     for (const ms of waitedMs) timeToMatch.observe(Math.max(0, ms) / 1000);
   },
   messageRelayed(type: string): void {
-    messagesRelayed.inc({ type });
+    let counter = relayedOfType.get(type);
+    if (!counter) {
+      counter = messagesRelayed.labels({ type });
+      relayedOfType.set(type, counter);
+    }
+    counter.inc();
   },
   validationFailed(source: ValidationSource): void {
     validationErrors.inc({ source });
