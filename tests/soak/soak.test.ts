@@ -50,7 +50,7 @@ describe("a short soak: churn on two processes, then everyone leaves", function 
   });
 
   it("kept file descriptors and the heap left after a full collection flat after warm-up", () => {
-    for (const what of ["RSS flat", "heap after a full collection flat"]) {
+    for (const what of ["RSS flat", "heap after a full collection flat", "file descriptors flat"]) {
       const found = result.verdict.checks.find((c) => c.what.startsWith(what));
       assert.ok(found, `no check "${what}"`);
       console.log(`      ${what.replace(" flat", "")} trend after warm-up: ${found.seen}`);
