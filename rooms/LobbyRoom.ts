@@ -90,8 +90,9 @@ export class LobbyRoom extends Room<{ client: RoomClient }> {
     if (!timedOut) await this.#deps.online.disconnected(client.auth!.id);
   }
 
-  override onDispose(): void {
+  override async onDispose(): Promise<void> {
     this.#stopListening();
+    await this.#epoch.forget();
   }
 
   /** The process is stopping: waiting users are told, so they can join a lobby on another process and queue again. */
